@@ -1,0 +1,129 @@
+# switchd top-level Makefile.  Works right after a clone: the first build
+# installs missing Debian packages, runs autoreconf and configure, and keeps
+# everything it produces under $(B).  A second tree, build-san, holds the
+# same build with AddressSanitizer and UndefinedBehaviorSanitizer.
+
+B ?= build
+PREFIX ?= /usr/local
+DESTDIR ?=
+CONFIGURE_FLAGS ?=
+
+ifeq ($(B),build-san)
+CONFIGURE_FLAGS += --enable-sanitizers
+endif
+
+.DEFAULT_GOAL := all
+.PHONY: all run check check-build tests bench fuzz install clean distclean deps
+
+ifeq ($(filter clean distclean deps,$(MAKECMDGOALS)),)
+-include $(B)/config.mk
+endif
+
+WARN = -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes \
+	-Wmissing-prototypes -Wpointer-arith
+CFLAGS_ALL = -std=gnu11 -O2 -g $(WARN) -D_GNU_SOURCE -DVERSION='"$(VERSION)"' \
+	-Icommon -Iswitchd \
+	$(CAPNG_CFLAGS) $(JSONC_CFLAGS) $(SANITIZE_FLAGS) $(CPPFLAGS_USER) \
+	$(CFLAGS_USER)
+LDFLAGS_ALL = $(SANITIZE_FLAGS) $(LDFLAGS_USER)
+
+COMMON_SRC = $(sort $(wildcard common/*.c))
+SWITCHD_SRC = $(filter-out switchd/switchd.c,$(sort $(wildcard switchd/*.c)))
+CTL_SRC = $(sort $(wildcard ctl/*.c))
+PLUG_SRC = $(sort $(wildcard plugs/*.c))
+UNIT_SRC = $(sort $(wildcard tests/unit/test_*.c))
+BENCH_SRC = $(sort $(wildcard tests/bench/*.c))
+
+obj = $(patsubst %.c,$(B)/obj/%.o,$(1))
+COMMON_LIB = $(B)/libcommon.a
+SWITCHD_LIB = $(B)/libswitchd.a
+PROGS = $(B)/switchd $(B)/switchctl $(B)/switchplug
+UNIT_PROGS = $(patsubst tests/unit/%.c,$(B)/tests/%,$(UNIT_SRC))
+BENCH_PROGS = $(patsubst tests/bench/%.c,$(B)/bench/%,$(BENCH_SRC))
+
+LIBS_DAEMON = $(EV_LIBS) $(CAPNG_LIBS) $(JSONC_LIBS)
+
+all: $(B)/config.mk
+	@$(MAKE) --no-print-directory B=$(B) $(PROGS)
+
+tests: $(B)/config.mk
+	@$(MAKE) --no-print-directory B=$(B) $(PROGS) $(UNIT_PROGS) $(BENCH_PROGS)
+
+deps:
+	@build-aux/deps.sh build
+
+configure: configure.ac
+	@build-aux/deps.sh build
+	autoreconf -fi
+
+$(B)/config.mk: configure config.mk.in
+	@build-aux/deps.sh build
+	@mkdir -p $(B)
+	cd $(B) && ../configure -q $(CONFIGURE_FLAGS)
+
+$(COMMON_LIB): $(call obj,$(COMMON_SRC))
+$(SWITCHD_LIB): $(call obj,$(SWITCHD_SRC))
+$(COMMON_LIB) $(SWITCHD_LIB):
+	@rm -f $@
+	ar rcs $@ $^
+
+$(B)/obj/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_ALL) -MMD -MP -c -o $@ $<
+
+$(B)/switchd: $(call obj,switchd/switchd.c) $(SWITCHD_LIB) $(COMMON_LIB)
+	$(CC) $(LDFLAGS_ALL) -o $@ $^ $(LIBS_DAEMON) -lm
+
+$(B)/switchctl: $(call obj,$(CTL_SRC)) $(COMMON_LIB)
+	$(CC) $(LDFLAGS_ALL) -o $@ $^ $(JSONC_LIBS)
+
+$(B)/switchplug: $(call obj,$(PLUG_SRC)) $(COMMON_LIB)
+	$(CC) $(LDFLAGS_ALL) -o $@ $^ $(EV_LIBS)
+
+$(B)/tests/%: $(B)/obj/tests/unit/%.o $(SWITCHD_LIB) $(COMMON_LIB)
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS_ALL) -o $@ $^ $(CMOCKA_LIBS) $(LIBS_DAEMON) -lm
+
+$(B)/bench/%: $(B)/obj/tests/bench/%.o $(COMMON_LIB)
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS_ALL) -o $@ $^ $(EV_LIBS) -lm
+
+-include $(shell find $(B)/obj -name '*.d' 2>/dev/null)
+
+# Start a switch in the foreground with the defaults; ^C stops it.
+run: all
+	$(B)/switchd $(SWITCHD_FLAGS)
+
+# Every test, once on the normal build and once under the sanitizers.
+check:
+	@build-aux/deps.sh test
+	@$(MAKE) --no-print-directory B=build tests
+	@$(MAKE) --no-print-directory B=build-san tests
+	@tests/run.sh build build-san
+
+bench: tests
+	@build-aux/deps.sh test
+	tests/bench/run.sh $(B)
+
+install: all
+	install -d $(DESTDIR)$(PREFIX)/sbin $(DESTDIR)$(PREFIX)/bin \
+		$(DESTDIR)$(PREFIX)/share/man/man1 \
+		$(DESTDIR)$(PREFIX)/share/man/man5 \
+		$(DESTDIR)$(PREFIX)/share/man/man8 \
+		$(DESTDIR)$(PREFIX)/share/switchd
+	install -m 755 $(B)/switchd $(B)/switchctl $(DESTDIR)$(PREFIX)/sbin/
+	install -m 755 $(B)/switchplug $(DESTDIR)$(PREFIX)/bin/
+	for m in man/*.[158]; do \
+		install -m 644 $$m $(DESTDIR)$(PREFIX)/share/man/man$${m##*.}/; \
+	done
+	for f in contrib/*; do \
+		[ -f "$$f" ] && install -m 644 $$f $(DESTDIR)$(PREFIX)/share/switchd/; \
+	done; true
+
+clean:
+	rm -rf build build-san
+
+distclean: clean
+	rm -rf configure config.log config.status autom4te.cache aclocal.m4 \
+		build-aux/install-sh build-aux/config.guess build-aux/config.sub \
+		build-aux/compile build-aux/missing configure~

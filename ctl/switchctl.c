@@ -1,0 +1,20 @@
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static void
+usage(void)
+{
+	fprintf(stderr, "usage: switchctl [-V]\n");
+	exit(1);
+}
+
+int
+main(int argc, char *argv[])
+{
+	if (argc == 2 && strcmp(argv[1], "-V") == 0) {
+		printf("switchctl %s\n", VERSION);
+		return 0;
+	}
+	usage();
+}

@@ -1,0 +1,291 @@
+/*
+ * Open addressing with linear probing and backward-shift deletion: one
+ * cache line per lookup in the common case, no tombstones to clean up.
+ * The table has at least twice as many slots as its limit, so probes stay
+ * short and an insert always finds a slot.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "fdb.h"
+
+static uint32_t
+fdb_slots(uint32_t limit)
+{
+	uint32_t n = 64;
+
+	while (n < limit * 2)
+		n <<= 1;
+	return n;
+}
+
+static inline uint32_t
+fdb_hash(uint64_t key, uint32_t mask)
+{
+	return (uint32_t)((key * 0x9e3779b97f4a7c15ULL) >> 32) & mask;
+}
+
+uint64_t
+fdb_key(const uint8_t *mac, uint16_t vid)
+{
+	return (uint64_t)vid << 48 | (uint64_t)mac[0] << 40 |
+	    (uint64_t)mac[1] << 32 | (uint64_t)mac[2] << 24 |
+	    (uint64_t)mac[3] << 16 | (uint64_t)mac[4] << 8 | mac[5];
+}
+
+struct fdb *
+fdb_new(uint32_t limit, uint32_t aging, uint32_t nports)
+{
+	struct fdb *f;
+
+	if (limit == 0 || limit > FDB_LIMIT_MAX)
+		return NULL;
+	if ((f = calloc(1, sizeof(*f))) == NULL)
+		return NULL;
+	f->mask = fdb_slots(limit) - 1;
+	f->limit = limit;
+	f->aging = aging;
+	f->nports = nports;
+	f->tab = calloc((size_t)f->mask + 1, sizeof(*f->tab));
+	f->portcount = calloc(nports, sizeof(*f->portcount));
+	if (f->tab == NULL || f->portcount == NULL) {
+		fdb_free(f);
+		return NULL;
+	}
+	return f;
+}
+
+void
+fdb_free(struct fdb *f)
+{
+	if (f == NULL)
+		return;
+	free(f->tab);
+	free(f->portcount);
+	free(f);
+}
+
+static struct fdb_entry *
+fdb_find(const struct fdb *f, uint64_t key)
+{
+	uint32_t i = fdb_hash(key, f->mask);
+
+	if (key == 0)	/* the empty-slot marker: VLAN 0 never holds MACs */
+		return NULL;
+	for (;;) {
+		struct fdb_entry *e = &f->tab[i];
+
+		if (e->key == key)
+			return e;
+		if (e->key == 0)
+			return NULL;
+		i = (i + 1) & f->mask;
+	}
+}
+
+static struct fdb_entry *
+fdb_insert(struct fdb *f, uint64_t key)
+{
+	uint32_t i = fdb_hash(key, f->mask);
+
+	while (f->tab[i].key != 0)
+		i = (i + 1) & f->mask;
+	f->tab[i].key = key;
+	f->count++;
+	return &f->tab[i];
+}
+
+/* Backward-shift deletion keeps every probe chain unbroken. */
+static void
+fdb_remove(struct fdb *f, struct fdb_entry *e)
+{
+	uint32_t i = (uint32_t)(e - f->tab), j = i, home;
+
+	f->portcount[e->port]--;
+	f->count--;
+	for (;;) {
+		j = (j + 1) & f->mask;
+		if (f->tab[j].key == 0)
+			break;
+		home = fdb_hash(f->tab[j].key, f->mask);
+		/* Move j back to i unless its home lies cyclically in (i, j]. */
+		if (i <= j ? (i < home && home <= j) : (i < home || home <= j))
+			continue;
+		f->tab[i] = f->tab[j];
+		i = j;
+	}
+	memset(&f->tab[i], 0, sizeof(f->tab[i]));
+}
+
+static int
+fdb_expired(const struct fdb *f, const struct fdb_entry *e, uint32_t now)
+{
+	return f->aging != 0 && now - e->seen >= f->aging;
+}
+
+enum fdb_learn
+fdb_learn(struct fdb *f, const uint8_t *mac, uint16_t vid, uint16_t port,
+    uint32_t now, uint32_t portlimit, uint16_t *oldport)
+{
+	struct fdb_entry *e;
+	uint64_t key;
+
+	/* Group bit set: broadcast or multicast; all zero: no station. */
+	if ((mac[0] & 1) || (mac[0] | mac[1] | mac[2] | mac[3] | mac[4] |
+	    mac[5]) == 0)
+		return FDB_IGNORED;
+	key = fdb_key(mac, vid);
+	if ((e = fdb_find(f, key)) != NULL) {
+		e->seen = now;
+		if (e->port == port)
+			return FDB_HIT;
+		*oldport = e->port;
+		if (portlimit != 0 && f->portcount[port] >= portlimit) {
+			fdb_remove(f, e);
+			return FDB_PORTFULL;
+		}
+		f->portcount[e->port]--;
+		f->portcount[port]++;
+		e->port = port;
+		return FDB_MOVED;
+	}
+	if (f->count >= f->limit)
+		return FDB_FULL;
+	if (portlimit != 0 && f->portcount[port] >= portlimit)
+		return FDB_PORTFULL;
+	e = fdb_insert(f, key);
+	e->port = port;
+	e->seen = now;
+	f->portcount[port]++;
+	return FDB_NEW;
+}
+
+int
+fdb_lookup(const struct fdb *f, const uint8_t *mac, uint16_t vid,
+    uint32_t now)
+{
+	const struct fdb_entry *e;
+
+	if ((e = fdb_find(f, fdb_key(mac, vid))) == NULL ||
+	    fdb_expired(f, e, now))
+		return -1;
+	return e->port;
+}
+
+/*
+ * Removal shifts later entries back into the slot just looked at, so a
+ * slot is examined again after each removal instead of moving on.
+ */
+static uint32_t
+fdb_sweep(struct fdb *f, int (*match)(const struct fdb *,
+    const struct fdb_entry *, const void *), const void *arg)
+{
+	uint32_t i, n = 0, start;
+
+	if (f->count == 0)
+		return 0;
+	/* Start just after an empty slot so no chain wraps past the start. */
+	for (start = 0; f->tab[start].key != 0; start++)
+		;
+	for (i = 0; i <= f->mask; ) {
+		struct fdb_entry *e = &f->tab[(start + i) & f->mask];
+
+		if (e->key != 0 && match(f, e, arg)) {
+			fdb_remove(f, e);
+			n++;
+		} else
+			i++;
+	}
+	return n;
+}
+
+static int
+fdb_match_old(const struct fdb *f, const struct fdb_entry *e, const void *arg)
+{
+	return fdb_expired(f, e, *(const uint32_t *)arg);
+}
+
+uint32_t
+fdb_age(struct fdb *f, uint32_t now)
+{
+	if (f->aging == 0)
+		return 0;
+	return fdb_sweep(f, fdb_match_old, &now);
+}
+
+struct fdb_sel {
+	int	port;
+	int	vid;
+};
+
+static int
+fdb_match_sel(const struct fdb *f, const struct fdb_entry *e, const void *arg)
+{
+	const struct fdb_sel *s = arg;
+
+	(void)f;
+	return (s->port < 0 || e->port == s->port) &&
+	    (s->vid < 0 || (int)(e->key >> 48) == s->vid);
+}
+
+uint32_t
+fdb_flush(struct fdb *f, int port, int vid)
+{
+	struct fdb_sel s = { port, vid };
+
+	return fdb_sweep(f, fdb_match_sel, &s);
+}
+
+uint32_t
+fdb_portcount(const struct fdb *f, uint16_t port)
+{
+	return port < f->nports ? f->portcount[port] : 0;
+}
+
+/* A smaller limit than the current count keeps the first entries found. */
+int
+fdb_setlimit(struct fdb *f, uint32_t limit)
+{
+	struct fdb_entry *old = f->tab, *e;
+	uint32_t oldmask = f->mask, i;
+
+	if (limit == 0 || limit > FDB_LIMIT_MAX)
+		return -1;
+	if ((f->tab = calloc(fdb_slots(limit), sizeof(*f->tab))) == NULL) {
+		f->tab = old;
+		return -1;
+	}
+	f->mask = fdb_slots(limit) - 1;
+	f->limit = limit;
+	f->count = 0;
+	memset(f->portcount, 0, f->nports * sizeof(*f->portcount));
+	for (i = 0; i <= oldmask; i++) {
+		if (old[i].key == 0 || f->count >= limit)
+			continue;
+		e = fdb_insert(f, old[i].key);
+		e->seen = old[i].seen;
+		e->port = old[i].port;
+		f->portcount[e->port]++;
+	}
+	free(old);
+	return 0;
+}
+
+void
+fdb_walk(const struct fdb *f, fdb_walk_cb cb, void *arg)
+{
+	uint32_t i;
+	uint8_t mac[6];
+
+	for (i = 0; i <= f->mask; i++) {
+		const struct fdb_entry *e = &f->tab[i];
+		int k;
+
+		if (e->key == 0)
+			continue;
+		for (k = 0; k < 6; k++)
+			mac[k] = (uint8_t)(e->key >> (40 - 8 * k));
+		if (cb(arg, mac, (uint16_t)(e->key >> 48), e->port, e->seen))
+			return;
+	}
+}

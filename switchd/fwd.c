@@ -1,0 +1,187 @@
+#include <stdlib.h>
+#include <string.h>
+
+#include "frame.h"
+#include "fwd.h"
+
+struct fwd *
+fwd_new(uint32_t nports, uint32_t fdblimit, uint32_t aging)
+{
+	struct fwd *w;
+	uint32_t i;
+
+	if (nports == 0 || nports > FWD_PORTS_MAX)
+		return NULL;
+	if ((w = calloc(1, sizeof(*w))) == NULL)
+		return NULL;
+	w->nports = nports;
+	w->ports = calloc(nports, sizeof(*w->ports));
+	w->active = calloc(nports, sizeof(*w->active));
+	w->fdb = fdb_new(fdblimit, aging, nports);
+	if (w->ports == NULL || w->active == NULL || w->fdb == NULL) {
+		fwd_free(w);
+		return NULL;
+	}
+	for (i = 0; i < nports; i++)
+		vlan_access(&w->ports[i].vlan, VLAN_DEFAULT);
+	return w;
+}
+
+void
+fwd_free(struct fwd *w)
+{
+	if (w == NULL)
+		return;
+	fdb_free(w->fdb);
+	free(w->ports);
+	free(w->active);
+	free(w);
+}
+
+struct fwd_port *
+fwd_port(struct fwd *w, uint16_t port)
+{
+	if (port >= w->nports || !w->ports[port].in_use)
+		return NULL;
+	return &w->ports[port];
+}
+
+/* A new attachment: the port's configuration, fresh counters. */
+int
+fwd_port_add(struct fwd *w, uint16_t port)
+{
+	struct fwd_port *p;
+
+	if (port >= w->nports || w->ports[port].in_use)
+		return -1;
+	p = &w->ports[port];
+	p->in_use = 1;
+	p->maxlen = FRAME_MAX;
+	memset(&p->st, 0, sizeof(p->st));
+	p->learn_refused = 0;
+	w->active[w->nactive++] = port;
+	return 0;
+}
+
+/*
+ * After a port's VLANs change, what was learned on it may be in a VLAN
+ * it no longer carries: forget it, so traffic is cut off at once.
+ */
+void
+fwd_port_reconf(struct fwd *w, uint16_t port)
+{
+	if (port < w->nports)
+		fdb_flush(w->fdb, port, -1);
+}
+
+void
+fwd_port_del(struct fwd *w, uint16_t port)
+{
+	uint32_t i;
+
+	if (fwd_port(w, port) == NULL)
+		return;
+	fdb_flush(w->fdb, port, -1);
+	w->ports[port].in_use = 0;
+	for (i = 0; i < w->nactive; i++)
+		if (w->active[i] == port) {
+			w->active[i] = w->active[--w->nactive];
+			break;
+		}
+}
+
+static void
+fwd_flood(struct fwd *w, uint16_t inport, struct fwd_out *o)
+{
+	uint16_t vid = o->tag.vid;
+	uint32_t i;
+
+	for (i = 0; i < w->nactive; i++) {
+		uint16_t p = w->active[i];
+		const struct vlan_port *vp = &w->ports[p].vlan;
+
+		if (p == inport || !vlan_member(vp, vid))
+			continue;
+		o->dst[o->n].port = p;
+		o->dst[o->n].tagged = (uint8_t)vlan_egress_tagged(vp, vid);
+		o->n++;
+	}
+}
+
+/*
+ * Returns 0 with o->n destinations (possibly none), or -1 when the frame
+ * was dropped at ingress; the reason is counted on the port.
+ */
+int
+fwd_frame(struct fwd *w, uint16_t inport, const uint8_t *f, size_t len,
+    uint32_t now, struct fwd_out *o)
+{
+	struct fwd_port *in = &w->ports[inport], *out;
+	int dst;
+
+	o->n = 0;
+	o->learn = FDB_IGNORED;
+	in->st.rx_frames++;
+	in->st.rx_bytes += len;
+	if (len < FRAME_MIN) {
+		in->st.drops[DROP_RUNT]++;
+		return -1;
+	}
+	if (len > in->maxlen) {
+		in->st.drops[DROP_GIANT]++;
+		return -1;
+	}
+	if ((o->vlan = vlan_ingress(&in->vlan, f, len, &o->tag)) != VLAN_OK) {
+		in->st.drops[DROP_VLAN]++;
+		return -1;
+	}
+	if (w->hub) {
+		fwd_flood(w, inport, o);
+		return 0;
+	}
+	o->learn = fdb_learn(w->fdb, f + 6, o->tag.vid, inport, now,
+	    in->maclimit, &o->moved_from);
+	switch (o->learn) {
+	case FDB_MOVED:
+		w->moves++;
+		break;
+	case FDB_FULL:
+		w->learn_full++;
+		in->learn_refused++;
+		break;
+	case FDB_PORTFULL:
+		in->learn_refused++;
+		break;
+	default:
+		break;
+	}
+	if ((f[0] & 1) == 0 &&
+	    (dst = fdb_lookup(w->fdb, f, o->tag.vid, now)) >= 0) {
+		/* Known: one port, unless it is where the frame came from. */
+		out = &w->ports[dst];
+		if (dst != inport && out->in_use &&
+		    vlan_member(&out->vlan, o->tag.vid)) {
+			o->dst[0].port = (uint16_t)dst;
+			o->dst[0].tagged =
+			    (uint8_t)vlan_egress_tagged(&out->vlan, o->tag.vid);
+			o->n = 1;
+		}
+		return 0;
+	}
+	fwd_flood(w, inport, o);
+	return 0;
+}
+
+const char *
+fwd_drop_str(enum fwd_drop d)
+{
+	static const char *names[DROP_NR] = {
+		[DROP_RUNT] = "runt",
+		[DROP_GIANT] = "giant",
+		[DROP_VLAN] = "vlan",
+		[DROP_QUEUE] = "queue",
+		[DROP_ERROR] = "error",
+	};
+
+	return d < DROP_NR ? names[d] : "?";
+}

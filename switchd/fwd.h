@@ -1,0 +1,84 @@
+/*
+ * The forwarding decision: a frame comes in on a port, its source is
+ * learned, its VLAN found, and the set of ports it leaves by computed.
+ * Pure code: no sockets, no loop, time passed in.  The I/O side moves
+ * the bytes and reports what it sent and what it had to drop.
+ */
+#ifndef FWD_H
+#define FWD_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "fdb.h"
+#include "vlan.h"
+
+#define FWD_PORTS_MAX		4096	/* port numbers 0 .. FWD_PORTS_MAX-1 */
+#define FWD_PORTS_DEFAULT	1024
+
+enum fwd_drop {
+	DROP_RUNT,		/* shorter than an Ethernet header */
+	DROP_GIANT,		/* longer than the port's largest frame */
+	DROP_VLAN,		/* ingress filter: VLAN not allowed here */
+	DROP_QUEUE,		/* egress queue full */
+	DROP_ERROR,		/* the peer's socket refused it */
+	DROP_NR
+};
+
+struct fwd_stats {
+	uint64_t	 rx_frames;
+	uint64_t	 rx_bytes;
+	uint64_t	 tx_frames;
+	uint64_t	 tx_bytes;
+	uint64_t	 drops[DROP_NR];
+};
+
+/*
+ * Configuration belongs to the port number and outlives attachments, as
+ * on a hardware switch; counters start afresh with each attachment.
+ */
+struct fwd_port {
+	struct vlan_port	 vlan;
+	uint32_t		 maclimit;	/* 0 = no limit of its own */
+	int			 in_use;
+	uint32_t		 maxlen;	/* largest frame in or out */
+	struct fwd_stats	 st;
+	uint64_t		 learn_refused;	/* table or port limit */
+};
+
+struct fwd_dst {
+	uint16_t	 port;
+	uint8_t		 tagged;
+};
+
+struct fwd_out {
+	struct vlan_tag	 tag;
+	enum vlan_verdict vlan;		/* why a frame was dropped at ingress */
+	enum fdb_learn	 learn;
+	uint16_t	 moved_from;	/* with learn == FDB_MOVED */
+	unsigned int	 n;
+	struct fwd_dst	 dst[FWD_PORTS_MAX];
+};
+
+struct fwd {
+	struct fdb	*fdb;
+	int		 hub;
+	uint32_t	 nports;
+	struct fwd_port	*ports;
+	uint16_t	*active;	/* ports in use, for flooding */
+	uint32_t	 nactive;
+	uint64_t	 moves;
+	uint64_t	 learn_full;
+};
+
+struct fwd	*fwd_new(uint32_t nports, uint32_t fdblimit, uint32_t aging);
+void		 fwd_free(struct fwd *);
+int		 fwd_port_add(struct fwd *, uint16_t port);
+void		 fwd_port_del(struct fwd *, uint16_t port);
+struct fwd_port	*fwd_port(struct fwd *, uint16_t port);
+void		 fwd_port_reconf(struct fwd *, uint16_t port);
+int		 fwd_frame(struct fwd *, uint16_t inport, const uint8_t *frame,
+		    size_t len, uint32_t now, struct fwd_out *);
+const char	*fwd_drop_str(enum fwd_drop);
+
+#endif

@@ -1,0 +1,400 @@
+#include <sys/socket.h>
+
+#include <errno.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "frame.h"
+#include "port.h"
+#include "switchd.h"
+
+#define container_of(p, type, member) \
+	((type *)(void *)((char *)(p) - offsetof(type, member)))
+
+/*
+ * One batch is in flight at a time: frames are received here, forwarded,
+ * and every port the batch touched is flushed before the next read.
+ * What a port cannot take at once is copied into its queue.
+ */
+static struct {
+	unsigned char	 rx[PORT_BATCH][FRAME_MAX];
+	/* egress forms of frame i: [0] untagged, [1] tagged */
+	unsigned char	 var[PORT_BATCH][2][FRAME_MAX + 4];
+	size_t		 varlen[PORT_BATCH][2];
+	struct fwd_out	 out;
+	struct port	*flush;
+	struct log_ratelim moverl;
+} b;
+
+static void	port_rx_cb(struct ev_loop *, ev_io *, int);
+static void	port_ctl_cb(struct ev_loop *, ev_io *, int);
+static void	port_tx_cb(struct ev_loop *, ev_io *, int);
+
+const char *
+port_name(const struct port *p)
+{
+	static char buf[256];
+
+	if (p->kind == PORT_TAP)
+		snprintf(buf, sizeof(buf), "port %u (tap %s)", p->num,
+		    p->ifname);
+	else
+		snprintf(buf, sizeof(buf), "port %u (%s uid=%ld pid=%ld)",
+		    p->num, p->descr[0] ? p->descr : "no description",
+		    (long)p->uid, (long)p->pid);
+	return buf;
+}
+
+/* The lowest free port, or want itself when it is free. */
+int
+port_pick(struct switchd *sd, int want)
+{
+	uint32_t i;
+
+	if (want >= 0)
+		return want > 0 && (uint32_t)want < sd->nports &&
+		    sd->ports[want] == NULL ? want : -1;
+	for (i = 1; i < sd->nports; i++)
+		if (sd->ports[i] == NULL)
+			return (int)i;
+	return -1;
+}
+
+struct port *
+port_new(struct switchd *sd, uint16_t num, enum port_kind kind, int fd)
+{
+	struct port *p;
+
+	if (num >= sd->nports || sd->ports[num] != NULL)
+		return NULL;
+	if ((p = calloc(1, sizeof(*p))) == NULL)
+		return NULL;
+	if ((p->q = calloc(sd->qlen, sizeof(*p->q))) == NULL) {
+		free(p);
+		return NULL;
+	}
+	p->sd = sd;
+	p->num = num;
+	p->kind = kind;
+	p->fd = fd;
+	p->ctlfd = -1;
+	p->uid = (uid_t)-1;
+	p->gid = (gid_t)-1;
+	ev_io_init(&p->rx_w, port_rx_cb, fd, EV_READ);
+	ev_io_init(&p->tx_w, port_tx_cb, fd, EV_WRITE);
+	if (fwd_port_add(sd->fwd, num) == -1) {
+		free(p->q);
+		free(p);
+		return NULL;
+	}
+	sd->ports[num] = p;
+	return p;
+}
+
+/* The port lives as long as the client's control stream. */
+void
+port_ctl_init(struct port *p)
+{
+	ev_io_init(&p->ctl_w, port_ctl_cb, p->ctlfd, EV_READ);
+}
+
+static void
+port_ctl_cb(struct ev_loop *loop, ev_io *w, int revents)
+{
+	struct port *p = container_of(w, struct port, ctl_w);
+	char buf[256];
+	ssize_t r;
+
+	(void)loop;
+	(void)revents;
+	/* Clients have nothing more to say; whatever they send is ignored. */
+	r = read(p->ctlfd, buf, sizeof(buf));
+	if (r > 0 || (r == -1 && (errno == EAGAIN || errno == EINTR)))
+		return;
+	log_info("%s: detached", port_name(p));
+	port_free(p);
+}
+
+void
+port_start(struct port *p)
+{
+	ev_io_start(p->sd->loop, &p->rx_w);
+	if (p->ctlfd != -1)
+		ev_io_start(p->sd->loop, &p->ctl_w);
+	log_info("%s: attached", port_name(p));
+}
+
+void
+port_unlink(struct port *p)
+{
+	if (p->path[0] != '\0' && unlink(p->path) == -1 && errno != ENOENT)
+		log_warn("%s: unlink %s", port_name(p), p->path);
+	p->path[0] = '\0';
+}
+
+void
+port_free(struct port *p)
+{
+	struct switchd *sd = p->sd;
+	uint32_t i;
+
+	ev_io_stop(sd->loop, &p->rx_w);
+	ev_io_stop(sd->loop, &p->tx_w);
+	ev_io_stop(sd->loop, &p->ctl_w);
+	port_unlink(p);
+	close(p->fd);
+	if (p->ctlfd != -1)
+		close(p->ctlfd);
+	for (i = 0; i < p->qcount; i++)
+		free(p->q[(p->qhead + i) % sd->qlen].iov_base);
+	free(p->q);
+	fwd_port_del(sd->fwd, p->num);
+	sd->ports[p->num] = NULL;
+	free(p);
+}
+
+static void
+port_count_tx(struct port *p, size_t len)
+{
+	struct fwd_port *fp = &p->sd->fwd->ports[p->num];
+
+	fp->st.tx_frames++;
+	fp->st.tx_bytes += len;
+}
+
+static void
+port_drop(struct port *p, enum fwd_drop why)
+{
+	p->sd->fwd->ports[p->num].st.drops[why]++;
+}
+
+/*
+ * Send up to n frames; returns how many were dealt with (sent, or
+ * dropped because the peer refused them).  Stops early only when the
+ * peer cannot take more now.
+ */
+static unsigned int
+port_send(struct port *p, const struct iovec *iov, unsigned int n)
+{
+	struct mmsghdr mm[PORT_BATCH];
+	unsigned int i, done = 0;
+	ssize_t r;
+	int k, n1;
+
+	while (done < n) {
+		if (p->kind == PORT_TAP) {
+			r = write(p->fd, iov[done].iov_base, iov[done].iov_len);
+			k = r < 0 ? -1 : 1;
+		} else {
+			n1 = (int)(n - done > PORT_BATCH ? PORT_BATCH :
+			    n - done);
+			memset(mm, 0, sizeof(mm[0]) * (size_t)n1);
+			for (i = 0; i < (unsigned int)n1; i++) {
+				mm[i].msg_hdr.msg_iov =
+				    (struct iovec *)&iov[done + i];
+				mm[i].msg_hdr.msg_iovlen = 1;
+			}
+			k = sendmmsg(p->fd, mm, (unsigned int)n1,
+			    MSG_DONTWAIT);
+		}
+		if (k > 0) {
+			for (i = 0; i < (unsigned int)k; i++)
+				port_count_tx(p, iov[done + i].iov_len);
+			done += (unsigned int)k;
+			continue;
+		}
+		if (errno == EAGAIN || errno == EWOULDBLOCK || errno == ENOBUFS)
+			break;
+		if (errno == EINTR)
+			continue;
+		/* The peer refused this one frame: count it, go on. */
+		port_drop(p, DROP_ERROR);
+		if (log_ratelim(&p->rl, ev_now(p->sd->loop), 1.0) > 0)
+			log_warn("%s: send", port_name(p));
+		done++;
+	}
+	return done;
+}
+
+static void
+port_enqueue_copy(struct port *p, const void *data, size_t len)
+{
+	uint32_t qlen = p->sd->qlen;
+	void *copy;
+
+	if (p->qcount >= qlen || (copy = malloc(len)) == NULL) {
+		port_drop(p, DROP_QUEUE);
+		return;
+	}
+	memcpy(copy, data, len);
+	p->q[(p->qhead + p->qcount) % qlen].iov_base = copy;
+	p->q[(p->qhead + p->qcount) % qlen].iov_len = len;
+	p->qcount++;
+	if (!ev_is_active(&p->tx_w))
+		ev_io_start(p->sd->loop, &p->tx_w);
+}
+
+/* Frames go out in order: behind a backlog, a frame joins the queue. */
+static void
+port_enqueue(struct port *p, void *data, size_t len)
+{
+	if (p->qcount > 0) {
+		port_enqueue_copy(p, data, len);
+		return;
+	}
+	if (p->nburst == 0) {
+		p->next_flush = b.flush;
+		b.flush = p;
+	}
+	p->burst[p->nburst].iov_base = data;
+	p->burst[p->nburst].iov_len = len;
+	p->nburst++;
+}
+
+static void
+port_flush(struct port *p)
+{
+	unsigned int i, sent;
+
+	sent = port_send(p, p->burst, p->nburst);
+	for (i = sent; i < p->nburst; i++)
+		port_enqueue_copy(p, p->burst[i].iov_base, p->burst[i].iov_len);
+	p->nburst = 0;
+}
+
+static void
+port_tx_cb(struct ev_loop *loop, ev_io *w, int revents)
+{
+	struct port *p = container_of(w, struct port, tx_w);
+	struct iovec iov[PORT_BATCH];
+	uint32_t qlen = p->sd->qlen;
+	unsigned int i, n, sent;
+
+	(void)revents;
+	while (p->qcount > 0) {
+		n = p->qcount > PORT_BATCH ? PORT_BATCH : p->qcount;
+		for (i = 0; i < n; i++)
+			iov[i] = p->q[(p->qhead + i) % qlen];
+		sent = port_send(p, iov, n);
+		for (i = 0; i < sent; i++)
+			free(iov[i].iov_base);
+		p->qhead = (p->qhead + sent) % qlen;
+		p->qcount -= sent;
+		if (sent < n)
+			return;
+	}
+	ev_io_stop(loop, w);
+}
+
+static void
+port_log_learn(struct port *p, const uint8_t *f, const struct fwd_out *o)
+{
+	const uint8_t *m = f + 6;
+	int n;
+
+	if (o->learn != FDB_MOVED)
+		return;
+	if ((n = log_ratelim(&b.moverl, ev_now(p->sd->loop), 1.0)) == 0)
+		return;
+	log_info("MAC %02x:%02x:%02x:%02x:%02x:%02x VLAN %u moved from "
+	    "port %u to port %u%s", m[0], m[1], m[2], m[3], m[4], m[5],
+	    o->tag.vid, o->moved_from, p->num,
+	    n > 1 ? " (and other moves not logged)" : "");
+}
+
+static void
+port_forward(struct port *in, unsigned int i, size_t len)
+{
+	struct switchd *sd = in->sd;
+	struct fwd_out *o = &b.out;
+	struct port *out;
+	unsigned int d;
+	int t;
+
+	if (fwd_frame(sd->fwd, in->num, b.rx[i], len, switchd_now(sd), o) == -1)
+		return;
+	port_log_learn(in, b.rx[i], o);
+	b.varlen[i][0] = b.varlen[i][1] = 0;
+	for (d = 0; d < o->n; d++) {
+		out = sd->ports[o->dst[d].port];
+		t = o->dst[d].tagged;
+		if (!vlan_needs_rewrite(&o->tag, t)) {
+			port_enqueue(out, b.rx[i], len);
+			continue;
+		}
+		if (b.varlen[i][t] == 0)
+			b.varlen[i][t] = vlan_rewrite(b.rx[i], len, &o->tag, t,
+			    b.var[i][t], sizeof(b.var[i][t]));
+		if (b.varlen[i][t] > sd->fwd->ports[out->num].maxlen)
+			port_drop(out, DROP_GIANT);
+		else
+			port_enqueue(out, b.var[i][t], b.varlen[i][t]);
+	}
+}
+
+static int
+port_recv(struct port *p, size_t *lens)
+{
+	struct mmsghdr mm[PORT_BATCH];
+	struct iovec iov[PORT_BATCH];
+	struct fwd_port *fp = &p->sd->fwd->ports[p->num];
+	ssize_t r;
+	int i, n;
+
+	if (p->kind == PORT_TAP) {
+		for (n = 0; n < PORT_BATCH; n++) {
+			if ((r = read(p->fd, b.rx[n], FRAME_MAX)) <= 0)
+				break;
+			lens[n] = (size_t)r;
+		}
+		return n;
+	}
+	memset(mm, 0, sizeof(mm));
+	for (i = 0; i < PORT_BATCH; i++) {
+		iov[i].iov_base = b.rx[i];
+		iov[i].iov_len = FRAME_MAX;
+		mm[i].msg_hdr.msg_iov = &iov[i];
+		mm[i].msg_hdr.msg_iovlen = 1;
+	}
+	if ((n = recvmmsg(p->fd, mm, PORT_BATCH, MSG_DONTWAIT, NULL)) <= 0)
+		return 0;
+	for (i = 0; i < n; i++) {
+		lens[i] = mm[i].msg_len;
+		if (mm[i].msg_hdr.msg_flags & MSG_TRUNC) {
+			/* Counted here: fwd_frame never sees a cut frame. */
+			fp->st.rx_frames++;
+			fp->st.drops[DROP_GIANT]++;
+			lens[i] = SIZE_MAX;
+			if (log_ratelim(&p->rl, ev_now(p->sd->loop), 1.0) > 0)
+				log_warnx("%s: frame longer than %d bytes "
+				    "dropped", port_name(p), FRAME_MAX);
+		} else if (lens[i] < FRAME_MIN &&
+		    log_ratelim(&p->rl, ev_now(p->sd->loop), 1.0) > 0)
+			log_warnx("%s: frame too short (%zu bytes) dropped",
+			    port_name(p), lens[i]);
+	}
+	return n;
+}
+
+static void
+port_rx_cb(struct ev_loop *loop, ev_io *w, int revents)
+{
+	struct port *p = container_of(w, struct port, rx_w), *f;
+	size_t lens[PORT_BATCH];
+	int i, n;
+
+	(void)loop;
+	(void)revents;
+	n = port_recv(p, lens);
+	b.flush = NULL;
+	for (i = 0; i < n; i++)
+		if (lens[i] != SIZE_MAX)
+			port_forward(p, (unsigned int)i, lens[i]);
+	for (f = b.flush; f != NULL; f = f->next_flush)
+		port_flush(f);
+	b.flush = NULL;
+}

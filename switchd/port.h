@@ -1,0 +1,68 @@
+/*
+ * Ports as the loop sees them: a descriptor that frames come in and go
+ * out of (a unix datagram socket or a tap), its egress queue, and who is
+ * on the other end.  Frames are read in batches, handed one by one to
+ * fwd_frame(), and sent in batches to every port the batch touched.
+ */
+#ifndef PORT_H
+#define PORT_H
+
+#include <sys/types.h>
+#include <sys/uio.h>
+
+#include <ev.h>
+#include <stdint.h>
+
+#include "log.h"
+#include "vde.h"
+
+#define PORT_BATCH	32
+
+enum port_kind {
+	PORT_UNIX,
+	PORT_TAP
+};
+
+struct switchd;
+
+struct port {
+	struct switchd		*sd;
+	uint16_t		 num;
+	enum port_kind		 kind;
+	int			 fd;
+	ev_io			 rx_w;
+	ev_io			 tx_w;
+
+	/* unix ports: the control stream the port lives as long as */
+	int			 ctlfd;
+	ev_io			 ctl_w;
+	char			 path[sizeof(((struct sockaddr_un *)0)->sun_path)];
+
+	char			 descr[VDE_DESCR_MAX + 1];
+	char			 ifname[16];	/* tap ports */
+	uid_t			 uid;
+	gid_t			 gid;
+	pid_t			 pid;
+
+	/* Frames of the current batch, pointing into the receive buffers. */
+	unsigned int		 nburst;
+	struct iovec		 burst[PORT_BATCH];
+	struct port		*next_flush;
+
+	/* Frames the peer could not take yet: owned copies, a ring. */
+	struct iovec		*q;
+	uint32_t		 qhead;
+	uint32_t		 qcount;
+
+	struct log_ratelim	 rl;
+};
+
+struct port	*port_new(struct switchd *, uint16_t num, enum port_kind, int fd);
+void		 port_free(struct port *);
+void		 port_start(struct port *);
+int		 port_pick(struct switchd *, int want);
+const char	*port_name(const struct port *);
+void		 port_unlink(struct port *);
+void		 port_ctl_init(struct port *);
+
+#endif

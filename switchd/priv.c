@@ -1,0 +1,75 @@
+#include <sys/types.h>
+
+#include <cap-ng.h>
+#include <errno.h>
+#include <grp.h>
+#include <pwd.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "log.h"
+#include "priv.h"
+
+#define PRIV_USER	"switchd"
+#define PRIV_FALLBACK	"nobody"
+
+/*
+ * The user to run as (default: a dedicated "switchd" user if there is
+ * one, else nobody), and the group that owns the sockets: -g GROUP, or
+ * else the user's own group.  The daemon runs with that group as its
+ * only one, so it can reach the clients' sockets, which libvdeplug
+ * opens to the switch socket's group.
+ */
+int
+priv_lookup(const char *user, const char *group, uid_t *uid, gid_t *gid,
+    gid_t *sockgid)
+{
+	struct passwd *pw;
+	struct group *gr;
+
+	if (user == NULL)
+		pw = getpwnam(PRIV_USER) != NULL ? getpwnam(PRIV_USER) :
+		    getpwnam(PRIV_FALLBACK);
+	else
+		pw = getpwnam(user);
+	if (pw == NULL) {
+		log_warnx("user %s: no such user", user ? user :
+		    PRIV_USER " or " PRIV_FALLBACK);
+		return -1;
+	}
+	*uid = pw->pw_uid;
+	*gid = pw->pw_gid;
+	*sockgid = (gid_t)-1;
+	if (group != NULL) {
+		if ((gr = getgrnam(group)) == NULL) {
+			log_warnx("group %s: no such group", group);
+			return -1;
+		}
+		*gid = *sockgid = gr->gr_gid;
+	}
+	return 0;
+}
+
+/*
+ * From root to uid/gid with no supplementary group and every capability
+ * set empty, bounding and ambient included.  Any failure is fatal: a
+ * switch that meant to drop and could not must not run.
+ */
+int
+priv_drop(uid_t uid, gid_t gid)
+{
+	if (geteuid() != 0)
+		return 0;
+	capng_clear(CAPNG_SELECT_ALL);
+	if (capng_change_id((int)uid, (int)gid,
+	    CAPNG_DROP_SUPP_GRP | CAPNG_CLEAR_BOUNDING |
+	    CAPNG_CLEAR_AMBIENT) != 0)
+		fatalx("cannot drop privileges to uid %ld gid %ld",
+		    (long)uid, (long)gid);
+	if (capng_have_capabilities(CAPNG_SELECT_CAPS) != CAPNG_NONE)
+		fatalx("capabilities left after dropping privileges");
+	if (getuid() == 0 || geteuid() == 0 || setuid(0) != -1)
+		fatalx("still root after dropping privileges");
+	return 0;
+}

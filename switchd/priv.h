@@ -1,0 +1,11 @@
+/* Giving up root for good, once the privileged work is done. */
+#ifndef PRIV_H
+#define PRIV_H
+
+#include <sys/types.h>
+
+int	priv_lookup(const char *user, const char *group, uid_t *, gid_t *,
+	    gid_t *sockgid);
+int	priv_drop(uid_t, gid_t);
+
+#endif

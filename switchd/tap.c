@@ -1,0 +1,53 @@
+#include <sys/ioctl.h>
+
+#include <linux/if.h>
+#include <linux/if_tun.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "tap.h"
+
+#define TAP_DEV	"/dev/net/tun"
+
+/*
+ * Returns the descriptor, or -1 with a message that says why in words a
+ * user can act on.
+ */
+int
+tap_open(const char *name, char *err, size_t errlen)
+{
+	struct ifreq ifr;
+	int fd, e;
+
+	if (strlen(name) >= IFNAMSIZ) {
+		snprintf(err, errlen, "tap %s: name longer than %d characters",
+		    name, IFNAMSIZ - 1);
+		return -1;
+	}
+	if ((fd = open(TAP_DEV, O_RDWR | O_NONBLOCK | O_CLOEXEC)) == -1) {
+		e = errno;
+		snprintf(err, errlen, "tap %s: %s: %s%s", name, TAP_DEV,
+		    strerror(e), e == ENOENT ? " (is the tun module loaded?)" :
+		    e == EACCES || e == EPERM ? " (creating a tap needs root)" :
+		    "");
+		return -1;
+	}
+	memset(&ifr, 0, sizeof(ifr));
+	ifr.ifr_flags = IFF_TAP | IFF_NO_PI;
+	memcpy(ifr.ifr_name, name, strlen(name));
+	if (ioctl(fd, TUNSETIFF, &ifr) == -1) {
+		e = errno;
+		snprintf(err, errlen, "tap %s: %s%s", name, strerror(e),
+		    e == EBUSY ? " (the name is taken by an interface in use)" :
+		    e == EPERM ? " (creating a tap needs root or CAP_NET_ADMIN)" :
+		    e == EINVAL ? " (the name is taken by another kind of "
+		    "interface)" : "");
+		close(fd);
+		return -1;
+	}
+	return fd;
+}

@@ -1,0 +1,9 @@
+/* Tap interfaces: opened while still root, then ports like any other. */
+#ifndef TAP_H
+#define TAP_H
+
+#include <stddef.h>
+
+int	tap_open(const char *name, char *err, size_t errlen);
+
+#endif

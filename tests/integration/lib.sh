@@ -1,0 +1,132 @@
+# Sourced by every integration test.  Each test gets its own scratch
+# directory and network namespaces, and everything it started is stopped
+# and removed when it exits, whether it passed, failed or was killed.
+# Test traffic stays on loopback and inside these namespaces.
+set -u
+
+T_NAME=$(basename "$0" .sh)
+T_TOP=$(cd "$(dirname "$0")/../.." && pwd)
+: "${SWITCHD:=$T_TOP/build/switchd}"
+: "${SWITCHCTL:=$T_TOP/build/switchctl}"
+: "${SWITCHPLUG:=$T_TOP/build/switchplug}"
+T_NS="sdt$$"		# prefix of this test's namespaces
+T_PIDS=()
+T_WORK=
+
+skip() { echo "SKIPPED: $*"; exit 77; }
+fail() { echo "FAIL: $*"; t_dump_logs; exit 1; }
+ok() { echo "ok: $*"; }
+
+t_dump_logs() {
+	local f
+	[ -n "$T_WORK" ] || return 0
+	for f in "$T_WORK"/*.log; do
+		[ -s "$f" ] || continue
+		echo "--- $(basename "$f")"
+		tail -n 30 "$f"
+	done
+}
+
+need_root() {
+	[ "$(id -u)" -eq 0 ] || skip "needs root for network namespaces"
+	[ -c /dev/net/tun ] || skip "needs /dev/net/tun"
+}
+
+# need CMD PACKAGE...: skip, naming the Debian package, when a program is missing
+need() {
+	while [ $# -ge 2 ]; do
+		command -v "$1" >/dev/null 2>&1 ||
+			skip "needs $1 (Debian package $2)"
+		shift 2
+	done
+}
+
+t_cleanup() {
+	local p ns
+	trap - EXIT INT TERM
+	for p in "${T_PIDS[@]}"; do
+		kill -TERM "$p" 2>/dev/null
+	done
+	for p in "${T_PIDS[@]}"; do
+		for _ in 1 2 3 4 5 6 7 8 9 10; do
+			kill -0 "$p" 2>/dev/null || break
+			sleep 0.1
+		done
+		kill -KILL "$p" 2>/dev/null
+	done
+	for ns in $(ip netns list 2>/dev/null | awk '{print $1}'); do
+		case "$ns" in
+		"$T_NS"*)
+			ip netns pids "$ns" 2>/dev/null | xargs -r kill -KILL
+			ip netns del "$ns" ;;
+		esac
+	done
+	[ -n "$T_WORK" ] && rm -rf "$T_WORK"
+}
+trap t_cleanup EXIT
+trap 'exit 1' INT TERM
+
+T_WORK=$(mktemp -d /tmp/switchd-test.XXXXXX)
+chmod 755 "$T_WORK"
+
+# bg NAME CMD...: run in the background, output to $T_WORK/NAME.log
+bg() {
+	local name=$1; shift
+	"$@" >"$T_WORK/$name.log" 2>&1 &
+	echo "$! $name" >>"$T_WORK/pids" 
+	T_PIDS+=($!)
+	T_LASTPID=$!
+}
+
+# wait_for SECONDS CMD...: poll until CMD succeeds
+wait_for() {
+	local tmo=$1 i; shift
+	for ((i = 0; i < tmo * 20; i++)); do
+		"$@" >/dev/null 2>&1 && return 0
+		sleep 0.05
+	done
+	return 1
+}
+
+# netns NAME: a fresh namespace "$T_NS-NAME" with loopback up
+netns() {
+	ip netns add "$T_NS-$1" || fail "ip netns add $T_NS-$1"
+	ip -n "$T_NS-$1" link set lo up
+}
+nsexec() { local ns=$1; shift; ip netns exec "$T_NS-$ns" "$@"; }
+
+# start_switchd DIR ARGS...: start it and wait for its control socket;
+# SWITCHD_PID is its pid.
+start_switchd() {
+	local dir=$1; shift
+	bg switchd "$SWITCHD" -s "$dir" -v "$@"
+	SWITCHD_PID=$T_LASTPID
+	wait_for 10 test -S "$dir/ctl" || fail "switchd did not start"
+}
+
+# stop_switchd: SIGTERM, and it must exit 0 and remove its sockets.
+stop_switchd() {
+	local rc
+	kill -TERM "$SWITCHD_PID"
+	wait "$SWITCHD_PID"
+	rc=$?
+	[ "$rc" -eq 0 ] || fail "switchd exited with status $rc"
+}
+
+# host NS SWITCHURL IP: a namespace with a tap attached to the switch by
+# vde_plug, addressed IP (with prefix); the tap is called "eth0".
+host() {
+	local ns=$1 url=$2 ip=$3
+	netns "$ns"
+	bg "plug-$ns" ip netns exec "$T_NS-$ns" vde_plug "$url" tap://eth0
+	wait_for 10 ip -n "$T_NS-$ns" link show eth0 ||
+		fail "vde_plug did not make a tap in $ns"
+	ip -n "$T_NS-$ns" addr add "$ip" dev eth0
+	ip -n "$T_NS-$ns" link set eth0 up
+}
+
+# pings NS ADDR: true when NS reaches ADDR (a few tries: ARP first)
+pings() {
+	nsexec "$1" ping -c 1 -W 1 "$2" >/dev/null 2>&1 ||
+		nsexec "$1" ping -c 2 -i 0.2 -W 1 "$2" >/dev/null 2>&1
+}

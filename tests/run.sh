@@ -1,0 +1,73 @@
+#!/bin/bash
+# Run every test against each build tree given (build, build-san, ...).
+# A test is a cmocka program in BUILD/tests/ or a script in
+# tests/integration/.  Exit status 0 passes, 77 skips (the test prints
+# "SKIPPED: why"), anything else fails.  Under CI=true a skip is a failure:
+# CI has root, /dev/net/tun and every package, so nothing may be skipped.
+# In a sanitizer build any report written by any process fails the test.
+set -u
+cd "$(dirname "$0")/.." || exit 1
+top=$PWD
+pass=0 fail=0 skip=0
+failed=()
+
+run_one() {	# build name timeout command...
+	local b=$1 name=$2 tmo=$3; shift 3
+	local log="$top/$b/test-logs/$name.log" rc
+	local san="$top/$b/san-reports"
+	mkdir -p "$(dirname "$log")" "$san"
+	# Daemons drop privileges: their reports must still be writable.
+	chmod 1777 "$san"
+	rm -f "$san"/*
+	timeout -k 10 "$tmo" "$@" >"$log" 2>&1
+	rc=$?
+	if [ "$rc" -eq 0 ] && compgen -G "$san/*" >/dev/null; then
+		echo "sanitizer report:" >>"$log"
+		cat "$san"/* >>"$log"
+		rc=1
+	fi
+	if [ "$rc" -eq 124 ] || [ "$rc" -eq 137 ]; then
+		echo "timed out after ${tmo}s" >>"$log"
+	fi
+	if [ "$rc" -eq 0 ]; then
+		pass=$((pass + 1))
+		echo "PASS  $b  $name"
+	elif [ "$rc" -eq 77 ] && [ "${CI:-}" != true ]; then
+		skip=$((skip + 1))
+		echo "SKIP  $b  $name: $(grep -m1 '^SKIPPED' "$log" || echo SKIPPED)"
+	else
+		fail=$((fail + 1))
+		failed+=("$b/$name")
+		echo "FAIL  $b  $name (exit $rc; log $b/test-logs/$name.log)"
+		tail -n 40 "$log" | sed 's/^/      | /'
+	fi
+}
+
+for b in "$@"; do
+	if [ ! -x "$b/switchd" ]; then
+		echo "tests/run.sh: $b/switchd is not built" >&2
+		exit 2
+	fi
+	export BUILD="$top/$b"
+	export SWITCHD="$top/$b/switchd" SWITCHCTL="$top/$b/switchctl"
+	export SWITCHPLUG="$top/$b/switchplug"
+	# Sanitizer reports go to files, so that daemons started in the
+	# background by integration tests are caught as well.
+	export ASAN_OPTIONS="log_path=$top/$b/san-reports/asan:detect_leaks=1"
+	export UBSAN_OPTIONS="log_path=$top/$b/san-reports/ubsan:print_stacktrace=1:halt_on_error=1"
+	for t in "$b"/tests/test_*; do
+		[ -x "$t" ] || continue
+		run_one "$b" "unit/$(basename "$t")" 120 "$t"
+	done
+	for t in tests/integration/*.sh; do
+		[ "$t" = tests/integration/lib.sh ] && continue
+		run_one "$b" "integration/$(basename "$t" .sh)" 300 bash "$t"
+	done
+done
+
+echo
+if [ "$fail" -gt 0 ]; then
+	echo "failed: ${failed[*]}"
+fi
+echo "$pass passed, $fail failed, $skip skipped"
+[ "$fail" -eq 0 ]
