@@ -33,6 +33,7 @@ CTL_SRC = $(sort $(wildcard ctl/*.c))
 PLUG_SRC = $(sort $(wildcard plugs/*.c))
 UNIT_SRC = $(sort $(wildcard tests/unit/test_*.c))
 BENCH_SRC = $(sort $(wildcard tests/bench/*.c))
+TOOL_SRC = $(sort $(wildcard tests/tools/*.c))
 
 obj = $(patsubst %.c,$(B)/obj/%.o,$(1))
 COMMON_LIB = $(B)/libcommon.a
@@ -40,6 +41,7 @@ SWITCHD_LIB = $(B)/libswitchd.a
 PROGS = $(B)/switchd $(B)/switchctl $(B)/switchplug
 UNIT_PROGS = $(patsubst tests/unit/%.c,$(B)/tests/%,$(UNIT_SRC))
 BENCH_PROGS = $(patsubst tests/bench/%.c,$(B)/bench/%,$(BENCH_SRC))
+TOOL_PROGS = $(patsubst tests/tools/%.c,$(B)/tools/%,$(TOOL_SRC))
 
 LIBS_DAEMON = $(EV_LIBS) $(CAPNG_LIBS) $(JSONC_LIBS)
 
@@ -47,7 +49,8 @@ all: $(B)/config.mk
 	@$(MAKE) --no-print-directory B=$(B) $(PROGS)
 
 tests: $(B)/config.mk
-	@$(MAKE) --no-print-directory B=$(B) $(PROGS) $(UNIT_PROGS) $(BENCH_PROGS)
+	@$(MAKE) --no-print-directory B=$(B) $(PROGS) $(UNIT_PROGS) \
+		$(BENCH_PROGS) $(TOOL_PROGS)
 
 deps:
 	@build-aux/deps.sh build
@@ -85,6 +88,10 @@ $(B)/tests/%: $(B)/obj/tests/unit/%.o $(SWITCHD_LIB) $(COMMON_LIB)
 	$(CC) $(LDFLAGS_ALL) -o $@ $^ $(CMOCKA_LIBS) $(LIBS_DAEMON) -lm
 
 $(B)/bench/%: $(B)/obj/tests/bench/%.o $(COMMON_LIB)
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS_ALL) -o $@ $^ $(EV_LIBS) -lm
+
+$(B)/tools/%: $(B)/obj/tests/tools/%.o $(COMMON_LIB)
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS_ALL) -o $@ $^ $(EV_LIBS) -lm
 

@@ -50,7 +50,7 @@ for b in "$@"; do
 	fi
 	export BUILD="$top/$b"
 	export SWITCHD="$top/$b/switchd" SWITCHCTL="$top/$b/switchctl"
-	export SWITCHPLUG="$top/$b/switchplug"
+	export SWITCHPLUG="$top/$b/switchplug" TOOLS="$top/$b/tools"
 	# Sanitizer reports go to files, so that daemons started in the
 	# background by integration tests are caught as well.
 	export ASAN_OPTIONS="log_path=$top/$b/san-reports/asan:detect_leaks=1"

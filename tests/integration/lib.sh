@@ -9,6 +9,7 @@ T_TOP=$(cd "$(dirname "$0")/../.." && pwd)
 : "${SWITCHD:=$T_TOP/build/switchd}"
 : "${SWITCHCTL:=$T_TOP/build/switchctl}"
 : "${SWITCHPLUG:=$T_TOP/build/switchplug}"
+: "${TOOLS:=$T_TOP/build/tools}"
 T_NS="sdt$$"		# prefix of this test's namespaces
 T_PIDS=()
 T_WORK=
