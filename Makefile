@@ -68,32 +68,39 @@ $(COMMON_LIB): $(call obj,$(COMMON_SRC))
 $(SWITCHD_LIB): $(call obj,$(SWITCHD_SRC))
 $(COMMON_LIB) $(SWITCHD_LIB):
 	@rm -f $@
-	ar rcs $@ $^
+	@ar rcs $@ $^
 
 $(B)/obj/%.o: %.c
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS_ALL) -MMD -MP -c -o $@ $<
+	@echo "  CC      $<"
+	@$(CC) $(CFLAGS_ALL) -MMD -MP -c -o $@ $<
 
 $(B)/switchd: $(call obj,switchd/switchd.c) $(SWITCHD_LIB) $(COMMON_LIB)
-	$(CC) $(LDFLAGS_ALL) -o $@ $^ $(LIBS_DAEMON) -lm
+	@echo "  LD      $@"
+	@$(CC) $(LDFLAGS_ALL) -o $@ $^ $(LIBS_DAEMON) -lm
 
 $(B)/switchctl: $(call obj,$(CTL_SRC)) $(COMMON_LIB)
-	$(CC) $(LDFLAGS_ALL) -o $@ $^ $(JSONC_LIBS)
+	@echo "  LD      $@"
+	@$(CC) $(LDFLAGS_ALL) -o $@ $^ $(JSONC_LIBS)
 
 $(B)/switchplug: $(call obj,$(PLUG_SRC)) $(COMMON_LIB)
-	$(CC) $(LDFLAGS_ALL) -o $@ $^ $(EV_LIBS)
+	@echo "  LD      $@"
+	@$(CC) $(LDFLAGS_ALL) -o $@ $^ $(EV_LIBS)
 
 $(B)/tests/%: $(B)/obj/tests/unit/%.o $(SWITCHD_LIB) $(COMMON_LIB)
 	@mkdir -p $(dir $@)
-	$(CC) $(LDFLAGS_ALL) -o $@ $^ $(CMOCKA_LIBS) $(LIBS_DAEMON) -lm
+	@echo "  LD      $@"
+	@$(CC) $(LDFLAGS_ALL) -o $@ $^ $(CMOCKA_LIBS) $(LIBS_DAEMON) -lm
 
 $(B)/bench/%: $(B)/obj/tests/bench/%.o $(COMMON_LIB)
 	@mkdir -p $(dir $@)
-	$(CC) $(LDFLAGS_ALL) -o $@ $^ $(EV_LIBS) -lm
+	@echo "  LD      $@"
+	@$(CC) $(LDFLAGS_ALL) -o $@ $^ $(EV_LIBS) -lm
 
 $(B)/tools/%: $(B)/obj/tests/tools/%.o $(COMMON_LIB)
 	@mkdir -p $(dir $@)
-	$(CC) $(LDFLAGS_ALL) -o $@ $^ $(EV_LIBS) -lm
+	@echo "  LD      $@"
+	@$(CC) $(LDFLAGS_ALL) -o $@ $^ $(EV_LIBS) -lm
 
 -include $(shell find $(B)/obj -name '*.d' 2>/dev/null)
 

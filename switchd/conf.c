@@ -20,7 +20,7 @@ struct conf_cmd {
 };
 
 static int	conf_ports(struct switchd *, int, char **, char *, size_t);
-static int	conf_macs(struct switchd *, int, char **, char *, size_t);
+static int	conf_maclimit(struct switchd *, int, char **, char *, size_t);
 static int	conf_aging(struct switchd *, int, char **, char *, size_t);
 static int	conf_hub(struct switchd *, int, char **, char *, size_t);
 static int	conf_queue(struct switchd *, int, char **, char *, size_t);
@@ -28,7 +28,7 @@ static int	conf_port(struct switchd *, int, char **, char *, size_t);
 
 static const struct conf_cmd conf_cmds[] = {
 	{ "ports",	1, 1,	conf_ports },
-	{ "macs",	1, 1,	conf_macs },
+	{ "maclimit",	1, 1,	conf_maclimit },
 	{ "aging",	1, 1,	conf_aging },
 	{ "hub",	1, 1,	conf_hub },
 	{ "queue",	1, 1,	conf_queue },
@@ -167,17 +167,18 @@ conf_ports(struct switchd *sd, int argc, char **argv, char *err, size_t len)
 }
 
 static int
-conf_macs(struct switchd *sd, int argc, char **argv, char *err, size_t len)
+conf_maclimit(struct switchd *sd, int argc, char **argv, char *err,
+    size_t len)
 {
 	unsigned long n;
 
 	(void)argc;
 	if (conf_number(argv[1], 1, FDB_LIMIT_MAX, &n) == -1)
-		return conf_err(err, len, "macs: '%s' is not a number from "
+		return conf_err(err, len, "maclimit: '%s' is not a number from "
 		    "1 to %u", argv[1], FDB_LIMIT_MAX);
 	if (n != sd->fwd->fdb->limit && fdb_setlimit(sd->fwd->fdb,
 	    (uint32_t)n) == -1)
-		return conf_err(err, len, "macs: out of memory");
+		return conf_err(err, len, "maclimit: out of memory");
 	return 0;
 }
 
@@ -329,6 +330,17 @@ conf_port(struct switchd *sd, int argc, char **argv, char *err, size_t len)
 }
 
 int
+conf_known(const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(conf_cmds) / sizeof(conf_cmds[0]); i++)
+		if (strcmp(name, conf_cmds[i].name) == 0)
+			return 1;
+	return 0;
+}
+
+int
 conf_exec(struct switchd *sd, char *line, char *err, size_t len)
 {
 	char *argv[CONF_ARGS_MAX];
@@ -412,7 +424,7 @@ conf_dump(struct switchd *sd, FILE *f)
 	char vl[CONF_LINE_MAX];
 	uint32_t i;
 
-	fprintf(f, "ports %u\nmacs %u\naging %u\nhub %s\nqueue %u\n",
+	fprintf(f, "ports %u\nmaclimit %u\naging %u\nhub %s\nqueue %u\n",
 	    sd->nports, w->fdb->limit, w->fdb->aging, w->hub ? "on" : "off",
 	    sd->qlen);
 	for (i = 1; i < sd->nports; i++) {

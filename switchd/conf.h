@@ -16,6 +16,7 @@ struct switchd;
 #define CONF_LINE_MAX	1024
 #define CONF_ARGS_MAX	16
 
+int	conf_known(const char *);
 int	conf_exec(struct switchd *, char *line, char *err, size_t errlen);
 int	conf_load(struct switchd *, const char *path);
 void	conf_reset(struct switchd *);

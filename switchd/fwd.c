@@ -116,11 +116,14 @@ int
 fwd_frame(struct fwd *w, uint16_t inport, const uint8_t *f, size_t len,
     uint32_t now, struct fwd_out *o)
 {
-	struct fwd_port *in = &w->ports[inport], *out;
+	struct fwd_port *in, *out;
 	int dst;
 
 	o->n = 0;
 	o->learn = FDB_IGNORED;
+	if (inport >= w->nports || !w->ports[inport].in_use)
+		return -1;
+	in = &w->ports[inport];
 	in->st.rx_frames++;
 	in->st.rx_bytes += len;
 	if (len < FRAME_MIN) {
@@ -132,7 +135,8 @@ fwd_frame(struct fwd *w, uint16_t inport, const uint8_t *f, size_t len,
 		return -1;
 	}
 	if ((o->vlan = vlan_ingress(&in->vlan, f, len, &o->tag)) != VLAN_OK) {
-		in->st.drops[DROP_VLAN]++;
+		in->st.drops[o->vlan == VLAN_DROP_SHORT_TAG ? DROP_RUNT :
+		    DROP_VLAN]++;
 		return -1;
 	}
 	if (w->hub) {

@@ -18,6 +18,7 @@
 
 #include "attach.h"
 #include "conf.h"
+#include "mgmt.h"
 #include "port.h"
 #include "priv.h"
 #include "switchd.h"
@@ -34,6 +35,8 @@ struct options {
 	const char	*user;
 	const char	*group;
 	const char	*pidfile;
+	const char	*mgmtpath;
+	const char	*mgmtgroup;
 	const char	*taps[SWITCHD_TAPS_MAX];
 	int		 ntaps;
 	int		 daemonize;
@@ -48,10 +51,11 @@ static void
 usage(void)
 {
 	fprintf(stderr,
-	    "usage: switchd [-dVvx] [-a seconds] [-f file] [-g group] "
-	    "[-M macs] [-m mode]\n"
-	    "               [-n ports] [-p pidfile] [-q frames] [-s dir] "
-	    "[-t ifname] [-u user]\n");
+	    "usage: switchd [-dVvx] [-a seconds] [-f file] [-G group] "
+	    "[-g group] [-M macs]\n"
+	    "               [-m mode] [-n ports] [-p pidfile] [-q frames] "
+	    "[-S path] [-s dir]\n"
+	    "               [-t ifname] [-u user]\n");
 	exit(1);
 }
 
@@ -129,21 +133,41 @@ switchd_aging_timer(struct switchd *sd)
 }
 
 static int
-switchd_configure(struct switchd *sd, struct options *o)
+switchd_configure(struct switchd *sd)
 {
 	char err[256], line[CONF_LINE_MAX];
 	int i, bad = 0;
 
-	if (o->conffile != NULL && conf_load(sd, o->conffile) == -1)
+	if (sd->conffile != NULL && conf_load(sd, sd->conffile) == -1)
 		bad = 1;
-	for (i = 0; i < o->nsettings; i++) {
-		snprintf(line, sizeof(line), "%s", o->settings[i]);
+	for (i = 0; i < sd->nsettings; i++) {
+		snprintf(line, sizeof(line), "%s", sd->settings[i]);
 		if (conf_exec(sd, line, err, sizeof(err)) == -1) {
 			log_warnx("%s", err);
 			bad = 1;
 		}
 	}
 	return bad ? -1 : 0;
+}
+
+/*
+ * Back to the defaults, then the file and the options again: what was
+ * changed at run time and is not in the file is undone.
+ */
+int
+switchd_reload(struct switchd *sd)
+{
+	if (sd->conffile == NULL) {
+		log_info("reload: no configuration file (-f)");
+		return 0;
+	}
+	log_info("reloading %s", sd->conffile);
+	conf_reset(sd);
+	if (switchd_configure(sd) == -1) {
+		log_warnx("%s: the lines above were not applied", sd->conffile);
+		return -1;
+	}
+	return 0;
 }
 
 static void
@@ -157,20 +181,9 @@ switchd_stop_cb(struct ev_loop *loop, ev_signal *w, int revents)
 static void
 switchd_hup_cb(struct ev_loop *loop, ev_signal *w, int revents)
 {
-	struct switchd *sd = container_of(w, struct switchd, sighup_w);
-	struct options *o = w->data;
-
 	(void)loop;
 	(void)revents;
-	if (o->conffile == NULL) {
-		log_info("SIGHUP: no configuration file to reload");
-		return;
-	}
-	log_info("SIGHUP: reloading %s", o->conffile);
-	conf_reset(sd);
-	if (switchd_configure(sd, o) == -1)
-		log_warnx("%s: errors while reloading; the lines above were "
-		    "not applied", o->conffile);
+	(void)switchd_reload(container_of(w, struct switchd, sighup_w));
 }
 
 static void
@@ -210,7 +223,7 @@ switchd_options(struct options *o, int argc, char *argv[])
 	char *end;
 	int ch;
 
-	while ((ch = getopt(argc, argv, "a:df:g:M:m:n:p:q:s:t:u:Vvx")) != -1) {
+	while ((ch = getopt(argc, argv, "a:df:G:g:M:m:n:p:q:S:s:t:u:Vvx")) != -1) {
 		switch (ch) {
 		case 'a':
 			switchd_setting(o, "aging", optarg);
@@ -221,11 +234,14 @@ switchd_options(struct options *o, int argc, char *argv[])
 		case 'f':
 			o->conffile = optarg;
 			break;
+		case 'G':
+			o->mgmtgroup = optarg;
+			break;
 		case 'g':
 			o->group = optarg;
 			break;
 		case 'M':
-			switchd_setting(o, "macs", optarg);
+			switchd_setting(o, "maclimit", optarg);
 			break;
 		case 'm':
 			errno = 0;
@@ -243,6 +259,9 @@ switchd_options(struct options *o, int argc, char *argv[])
 			break;
 		case 'q':
 			switchd_setting(o, "queue", optarg);
+			break;
+		case 'S':
+			o->mgmtpath = optarg;
 			break;
 		case 's':
 			o->dir = optarg;
@@ -319,6 +338,30 @@ switchd_taps(struct switchd *sd, struct options *o)
 	}
 }
 
+/* DIR/mgmt unless -S: the run user's only, or -G's group's too. */
+static void
+switchd_mgmt(struct switchd *sd, struct options *o)
+{
+	char path[sizeof(sd->mgmtpath)];
+	struct group *gr;
+	gid_t gid = (gid_t)-1;
+
+	if (o->mgmtgroup != NULL) {
+		if ((gr = getgrnam(o->mgmtgroup)) == NULL)
+			fatalx("-G: no such group '%s'", o->mgmtgroup);
+		gid = gr->gr_gid;
+	}
+	if ((o->mgmtpath == NULL ? (size_t)snprintf(path, sizeof(path),
+	    "%.*s/mgmt", (int)sizeof(path), sd->dir) : (size_t)snprintf(path,
+	    sizeof(path), "%s", o->mgmtpath)) >= sizeof(path))
+		fatalx("management socket: path too long");
+	if (mgmt_listen(sd, path, gid != (gid_t)-1 ? 0660 : 0600, gid) == -1)
+		exit(1);
+	if (geteuid() == 0 && chown(sd->mgmtpath, sd->runuid,
+	    gid != (gid_t)-1 ? gid : sd->rungid) == -1)
+		fatal("chown %s", sd->mgmtpath);
+}
+
 static void
 switchd_pidfile(const char *path)
 {
@@ -347,6 +390,7 @@ switchd_shutdown(struct switchd *sd, struct options *o)
 	fwd_free(sd->fwd);
 	free(sd->ports);
 	free(sd->portcfg);
+	mgmt_close(sd);
 	for (i = 0; i < (uint32_t)o->nsettings; i++)
 		free(o->settings[i]);
 }
@@ -362,6 +406,8 @@ main(int argc, char *argv[])
 	memset(&sd, 0, sizeof(sd));
 	o.mode = -1;
 	sd.ctlfd = -1;
+	sd.mgmtfd = -1;
+	LIST_INIT(&sd.mclients);
 	sd.qlen = SWITCHD_QLEN_DEFAULT;
 	LIST_INIT(&sd.pendings);
 	switchd_options(&o, argc, argv);
@@ -375,7 +421,10 @@ main(int argc, char *argv[])
 	ev_timer_init(&sd.age_w, switchd_age_cb, 1.0, 1.0);
 	if (switchd_resize(&sd, FWD_PORTS_DEFAULT) == -1)
 		fatalx("out of memory");
-	if (switchd_configure(&sd, &o) == -1)
+	sd.conffile = o.conffile;
+	sd.settings = o.settings;
+	sd.nsettings = o.nsettings;
+	if (switchd_configure(&sd) == -1)
 		fatalx("configuration errors, not starting");
 	switchd_aging_timer(&sd);
 
@@ -386,6 +435,7 @@ main(int argc, char *argv[])
 	    (gid_t)-1 ? sd.sockgid : sd.rungid) == -1 || chown(sd.ctlpath,
 	    sd.runuid, sd.sockgid != (gid_t)-1 ? sd.sockgid : sd.rungid) == -1))
 		fatal("chown %s", sd.dir);
+	switchd_mgmt(&sd, &o);
 	switchd_taps(&sd, &o);
 	if (o.daemonize && daemon(0, 0) == -1)
 		fatal("daemon");
@@ -398,7 +448,6 @@ main(int argc, char *argv[])
 	ev_signal_init(&sd.sigint_w, switchd_stop_cb, SIGINT);
 	ev_signal_init(&sd.sigterm_w, switchd_stop_cb, SIGTERM);
 	ev_signal_init(&sd.sighup_w, switchd_hup_cb, SIGHUP);
-	sd.sighup_w.data = &o;
 	ev_signal_start(sd.loop, &sd.sigint_w);
 	ev_signal_start(sd.loop, &sd.sigterm_w);
 	ev_signal_start(sd.loop, &sd.sighup_w);
@@ -406,6 +455,7 @@ main(int argc, char *argv[])
 		if (sd.ports[i] != NULL)
 			port_start(sd.ports[i]);
 	attach_start(&sd);
+	mgmt_start(&sd);
 	sd.started = ev_now(sd.loop);
 	log_info("switch %s ready, %u ports; attach a VM with: "
 	    "qemu-system-x86_64 -netdev vde,id=net0,sock=%s "

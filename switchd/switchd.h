@@ -21,6 +21,7 @@
 
 struct port;
 struct pending;
+struct mclient;
 
 struct portcfg {
 	uid_t		 uid;		/* (uid_t)-1: anyone may attach */
@@ -50,6 +51,19 @@ struct switchd {
 	LIST_HEAD(, pending) pendings;
 	uint64_t	 attach_refused;
 
+	/* The management socket and its clients. */
+	char		 mgmtpath[sizeof(((struct sockaddr_un *)0)->sun_path)];
+	int		 mgmtfd;
+	ev_io		 mgmt_w;
+	ev_timer	 mgmt_pause_w;
+	uint32_t	 nmclients;
+	LIST_HEAD(, mclient) mclients;
+
+	/* What a reload applies: the file, then the command-line settings. */
+	const char	*conffile;
+	char		**settings;
+	int		 nsettings;
+
 	ev_timer	 age_w;
 	ev_signal	 sigint_w, sigterm_w, sighup_w;
 	struct log_ratelim attach_rl;
@@ -58,5 +72,6 @@ struct switchd {
 uint32_t	 switchd_now(struct switchd *);
 int		 switchd_resize(struct switchd *, uint32_t nports);
 void		 switchd_aging_timer(struct switchd *);
+int		 switchd_reload(struct switchd *);
 
 #endif

@@ -45,6 +45,8 @@ vlan_allow_all(struct vlan_port *vp, int on)
 int
 vlan_member(const struct vlan_port *vp, uint16_t vid)
 {
+	if (vid > VLAN_MAX)
+		return 0;
 	if (!vp->trunk || vid == vp->pvid)
 		return vid == vp->pvid && vid != 0;
 	return (vp->allowed[vid >> 6] >> (vid & 63)) & 1;
@@ -64,7 +66,9 @@ vlan_ingress(const struct vlan_port *vp, const uint8_t *f, size_t len,
 	uint16_t tci, vid;
 
 	memset(t, 0, sizeof(*t));
-	if (len >= FRAME_MIN + 4 && f[12] == 0x81 && f[13] == 0x00) {
+	if (f[12] == 0x81 && f[13] == 0x00) {
+		if (len < FRAME_MIN + 4)
+			return VLAN_DROP_SHORT_TAG;
 		tci = (uint16_t)(f[14] << 8 | f[15]);
 		t->pcp = tci >> 13;
 		t->dei = (tci >> 12) & 1;
@@ -138,6 +142,8 @@ vlan_verdict_str(enum vlan_verdict v)
 		return "untagged frame on trunk without native VLAN";
 	case VLAN_DROP_RESERVED:
 		return "reserved VLAN 4095";
+	case VLAN_DROP_SHORT_TAG:
+		return "802.1Q tag cut short";
 	}
 	return "?";
 }

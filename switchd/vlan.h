@@ -35,7 +35,8 @@ enum vlan_verdict {
 	VLAN_DROP_TAGGED_ON_ACCESS,
 	VLAN_DROP_NOT_MEMBER,
 	VLAN_DROP_NO_NATIVE,
-	VLAN_DROP_RESERVED
+	VLAN_DROP_RESERVED,
+	VLAN_DROP_SHORT_TAG
 };
 
 void	 vlan_access(struct vlan_port *, uint16_t vid);

@@ -1,0 +1,739 @@
+#include <sys/queue.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+
+#include <errno.h>
+#include <grp.h>
+#include <json-c/json.h>
+#include <pwd.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "conf.h"
+#include "mgmt.h"
+#include "port.h"
+#include "switchd.h"
+
+#define container_of(p, type, member) \
+	((type *)(void *)((char *)(p) - offsetof(type, member)))
+
+struct mclient {
+	LIST_ENTRY(mclient) entry;
+	struct switchd	*sd;
+	int		 fd;
+	ev_io		 r_w;
+	ev_io		 w_w;
+	ev_timer	 idle_w;
+	int		 closing;	/* close once the reply is out */
+	size_t		 inlen;
+	char		 in[MGMT_LINE_MAX + 1];
+	char		*out;
+	size_t		 outlen;
+	size_t		 outoff;
+};
+
+typedef int (*mgmt_fn)(struct switchd *, int, char **, json_object *,
+    char *, size_t);
+
+struct mgmt_cmd {
+	const char	*name;
+	mgmt_fn		 fn;
+};
+
+static int	mgmt_info(struct switchd *, int, char **, json_object *,
+		    char *, size_t);
+static int	mgmt_ports(struct switchd *, int, char **, json_object *,
+		    char *, size_t);
+static int	mgmt_macs(struct switchd *, int, char **, json_object *,
+		    char *, size_t);
+static int	mgmt_vlans(struct switchd *, int, char **, json_object *,
+		    char *, size_t);
+static int	mgmt_config(struct switchd *, int, char **, json_object *,
+		    char *, size_t);
+static int	mgmt_disconnect(struct switchd *, int, char **, json_object *,
+		    char *, size_t);
+static int	mgmt_counters(struct switchd *, int, char **, json_object *,
+		    char *, size_t);
+static int	mgmt_loglevel(struct switchd *, int, char **, json_object *,
+		    char *, size_t);
+static int	mgmt_reload(struct switchd *, int, char **, json_object *,
+		    char *, size_t);
+
+/* Everything else is a setting, handed to conf_exec(). */
+static const struct mgmt_cmd mgmt_cmds[] = {
+	{ "info",	mgmt_info },
+	{ "ports",	mgmt_ports },
+	{ "macs",	mgmt_macs },
+	{ "vlans",	mgmt_vlans },
+	{ "config",	mgmt_config },
+	{ "disconnect",	mgmt_disconnect },
+	{ "counters",	mgmt_counters },
+	{ "loglevel",	mgmt_loglevel },
+	{ "reload",	mgmt_reload },
+};
+
+static int
+mgmt_err(char *err, size_t len, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+static int
+mgmt_err(char *err, size_t len, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(err, len, fmt, ap);
+	va_end(ap);
+	return -1;
+}
+
+static void
+mgmt_add(json_object *o, const char *key, json_object *v)
+{
+	json_object_object_add(o, key, v);
+}
+
+static json_object *
+mgmt_u64(uint64_t v)
+{
+	return json_object_new_uint64(v);
+}
+
+static int
+mgmt_info(struct switchd *sd, int argc, char **argv, json_object *r,
+    char *err, size_t len)
+{
+	struct fwd *w = sd->fwd;
+	uint32_t i, used = 0;
+
+	(void)argv;
+	if (argc != 1)
+		return mgmt_err(err, len, "usage: info");
+	for (i = 0; i < sd->nports; i++)
+		used += sd->ports[i] != NULL;
+	mgmt_add(r, "version", json_object_new_string(VERSION));
+	mgmt_add(r, "protocol", json_object_new_int(MGMT_PROTOCOL));
+	mgmt_add(r, "uptime", mgmt_u64((uint64_t)(ev_now(sd->loop) -
+	    sd->started)));
+	mgmt_add(r, "dir", json_object_new_string(sd->dir));
+	mgmt_add(r, "ctl", json_object_new_string(sd->ctlpath));
+	mgmt_add(r, "mgmt", json_object_new_string(sd->mgmtpath));
+	mgmt_add(r, "ports", mgmt_u64(used));
+	mgmt_add(r, "ports_max", mgmt_u64(sd->nports - 1));
+	mgmt_add(r, "macs", mgmt_u64(w->fdb->count));
+	mgmt_add(r, "macs_max", mgmt_u64(w->fdb->limit));
+	mgmt_add(r, "aging", mgmt_u64(w->fdb->aging));
+	mgmt_add(r, "hub", json_object_new_boolean(w->hub));
+	mgmt_add(r, "queue_max", mgmt_u64(sd->qlen));
+	mgmt_add(r, "mgmt_clients", mgmt_u64(sd->nmclients));
+	mgmt_add(r, "mgmt_clients_max", mgmt_u64(MGMT_CLIENTS_MAX));
+	mgmt_add(r, "moves", mgmt_u64(w->moves));
+	mgmt_add(r, "learn_full", mgmt_u64(w->learn_full));
+	mgmt_add(r, "attach_refused", mgmt_u64(sd->attach_refused));
+	mgmt_add(r, "loglevel", json_object_new_string(log_getverbose() ?
+	    "debug" : "info"));
+	return 0;
+}
+
+static const char *
+mgmt_kind(const struct port *p)
+{
+	if (p->kind == PORT_TAP)
+		return "tap";
+	if (strncmp(p->descr, "switchplug", 10) == 0)
+		return "plug";
+	return "unix";
+}
+
+static json_object *
+mgmt_vlan(const struct vlan_port *vp)
+{
+	json_object *v = json_object_new_object();
+	char buf[CONF_LINE_MAX];
+
+	if (!vp->trunk) {
+		mgmt_add(v, "mode", json_object_new_string("access"));
+		mgmt_add(v, "vlan", json_object_new_int(vp->pvid));
+		return v;
+	}
+	conf_vlans_str(vp->allowed, buf, sizeof(buf));
+	mgmt_add(v, "mode", json_object_new_string("trunk"));
+	mgmt_add(v, "allowed", json_object_new_string(buf));
+	mgmt_add(v, "native", json_object_new_int(vp->pvid));
+	return v;
+}
+
+static json_object *
+mgmt_port(struct switchd *sd, const struct port *p)
+{
+	const struct fwd_port *fp = &sd->fwd->ports[p->num];
+	json_object *o = json_object_new_object(), *d;
+	struct passwd *pw;
+	int i;
+
+	mgmt_add(o, "port", json_object_new_int(p->num));
+	mgmt_add(o, "kind", json_object_new_string(mgmt_kind(p)));
+	mgmt_add(o, "descr", json_object_new_string(p->descr));
+	if (p->kind == PORT_TAP)
+		mgmt_add(o, "ifname", json_object_new_string(p->ifname));
+	else {
+		mgmt_add(o, "uid", json_object_new_int64(p->uid));
+		mgmt_add(o, "pid", json_object_new_int64(p->pid));
+		pw = getpwuid(p->uid);
+		mgmt_add(o, "user", json_object_new_string(pw ? pw->pw_name :
+		    "?"));
+	}
+	mgmt_add(o, "vlan", mgmt_vlan(&fp->vlan));
+	mgmt_add(o, "rx_frames", mgmt_u64(fp->st.rx_frames));
+	mgmt_add(o, "rx_bytes", mgmt_u64(fp->st.rx_bytes));
+	mgmt_add(o, "tx_frames", mgmt_u64(fp->st.tx_frames));
+	mgmt_add(o, "tx_bytes", mgmt_u64(fp->st.tx_bytes));
+	d = json_object_new_object();
+	for (i = 0; i < DROP_NR; i++)
+		mgmt_add(d, fwd_drop_str(i), mgmt_u64(fp->st.drops[i]));
+	mgmt_add(o, "drops", d);
+	mgmt_add(o, "macs", mgmt_u64(fdb_portcount(sd->fwd->fdb, p->num)));
+	mgmt_add(o, "maclimit", mgmt_u64(fp->maclimit));
+	mgmt_add(o, "learn_refused", mgmt_u64(fp->learn_refused));
+	mgmt_add(o, "queue", mgmt_u64(p->qcount));
+	mgmt_add(o, "queue_max", mgmt_u64(sd->qlen));
+	return o;
+}
+
+static int
+mgmt_portnum(struct switchd *sd, const char *s, struct port **pp, char *err,
+    size_t len)
+{
+	unsigned long n;
+
+	if (conf_number(s, 1, sd->nports - 1, &n) == -1)
+		return mgmt_err(err, len, "'%s' is not a port number from 1 "
+		    "to %u", s, sd->nports - 1);
+	if (pp != NULL && (*pp = sd->ports[n]) == NULL)
+		return mgmt_err(err, len, "no such port: %lu (nothing is "
+		    "attached there)", n);
+	return (int)n;
+}
+
+static int
+mgmt_ports(struct switchd *sd, int argc, char **argv, json_object *r,
+    char *err, size_t len)
+{
+	json_object *a;
+	struct port *p;
+	uint32_t i;
+
+	/* "port N" shows one port; "ports" all of them. */
+	if (argc == 2) {
+		if (mgmt_portnum(sd, argv[1], &p, err, len) == -1)
+			return -1;
+		mgmt_add(r, "port", mgmt_port(sd, p));
+		return 0;
+	}
+	if (argc != 1)
+		return mgmt_err(err, len, "usage: ports | port N");
+	a = json_object_new_array();
+	for (i = 0; i < sd->nports; i++)
+		if (sd->ports[i] != NULL)
+			json_object_array_add(a, mgmt_port(sd, sd->ports[i]));
+	mgmt_add(r, "ports", a);
+	return 0;
+}
+
+struct mgmt_macsel {
+	struct switchd	*sd;
+	json_object	*a;
+	int		 port;
+	int		 vid;
+	uint32_t	 now;
+};
+
+static int
+mgmt_mac_cb(void *arg, const uint8_t *mac, uint16_t vid, uint16_t port,
+    uint32_t seen)
+{
+	struct mgmt_macsel *s = arg;
+	json_object *o;
+	char buf[18];
+
+	if ((s->port >= 0 && port != s->port) || (s->vid >= 0 && vid != s->vid))
+		return 0;
+	snprintf(buf, sizeof(buf), "%02x:%02x:%02x:%02x:%02x:%02x", mac[0],
+	    mac[1], mac[2], mac[3], mac[4], mac[5]);
+	o = json_object_new_object();
+	mgmt_add(o, "mac", json_object_new_string(buf));
+	mgmt_add(o, "vlan", json_object_new_int(vid));
+	mgmt_add(o, "port", json_object_new_int(port));
+	mgmt_add(o, "age", mgmt_u64(s->now - seen));
+	json_object_array_add(s->a, o);
+	return 0;
+}
+
+/* macs [flush] [port N] [vlan V] */
+static int
+mgmt_macs(struct switchd *sd, int argc, char **argv, json_object *r,
+    char *err, size_t len)
+{
+	struct mgmt_macsel s = { sd, NULL, -1, -1, switchd_now(sd) };
+	unsigned long v;
+	int i = 1, flush = 0;
+
+	if (argc > 1 && strcmp(argv[1], "flush") == 0) {
+		flush = 1;
+		i++;
+	}
+	for (; i < argc; i += 2) {
+		if (i + 1 >= argc)
+			return mgmt_err(err, len, "usage: macs [flush] "
+			    "[port N] [vlan V]");
+		if (strcmp(argv[i], "port") == 0) {
+			if ((s.port = mgmt_portnum(sd, argv[i + 1], NULL, err,
+			    len)) == -1)
+				return -1;
+		} else if (strcmp(argv[i], "vlan") == 0) {
+			if (conf_number(argv[i + 1], VLAN_MIN, VLAN_MAX,
+			    &v) == -1)
+				return mgmt_err(err, len, "'%s' is not a VLAN "
+				    "from 1 to 4094", argv[i + 1]);
+			s.vid = (int)v;
+		} else
+			return mgmt_err(err, len, "usage: macs [flush] "
+			    "[port N] [vlan V]");
+	}
+	if (flush) {
+		mgmt_add(r, "flushed", mgmt_u64(fdb_flush(sd->fwd->fdb,
+		    s.port, s.vid)));
+		return 0;
+	}
+	s.a = json_object_new_array();
+	fdb_walk(sd->fwd->fdb, mgmt_mac_cb, &s);
+	mgmt_add(r, "macs", s.a);
+	return 0;
+}
+
+static int
+mgmt_vlans(struct switchd *sd, int argc, char **argv, json_object *r,
+    char *err, size_t len)
+{
+	json_object *a, *o, *acc, *tr;
+	uint32_t i;
+	unsigned int v;
+
+	(void)argv;
+	if (argc != 1)
+		return mgmt_err(err, len, "usage: vlans");
+	a = json_object_new_array();
+	for (v = VLAN_MIN; v <= VLAN_MAX; v++) {
+		acc = tr = NULL;
+		for (i = 0; i < sd->nports; i++) {
+			const struct vlan_port *vp = &sd->fwd->ports[i].vlan;
+
+			if (sd->ports[i] == NULL || !vlan_member(vp, (uint16_t)v))
+				continue;
+			if (vp->trunk) {
+				if (tr == NULL)
+					tr = json_object_new_array();
+				json_object_array_add(tr,
+				    json_object_new_int((int)i));
+			} else {
+				if (acc == NULL)
+					acc = json_object_new_array();
+				json_object_array_add(acc,
+				    json_object_new_int((int)i));
+			}
+		}
+		if (acc == NULL && tr == NULL)
+			continue;
+		o = json_object_new_object();
+		mgmt_add(o, "vlan", json_object_new_int((int)v));
+		mgmt_add(o, "access", acc ? acc : json_object_new_array());
+		mgmt_add(o, "trunk", tr ? tr : json_object_new_array());
+		json_object_array_add(a, o);
+	}
+	mgmt_add(r, "vlans", a);
+	return 0;
+}
+
+static int
+mgmt_config(struct switchd *sd, int argc, char **argv, json_object *r,
+    char *err, size_t len)
+{
+	char *buf = NULL;
+	size_t n = 0;
+	FILE *f;
+
+	(void)argv;
+	if (argc != 1)
+		return mgmt_err(err, len, "usage: config");
+	if ((f = open_memstream(&buf, &n)) == NULL)
+		return mgmt_err(err, len, "out of memory");
+	conf_dump(sd, f);
+	fclose(f);
+	mgmt_add(r, "config", json_object_new_string(buf ? buf : ""));
+	free(buf);
+	return 0;
+}
+
+static int
+mgmt_disconnect(struct switchd *sd, int argc, char **argv, json_object *r,
+    char *err, size_t len)
+{
+	struct port *p;
+
+	(void)r;
+	if (argc != 2)
+		return mgmt_err(err, len, "usage: disconnect N");
+	if (mgmt_portnum(sd, argv[1], &p, err, len) == -1)
+		return -1;
+	log_info("%s: disconnected by switchctl", port_name(p));
+	port_free(p);
+	return 0;
+}
+
+static int
+mgmt_counters(struct switchd *sd, int argc, char **argv, json_object *r,
+    char *err, size_t len)
+{
+	struct port *p = NULL;
+	uint32_t i;
+
+	(void)r;
+	if (argc < 2 || argc > 3 || strcmp(argv[1], "reset") != 0)
+		return mgmt_err(err, len, "usage: counters reset [N]");
+	if (argc == 3 && mgmt_portnum(sd, argv[2], &p, err, len) == -1)
+		return -1;
+	for (i = 0; i < sd->nports; i++) {
+		if (p != NULL && i != p->num)
+			continue;
+		memset(&sd->fwd->ports[i].st, 0, sizeof(sd->fwd->ports[i].st));
+		sd->fwd->ports[i].learn_refused = 0;
+	}
+	if (p == NULL) {
+		sd->fwd->moves = sd->fwd->learn_full = 0;
+		sd->attach_refused = 0;
+	}
+	return 0;
+}
+
+static int
+mgmt_loglevel(struct switchd *sd, int argc, char **argv, json_object *r,
+    char *err, size_t len)
+{
+	(void)sd;
+	(void)r;
+	if (argc != 2 || (strcmp(argv[1], "info") != 0 &&
+	    strcmp(argv[1], "debug") != 0))
+		return mgmt_err(err, len, "usage: loglevel info | debug");
+	log_setverbose(strcmp(argv[1], "debug") == 0);
+	return 0;
+}
+
+static int
+mgmt_reload(struct switchd *sd, int argc, char **argv, json_object *r,
+    char *err, size_t len)
+{
+	(void)argv;
+	(void)r;
+	if (argc != 1)
+		return mgmt_err(err, len, "usage: reload");
+	if (sd->conffile == NULL)
+		return mgmt_err(err, len, "no configuration file: switchd "
+		    "was started without -f");
+	if (switchd_reload(sd) == -1)
+		return mgmt_err(err, len, "%s has errors: see the switch's "
+		    "log; what could be applied was", sd->conffile);
+	return 0;
+}
+
+static int
+mgmt_dispatch(struct switchd *sd, char *line, json_object *r, char *err,
+    size_t len)
+{
+	char copy[MGMT_LINE_MAX + 1], *argv[CONF_ARGS_MAX];
+	size_t i;
+	int argc;
+
+	log_debug("management: %s", line);
+	snprintf(copy, sizeof(copy), "%s", line);
+	if ((argc = conf_split(copy, argv, CONF_ARGS_MAX)) == -1)
+		return mgmt_err(err, len, "too many words");
+	if (argc == 0)
+		return mgmt_err(err, len, "empty request");
+	if (strcmp(argv[0], "port") == 0 && argc == 2)
+		return mgmt_ports(sd, argc, argv, r, err, len);
+	for (i = 0; i < sizeof(mgmt_cmds) / sizeof(mgmt_cmds[0]); i++)
+		if (strcmp(argv[0], mgmt_cmds[i].name) == 0)
+			return mgmt_cmds[i].fn(sd, argc, argv, r, err, len);
+	if (!conf_known(argv[0]))
+		return mgmt_err(err, len, "unknown command '%s'", argv[0]);
+	snprintf(copy, sizeof(copy), "%s", line);
+	if (conf_exec(sd, line, err, len) == -1)
+		return -1;
+	log_info("set by switchctl: %s", copy);
+	return 0;
+}
+
+/*
+ * One request line in, one JSON reply line out (malloc'd, ending in a
+ * newline).  The line is untrusted: any bytes, any length.
+ */
+char *
+mgmt_request(struct switchd *sd, const char *req, size_t reqlen)
+{
+	char line[MGMT_LINE_MAX + 1], err[512], *out;
+	json_object *r = json_object_new_object();
+	const char *s;
+	size_t i;
+	int rc;
+
+	err[0] = '\0';
+	if (reqlen > MGMT_LINE_MAX)
+		rc = mgmt_err(err, sizeof(err), "request longer than %d bytes",
+		    MGMT_LINE_MAX);
+	else {
+		memcpy(line, req, reqlen);
+		line[reqlen] = '\0';
+		for (i = 0; i < reqlen; i++)
+			if (line[i] == '\0' || ((unsigned char)line[i] < 0x20 &&
+			    line[i] != '\t' && line[i] != '\r'))
+				break;
+		if (i < reqlen)
+			rc = mgmt_err(err, sizeof(err), "request has control "
+			    "characters");
+		else
+			rc = mgmt_dispatch(sd, line, r, err, sizeof(err));
+	}
+	if (rc == -1) {
+		json_object_put(r);
+		r = json_object_new_object();
+		mgmt_add(r, "error", json_object_new_string(err));
+	}
+	mgmt_add(r, "ok", json_object_new_boolean(rc == 0));
+	s = json_object_to_json_string_ext(r, JSON_C_TO_STRING_PLAIN);
+	if (asprintf(&out, "%s\n", s) == -1)
+		out = NULL;
+	json_object_put(r);
+	return out;
+}
+
+static void
+mgmt_client_free(struct mclient *c)
+{
+	struct switchd *sd = c->sd;
+
+	ev_io_stop(sd->loop, &c->r_w);
+	ev_io_stop(sd->loop, &c->w_w);
+	ev_timer_stop(sd->loop, &c->idle_w);
+	close(c->fd);
+	free(c->out);
+	LIST_REMOVE(c, entry);
+	free(c);
+	sd->nmclients--;
+}
+
+static void	mgmt_process(struct mclient *);
+
+static void
+mgmt_write_cb(struct ev_loop *loop, ev_io *w, int revents)
+{
+	struct mclient *c = container_of(w, struct mclient, w_w);
+	ssize_t r;
+
+	(void)revents;
+	while (c->outoff < c->outlen) {
+		r = write(c->fd, c->out + c->outoff, c->outlen - c->outoff);
+		if (r == -1 && (errno == EAGAIN || errno == EINTR))
+			return;
+		if (r <= 0) {
+			mgmt_client_free(c);
+			return;
+		}
+		c->outoff += (size_t)r;
+	}
+	free(c->out);
+	c->out = NULL;
+	ev_io_stop(loop, w);
+	if (c->closing) {
+		mgmt_client_free(c);
+		return;
+	}
+	ev_io_start(loop, &c->r_w);
+	mgmt_process(c);
+}
+
+static void
+mgmt_reply(struct mclient *c, char *out)
+{
+	if (out == NULL) {
+		mgmt_client_free(c);
+		return;
+	}
+	c->out = out;
+	c->outlen = strlen(out);
+	c->outoff = 0;
+	/* One reply at a time: read nothing more until it is out. */
+	ev_io_stop(c->sd->loop, &c->r_w);
+	ev_io_start(c->sd->loop, &c->w_w);
+}
+
+/* Answer the first complete line in the buffer, if there is one. */
+static void
+mgmt_process(struct mclient *c)
+{
+	char *nl;
+	size_t n;
+
+	if ((nl = memchr(c->in, '\n', c->inlen)) == NULL) {
+		if (c->inlen == sizeof(c->in)) {
+			c->closing = 1;
+			mgmt_reply(c, mgmt_request(c->sd, c->in, c->inlen));
+		}
+		return;
+	}
+	n = (size_t)(nl - c->in);
+	mgmt_reply(c, mgmt_request(c->sd, c->in, n));
+	memmove(c->in, nl + 1, c->inlen - n - 1);
+	c->inlen -= n + 1;
+}
+
+static void
+mgmt_read_cb(struct ev_loop *loop, ev_io *w, int revents)
+{
+	struct mclient *c = container_of(w, struct mclient, r_w);
+	ssize_t r;
+
+	(void)revents;
+	r = read(c->fd, c->in + c->inlen, sizeof(c->in) - c->inlen);
+	if (r == -1 && (errno == EAGAIN || errno == EINTR))
+		return;
+	if (r <= 0) {
+		mgmt_client_free(c);
+		return;
+	}
+	c->inlen += (size_t)r;
+	ev_timer_again(loop, &c->idle_w);
+	mgmt_process(c);
+}
+
+static void
+mgmt_idle_cb(struct ev_loop *loop, ev_timer *w, int revents)
+{
+	(void)loop;
+	(void)revents;
+	mgmt_client_free(container_of(w, struct mclient, idle_w));
+}
+
+static void
+mgmt_pause_cb(struct ev_loop *loop, ev_timer *w, int revents)
+{
+	struct switchd *sd = container_of(w, struct switchd, mgmt_pause_w);
+
+	(void)revents;
+	ev_io_start(loop, &sd->mgmt_w);
+}
+
+static void
+mgmt_accept_cb(struct ev_loop *loop, ev_io *w, int revents)
+{
+	struct switchd *sd = container_of(w, struct switchd, mgmt_w);
+	struct mclient *c;
+	char msg[128];
+	int fd;
+
+	(void)revents;
+	fd = accept4(sd->mgmtfd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
+	if (fd == -1) {
+		if (errno == EMFILE || errno == ENFILE || errno == ENOBUFS ||
+		    errno == ENOMEM) {
+			log_warn("management: accept, pausing for a second");
+			ev_io_stop(loop, w);
+			ev_timer_start(loop, &sd->mgmt_pause_w);
+		}
+		return;
+	}
+	if (sd->nmclients >= MGMT_CLIENTS_MAX) {
+		snprintf(msg, sizeof(msg), "{\"error\":\"too many management "
+		    "clients (%d); try again\",\"ok\":false}\n",
+		    MGMT_CLIENTS_MAX);
+		(void)!write(fd, msg, strlen(msg));
+		close(fd);
+		return;
+	}
+	if ((c = calloc(1, sizeof(*c))) == NULL) {
+		close(fd);
+		return;
+	}
+	c->sd = sd;
+	c->fd = fd;
+	sd->nmclients++;
+	LIST_INSERT_HEAD(&sd->mclients, c, entry);
+	/* Forwarding first: management waits while frames are pending. */
+	ev_io_init(&c->r_w, mgmt_read_cb, fd, EV_READ);
+	ev_io_init(&c->w_w, mgmt_write_cb, fd, EV_WRITE);
+	ev_set_priority(&c->r_w, EV_MINPRI);
+	ev_set_priority(&c->w_w, EV_MINPRI);
+	ev_init(&c->idle_w, mgmt_idle_cb);
+	c->idle_w.repeat = MGMT_IDLE;
+	ev_timer_again(loop, &c->idle_w);
+	snprintf(msg, sizeof(msg), "{\"switchd\":\"%s\",\"protocol\":%d}\n",
+	    VERSION, MGMT_PROTOCOL);
+	mgmt_reply(c, strdup(msg));
+}
+
+int
+mgmt_listen(struct switchd *sd, const char *path, mode_t mode, gid_t gid)
+{
+	struct sockaddr_un sun;
+	int fd;
+
+	memset(&sun, 0, sizeof(sun));
+	sun.sun_family = AF_UNIX;
+	if ((size_t)snprintf(sun.sun_path, sizeof(sun.sun_path), "%s", path) >=
+	    sizeof(sun.sun_path)) {
+		log_warnx("management socket %s: path too long", path);
+		return -1;
+	}
+	/* attach_listen() already made sure no other switch owns DIR. */
+	(void)unlink(path);
+	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	if (fd == -1 || bind(fd, (struct sockaddr *)&sun, sizeof(sun)) == -1 ||
+	    chmod(path, mode) == -1 ||
+	    (gid != (gid_t)-1 && chown(path, (uid_t)-1, gid) == -1) ||
+	    listen(fd, 128) == -1) {
+		log_warn("management socket %s", path);
+		if (fd != -1)
+			close(fd);
+		return -1;
+	}
+	sd->mgmtfd = fd;
+	snprintf(sd->mgmtpath, sizeof(sd->mgmtpath), "%s", path);
+	ev_io_init(&sd->mgmt_w, mgmt_accept_cb, fd, EV_READ);
+	ev_set_priority(&sd->mgmt_w, EV_MINPRI);
+	ev_timer_init(&sd->mgmt_pause_w, mgmt_pause_cb, 1.0, 0.0);
+	return 0;
+}
+
+void
+mgmt_start(struct switchd *sd)
+{
+	ev_io_start(sd->loop, &sd->mgmt_w);
+}
+
+void
+mgmt_close(struct switchd *sd)
+{
+	while (!LIST_EMPTY(&sd->mclients))
+		mgmt_client_free(LIST_FIRST(&sd->mclients));
+	if (sd->mgmtfd == -1)
+		return;
+	ev_io_stop(sd->loop, &sd->mgmt_w);
+	ev_timer_stop(sd->loop, &sd->mgmt_pause_w);
+	close(sd->mgmtfd);
+	sd->mgmtfd = -1;
+	if (unlink(sd->mgmtpath) == -1 && errno != ENOENT)
+		log_warn("unlink %s", sd->mgmtpath);
+}
