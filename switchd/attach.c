@@ -302,6 +302,9 @@ attach_listen(struct switchd *sd)
 	}
 	/* Clients bind their own sockets in DIR: it needs x and w too. */
 	dirmode = sd->mode | ((sd->mode & 0444) >> 2) | 0700;
+	/* Shared: nobody may remove what another user put there. */
+	if (dirmode & 0022)
+		dirmode |= S_ISVTX;
 	if (mkdir(sd->dir, dirmode) == -1 && errno != EEXIST) {
 		log_warn("socket directory %s", sd->dir);
 		return -1;

@@ -21,32 +21,64 @@
  * only one, so it can reach the clients' sockets, which libvdeplug
  * opens to the switch socket's group.
  */
+static int
+priv_id(const char *s, unsigned long *id)
+{
+	char *end;
+
+	if (*s < '0' || *s > '9')
+		return -1;
+	errno = 0;
+	*id = strtoul(s, &end, 10);
+	return *end != '\0' || errno != 0 || *id >= (uid_t)-1 ? -1 : 0;
+}
+
+/* A group by name, or by number even when /etc/group has no name for it. */
+int
+priv_group(const char *name, gid_t *gid)
+{
+	struct group *gr;
+	unsigned long id;
+
+	if ((gr = getgrnam(name)) != NULL)
+		*gid = gr->gr_gid;
+	else if (priv_id(name, &id) == 0)
+		*gid = (gid_t)id;
+	else
+		return -1;
+	return 0;
+}
+
 int
 priv_lookup(const char *user, const char *group, uid_t *uid, gid_t *gid,
     gid_t *sockgid)
 {
 	struct passwd *pw;
-	struct group *gr;
+	unsigned long id;
 
 	if (user == NULL)
 		pw = getpwnam(PRIV_USER) != NULL ? getpwnam(PRIV_USER) :
 		    getpwnam(PRIV_FALLBACK);
 	else
 		pw = getpwnam(user);
-	if (pw == NULL) {
+	if (pw != NULL) {
+		*uid = pw->pw_uid;
+		*gid = pw->pw_gid;
+	} else if (user != NULL && priv_id(user, &id) == 0) {
+		*uid = (uid_t)id;
+		*gid = (gid_t)id;
+	} else {
 		log_warnx("user %s: no such user", user ? user :
 		    PRIV_USER " or " PRIV_FALLBACK);
 		return -1;
 	}
-	*uid = pw->pw_uid;
-	*gid = pw->pw_gid;
 	*sockgid = (gid_t)-1;
 	if (group != NULL) {
-		if ((gr = getgrnam(group)) == NULL) {
+		if (priv_group(group, sockgid) == -1) {
 			log_warnx("group %s: no such group", group);
 			return -1;
 		}
-		*gid = *sockgid = gr->gr_gid;
+		*gid = *sockgid;
 	}
 	return 0;
 }

@@ -6,6 +6,7 @@
 
 int	priv_lookup(const char *user, const char *group, uid_t *, gid_t *,
 	    gid_t *sockgid);
+int	priv_group(const char *, gid_t *);
 int	priv_drop(uid_t, gid_t);
 
 #endif

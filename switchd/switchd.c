@@ -192,6 +192,19 @@ switchd_default_dir(struct options *o)
 	static char buf[PATH_MAX];
 	const char *xdg;
 
+	char cwd[PATH_MAX];
+
+	/* Clients are told absolute paths, and daemon() moves to /. */
+	if (o->dir != NULL && o->dir[0] != '/') {
+		if (getcwd(cwd, sizeof(cwd)) == NULL)
+			fatal("getcwd");
+		if (strlen(cwd) + strlen(o->dir) + 2 > sizeof(buf))
+			fatalx("-s: path too long");
+		strcpy(buf, cwd);
+		strcat(buf, "/");
+		strcat(buf, o->dir);
+		o->dir = buf;
+	}
 	if (o->dir != NULL)
 		return;
 	if (geteuid() == 0)
@@ -232,7 +245,9 @@ switchd_options(struct options *o, int argc, char *argv[])
 			o->daemonize = 1;
 			break;
 		case 'f':
-			o->conffile = optarg;
+			/* Reloads happen after daemon() has moved to /. */
+			if ((o->conffile = realpath(optarg, NULL)) == NULL)
+				fatal("-f %s", optarg);
 			break;
 		case 'G':
 			o->mgmtgroup = optarg;
@@ -295,8 +310,6 @@ switchd_options(struct options *o, int argc, char *argv[])
 static void
 switchd_identity(struct switchd *sd, struct options *o)
 {
-	struct group *gr;
-
 	sd->runuid = geteuid();
 	sd->rungid = getegid();
 	sd->sockgid = (gid_t)-1;
@@ -308,11 +321,8 @@ switchd_identity(struct switchd *sd, struct options *o)
 		if (o->user != NULL)
 			fatalx("-u: only root can run the switch as another "
 			    "user");
-		if (o->group != NULL) {
-			if ((gr = getgrnam(o->group)) == NULL)
-				fatalx("-g: no such group '%s'", o->group);
-			sd->sockgid = gr->gr_gid;
-		}
+		if (o->group != NULL && priv_group(o->group, &sd->sockgid) == -1)
+			fatalx("-g: no such group '%s'", o->group);
 	}
 	if (o->mode >= 0)
 		sd->mode = (mode_t)o->mode;
@@ -343,14 +353,10 @@ static void
 switchd_mgmt(struct switchd *sd, struct options *o)
 {
 	char path[sizeof(sd->mgmtpath)];
-	struct group *gr;
 	gid_t gid = (gid_t)-1;
 
-	if (o->mgmtgroup != NULL) {
-		if ((gr = getgrnam(o->mgmtgroup)) == NULL)
-			fatalx("-G: no such group '%s'", o->mgmtgroup);
-		gid = gr->gr_gid;
-	}
+	if (o->mgmtgroup != NULL && priv_group(o->mgmtgroup, &gid) == -1)
+		fatalx("-G: no such group '%s'", o->mgmtgroup);
 	if ((o->mgmtpath == NULL ? (size_t)snprintf(path, sizeof(path),
 	    "%.*s/mgmt", (int)sizeof(path), sd->dir) : (size_t)snprintf(path,
 	    sizeof(path), "%s", o->mgmtpath)) >= sizeof(path))
@@ -391,6 +397,7 @@ switchd_shutdown(struct switchd *sd, struct options *o)
 	free(sd->ports);
 	free(sd->portcfg);
 	mgmt_close(sd);
+	free((char *)o->conffile);
 	for (i = 0; i < (uint32_t)o->nsettings; i++)
 		free(o->settings[i]);
 }
