@@ -22,6 +22,7 @@
 #define ATTACH_PENDING_MAX	64	/* connections yet to send a request */
 #define ATTACH_TIMEOUT		5.0	/* seconds to send it */
 #define ATTACH_BUFSIZE		1024	/* data sockets' buffers, in frames */
+#define ATTACH_GROUPS_MAX	256
 
 /* A control connection that has not yet asked for a port. */
 struct pending {
@@ -31,6 +32,8 @@ struct pending {
 	ev_io		 w;
 	ev_timer	 tmo;
 	struct ucred	 cred;
+	gid_t		 groups[ATTACH_GROUPS_MAX];
+	int		 ngroups;
 	size_t		 len;
 	unsigned char	 buf[VDE_REQ_MAX + 1];
 };
@@ -87,6 +90,40 @@ attach_check_path(const struct pending *pd, const char *path)
 	if (pd->cred.uid != 0 && st.st_uid != pd->cred.uid)
 		return "its socket belongs to another user";
 	return NULL;
+}
+
+/* A port limited to a user or a group takes only them (and root). */
+static int
+attach_allowed(const struct pending *pd, int num)
+{
+	const struct portcfg *c = &pd->sd->portcfg[num];
+	int i;
+
+	if (pd->cred.uid == 0)
+		return 1;
+	if (c->uid != (uid_t)-1 && c->uid != pd->cred.uid)
+		return 0;
+	if (c->gid == (gid_t)-1 || c->gid == pd->cred.gid)
+		return 1;
+	for (i = 0; i < pd->ngroups; i++)
+		if (pd->groups[i] == c->gid)
+			return 1;
+	return 0;
+}
+
+static int
+attach_pick(const struct pending *pd, int want)
+{
+	struct switchd *sd = pd->sd;
+	uint32_t i;
+
+	if (want >= 0)
+		return port_pick(sd, want) != -1 && attach_allowed(pd, want) ?
+		    want : -1;
+	for (i = 1; i < sd->nports; i++)
+		if (sd->ports[i] == NULL && attach_allowed(pd, (int)i))
+			return (int)i;
+	return -1;
 }
 
 static int
@@ -148,10 +185,11 @@ attach_request(struct pending *pd)
 		attach_refuse(pd, "%s", why);
 		return;
 	}
-	if ((n = port_pick(sd, req.port)) == -1) {
+	if ((n = attach_pick(pd, req.port)) == -1) {
 		snprintf(num, sizeof(num), "%d", req.port);
-		attach_refuse(pd, req.port < 0 ? "no free port%s" :
-		    "port %s is busy or out of range", req.port < 0 ? "" : num);
+		attach_refuse(pd, req.port < 0 ? "no free port it may use%s" :
+		    "port %s is busy, out of range or reserved for another "
+		    "user or group", req.port < 0 ? "" : num);
 		return;
 	}
 	if ((fd = attach_datasock(sd, &req, n, &sun)) == -1) {
@@ -262,6 +300,9 @@ attach_accept_cb(struct ev_loop *loop, ev_io *w, int revents)
 		free(pd);
 		return;
 	}
+	len = sizeof(pd->groups);
+	if (getsockopt(fd, SOL_SOCKET, SO_PEERGROUPS, pd->groups, &len) == 0)
+		pd->ngroups = (int)(len / sizeof(gid_t));
 	ev_io_init(&pd->w, attach_read_cb, fd, EV_READ);
 	ev_timer_init(&pd->tmo, attach_timeout_cb, ATTACH_TIMEOUT, 0.0);
 	ev_io_start(loop, &pd->w);

@@ -10,6 +10,7 @@
 
 #include "conf.h"
 #include "port.h"
+#include "priv.h"
 #include "switchd.h"
 
 struct conf_cmd {
@@ -277,7 +278,7 @@ conf_port_owner(struct switchd *sd, uint16_t num, int argc, char **argv,
     char *err, size_t len)
 {
 	struct passwd *pw;
-	struct group *gr;
+	unsigned long id;
 	int user = strcmp(argv[2], "user") == 0;
 
 	if (argc != 4)
@@ -288,16 +289,16 @@ conf_port_owner(struct switchd *sd, uint16_t num, int argc, char **argv,
 		else
 			sd->portcfg[num].gid = (gid_t)-1;
 	} else if (user) {
-		if ((pw = getpwnam(argv[3])) == NULL)
+		if ((pw = getpwnam(argv[3])) != NULL)
+			sd->portcfg[num].uid = pw->pw_uid;
+		else if (conf_number(argv[3], 0, (uid_t)-2, &id) == 0)
+			sd->portcfg[num].uid = (uid_t)id;
+		else
 			return conf_err(err, len, "port %u user: no such user "
 			    "'%s'", num, argv[3]);
-		sd->portcfg[num].uid = pw->pw_uid;
-	} else {
-		if ((gr = getgrnam(argv[3])) == NULL)
-			return conf_err(err, len, "port %u group: no such "
-			    "group '%s'", num, argv[3]);
-		sd->portcfg[num].gid = gr->gr_gid;
-	}
+	} else if (priv_group(argv[3], &sd->portcfg[num].gid) == -1)
+		return conf_err(err, len, "port %u group: no such group '%s'",
+		    num, argv[3]);
 	return 0;
 }
 
@@ -443,10 +444,16 @@ conf_dump(struct switchd *sd, FILE *f)
 		if (sd->portcfg[i].uid != (uid_t)-1) {
 			if ((pw = getpwuid(sd->portcfg[i].uid)) != NULL)
 				fprintf(f, "port %u user %s\n", i, pw->pw_name);
+			else
+				fprintf(f, "port %u user %lu\n", i,
+				    (unsigned long)sd->portcfg[i].uid);
 		}
 		if (sd->portcfg[i].gid != (gid_t)-1) {
 			if ((gr = getgrgid(sd->portcfg[i].gid)) != NULL)
 				fprintf(f, "port %u group %s\n", i, gr->gr_name);
+			else
+				fprintf(f, "port %u group %lu\n", i,
+				    (unsigned long)sd->portcfg[i].gid);
 		}
 	}
 }
