@@ -92,7 +92,7 @@ $(B)/tests/%: $(B)/obj/tests/unit/%.o $(SWITCHD_LIB) $(COMMON_LIB)
 	@echo "  LD      $@"
 	@$(CC) $(LDFLAGS_ALL) -o $@ $^ $(CMOCKA_LIBS) $(LIBS_DAEMON) -lm
 
-$(B)/bench/%: $(B)/obj/tests/bench/%.o $(COMMON_LIB)
+$(B)/bench/%: $(B)/obj/tests/bench/%.o $(SWITCHD_LIB) $(COMMON_LIB)
 	@mkdir -p $(dir $@)
 	@echo "  LD      $@"
 	@$(CC) $(LDFLAGS_ALL) -o $@ $^ $(EV_LIBS) -lm
@@ -119,6 +119,12 @@ bench: tests
 	@build-aux/deps.sh test
 	tests/bench/run.sh $(B)
 
+# Every fuzzing harness for FUZZ_SECONDS each (make check runs a short pass).
+FUZZ_SECONDS ?= 60
+fuzz:
+	@build-aux/deps.sh test
+	tests/fuzz/run.sh $(FUZZ_SECONDS)
+
 install: all
 	install -d $(DESTDIR)$(PREFIX)/sbin $(DESTDIR)$(PREFIX)/bin \
 		$(DESTDIR)$(PREFIX)/share/man/man1 \
@@ -135,7 +141,7 @@ install: all
 	done; true
 
 clean:
-	rm -rf build build-san
+	rm -rf build build-san build-fuzz
 
 distclean: clean
 	rm -rf configure config.log config.status autom4te.cache aclocal.m4 \

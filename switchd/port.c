@@ -31,6 +31,9 @@ static struct {
 } b;
 
 static void	port_rx_cb(struct ev_loop *, ev_io *, int);
+static void	port_stall_cb(struct ev_loop *, ev_timer *, int);
+static void	port_release(struct port *);
+static void	port_unwait(struct port *);
 static void	port_ctl_cb(struct ev_loop *, ev_io *, int);
 static void	port_tx_cb(struct ev_loop *, ev_io *, int);
 
@@ -86,6 +89,7 @@ port_new(struct switchd *sd, uint16_t num, enum port_kind kind, int fd)
 	p->gid = (gid_t)-1;
 	ev_io_init(&p->rx_w, port_rx_cb, fd, EV_READ);
 	ev_io_init(&p->tx_w, port_tx_cb, fd, EV_WRITE);
+	ev_timer_init(&p->stall_w, port_stall_cb, PORT_STALL, 0.0);
 	if (fwd_port_add(sd->fwd, num) == -1) {
 		free(p->q);
 		free(p);
@@ -145,6 +149,8 @@ port_free(struct port *p)
 	ev_io_stop(sd->loop, &p->rx_w);
 	ev_io_stop(sd->loop, &p->tx_w);
 	ev_io_stop(sd->loop, &p->ctl_w);
+	port_unwait(p);
+	port_release(p);
 	port_unlink(p);
 	close(p->fd);
 	if (p->ctlfd != -1)
@@ -155,6 +161,69 @@ port_free(struct port *p)
 	fwd_port_del(sd->fwd, p->num);
 	sd->ports[p->num] = NULL;
 	free(p);
+}
+
+/* Resume every port that waited for p's queue to drain. */
+static void
+port_release(struct port *p)
+{
+	struct port *w;
+
+	ev_timer_stop(p->sd->loop, &p->stall_w);
+	while ((w = p->waiters) != NULL) {
+		p->waiters = w->next_waiter;
+		w->waiting_on = NULL;
+		w->next_waiter = NULL;
+		ev_io_start(p->sd->loop, &w->rx_w);
+	}
+}
+
+static void
+port_unwait(struct port *w)
+{
+	struct port **pp;
+
+	if (w->waiting_on == NULL)
+		return;
+	for (pp = &w->waiting_on->waiters; *pp != NULL; pp = &(*pp)->next_waiter)
+		if (*pp == w) {
+			*pp = w->next_waiter;
+			break;
+		}
+	w->waiting_on = NULL;
+	w->next_waiter = NULL;
+}
+
+/*
+ * After a batch from `in` left `out` with less room than a batch needs,
+ * stop reading `in` until `out` drains.
+ */
+static void
+port_backpressure(struct port *in, struct port *out)
+{
+	if (out->stalled || in == out || in->waiting_on != NULL ||
+	    out->qcount + PORT_BATCH <= out->sd->qlen)
+		return;
+	ev_io_stop(in->sd->loop, &in->rx_w);
+	in->waiting_on = out;
+	in->next_waiter = out->waiters;
+	out->waiters = in;
+	if (!ev_is_active(&out->stall_w))
+		ev_timer_start(out->sd->loop, &out->stall_w);
+}
+
+static void
+port_stall_cb(struct ev_loop *loop, ev_timer *w, int revents)
+{
+	struct port *p = container_of(w, struct port, stall_w);
+
+	(void)loop;
+	(void)revents;
+	if (!p->stalled && log_ratelim(&p->rl, ev_now(loop), 1.0) > 0)
+		log_warnx("%s: takes no frames; dropping what it cannot take",
+		    port_name(p));
+	p->stalled = 1;
+	port_release(p);
 }
 
 static void
@@ -205,6 +274,7 @@ port_send(struct port *p, const struct iovec *iov, unsigned int n)
 			for (i = 0; i < (unsigned int)k; i++)
 				port_count_tx(p, iov[done + i].iov_len);
 			done += (unsigned int)k;
+			p->stalled = 0;
 			continue;
 		}
 		if (errno == EAGAIN || errno == EWOULDBLOCK || errno == ENOBUFS)
@@ -284,6 +354,8 @@ port_tx_cb(struct ev_loop *loop, ev_io *w, int revents)
 			free(iov[i].iov_base);
 		p->qhead = (p->qhead + sent) % qlen;
 		p->qcount -= sent;
+		if (p->waiters != NULL && p->qcount <= qlen / 2)
+			port_release(p);
 		if (sent < n)
 			return;
 	}
@@ -394,7 +466,9 @@ port_rx_cb(struct ev_loop *loop, ev_io *w, int revents)
 	for (i = 0; i < n; i++)
 		if (lens[i] != SIZE_MAX)
 			port_forward(p, (unsigned int)i, lens[i]);
-	for (f = b.flush; f != NULL; f = f->next_flush)
+	for (f = b.flush; f != NULL; f = f->next_flush) {
 		port_flush(f);
+		port_backpressure(p, f);
+	}
 	b.flush = NULL;
 }

@@ -17,6 +17,7 @@
 #include "vde.h"
 
 #define PORT_BATCH	32
+#define PORT_STALL	0.1	/* seconds without progress */
 
 enum port_kind {
 	PORT_UNIX,
@@ -53,6 +54,18 @@ struct port {
 	struct iovec		*q;
 	uint32_t		 qhead;
 	uint32_t		 qcount;
+
+	/*
+	 * Backpressure: a port whose frames fill another's queue stops
+	 * being read until that queue drains, so its sender waits instead
+	 * of losing frames.  A peer that takes nothing for PORT_STALL
+	 * seconds is stalled: nobody waits for it, its frames are dropped.
+	 */
+	struct port		*waiters;	/* ports paused on this one */
+	struct port		*next_waiter;
+	struct port		*waiting_on;
+	ev_timer		 stall_w;
+	int			 stalled;
 
 	struct log_ratelim	 rl;
 };
