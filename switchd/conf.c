@@ -89,12 +89,16 @@ conf_vlans(const char *s, uint64_t *bits)
 	unsigned long a, b, v;
 
 	memset(bits, 0, 64 * sizeof(*bits));
+	if (strcmp(s, "none") == 0)
+		return 0;
 	if (strcmp(s, "all") == 0) {
 		for (v = 1; v <= VLAN_MAX; v++)
 			bits[v >> 6] |= 1ULL << (v & 63);
 		return 0;
 	}
-	if (strlen(s) >= sizeof(buf))
+	/* Every comma separates two members: no empty list, no ",,". */
+	if (strlen(s) >= sizeof(buf) || *s == '\0' || *s == ',' ||
+	    s[strlen(s) - 1] == ',' || strstr(s, ",,") != NULL)
 		return -1;
 	strcpy(buf, s);
 	for (tok = strtok_r(buf, ",", &save); tok != NULL;
@@ -268,8 +272,10 @@ conf_port_vlan(struct switchd *sd, uint16_t num, int argc, char **argv,
 			    "a list of VLANs from 1 to 4094 (like 10,20,30-39 "
 			    "or all)", num, argv[3]);
 	}
-	sd->fwd->ports[num].vlan = vp;
-	fwd_port_reconf(sd->fwd, num);
+	if (memcmp(&sd->fwd->ports[num].vlan, &vp, sizeof(vp)) != 0) {
+		sd->fwd->ports[num].vlan = vp;
+		fwd_port_reconf(sd->fwd, num);
+	}
 	return 0;
 }
 
@@ -372,11 +378,11 @@ conf_reset(struct switchd *sd)
 	uint32_t i;
 
 	for (i = 0; i < sd->nports; i++) {
+		/* No flush: the caller forgets only what really changed. */
 		vlan_access(&sd->fwd->ports[i].vlan, VLAN_DEFAULT);
 		sd->fwd->ports[i].maclimit = 0;
 		sd->portcfg[i].uid = (uid_t)-1;
 		sd->portcfg[i].gid = (gid_t)-1;
-		fwd_port_reconf(sd->fwd, (uint16_t)i);
 	}
 	sd->fwd->hub = 0;
 	sd->fwd->fdb->aging = FDB_AGING_DEFAULT;

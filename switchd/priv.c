@@ -91,8 +91,13 @@ priv_lookup(const char *user, const char *group, uid_t *uid, gid_t *gid,
 int
 priv_drop(uid_t uid, gid_t gid)
 {
-	if (geteuid() != 0)
+	if (geteuid() != 0) {
+		/* Not root, but maybe given capabilities: none is needed. */
+		capng_clear(CAPNG_SELECT_BOTH);
+		if (capng_apply(CAPNG_SELECT_BOTH) != 0)
+			fatalx("cannot clear capabilities");
 		return 0;
+	}
 	capng_clear(CAPNG_SELECT_ALL);
 	if (capng_change_id((int)uid, (int)gid,
 	    CAPNG_DROP_SUPP_GRP | CAPNG_CLEAR_BOUNDING |

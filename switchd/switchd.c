@@ -157,17 +157,32 @@ switchd_configure(struct switchd *sd)
 int
 switchd_reload(struct switchd *sd)
 {
+	struct vlan_port *old;
+	uint32_t i;
+	int rc = 0;
+
 	if (sd->conffile == NULL) {
 		log_info("reload: no configuration file (-f)");
 		return 0;
 	}
 	log_info("reloading %s", sd->conffile);
+	if ((old = calloc(sd->nports, sizeof(*old))) == NULL) {
+		log_warn("reload");
+		return -1;
+	}
+	for (i = 0; i < sd->nports; i++)
+		old[i] = sd->fwd->ports[i].vlan;
 	conf_reset(sd);
 	if (switchd_configure(sd) == -1) {
 		log_warnx("%s: the lines above were not applied", sd->conffile);
-		return -1;
+		rc = -1;
 	}
-	return 0;
+	/* Stations stay learned on every port whose VLANs did not change. */
+	for (i = 0; i < sd->nports; i++)
+		if (memcmp(&old[i], &sd->fwd->ports[i].vlan, sizeof(*old)) != 0)
+			fwd_port_reconf(sd->fwd, (uint16_t)i);
+	free(old);
+	return rc;
 }
 
 static void
@@ -418,7 +433,8 @@ main(int argc, char *argv[])
 	sd.qlen = SWITCHD_QLEN_DEFAULT;
 	LIST_INIT(&sd.pendings);
 	switchd_options(&o, argc, argv);
-	log_init("switchd", !o.daemonize, o.verbose);
+	/* Start-up errors go to the terminal, even with -d. */
+	log_init("switchd", 1, o.verbose);
 	switchd_default_dir(&o);
 	snprintf(sd.dir, sizeof(sd.dir), "%s", o.dir);
 	switchd_identity(&sd, &o);
@@ -444,12 +460,19 @@ main(int argc, char *argv[])
 		fatal("chown %s", sd.dir);
 	switchd_mgmt(&sd, &o);
 	switchd_taps(&sd, &o);
-	if (o.daemonize && daemon(0, 0) == -1)
-		fatal("daemon");
+	if (o.daemonize) {
+		if (daemon(0, 0) == -1)
+			fatal("daemon");
+		log_init("switchd", 0, o.verbose);
+	}
 	if (o.pidfile != NULL)
 		switchd_pidfile(o.pidfile);
 	if (priv_drop(sd.runuid, sd.rungid) == -1)
 		exit(1);
+	if (access(sd.dir, W_OK | X_OK) == -1)
+		fatal("socket directory %s: the user switchd runs as (uid %ld) "
+		    "cannot create sockets there; check its parent directories",
+		    sd.dir, (long)sd.runuid);
 
 	signal(SIGPIPE, SIG_IGN);
 	ev_signal_init(&sd.sigint_w, switchd_stop_cb, SIGINT);

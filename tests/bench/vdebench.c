@@ -118,7 +118,8 @@ fill_macs(int fd, unsigned int n, size_t size)
 	unsigned char f[FRAME_MAX];
 	unsigned int i;
 
-	frame_fill(f, size, 1, 2);
+	/* From port A but not "from 1": the receiver does not count these. */
+	frame_fill(f, size, 3, 2);
 	memset(f, 0xff, 6);
 	for (i = 0; i < n; i++) {
 		f[6] = 0x06;
@@ -272,10 +273,15 @@ main(int argc, char *argv[])
 		send(a.data, f, 64, 0);
 		if (macs > 0)
 			fill_macs(a.data, macs, 64);
-		usleep(200000);
-		/* drain what the announcements flooded */
-		while (recv(b.data, f, sizeof(f), MSG_DONTWAIT) > 0)
-			;
+		/* Drain what the announcements flooded, until all is quiet. */
+		for (;;) {
+			struct pollfd pfd = { b.data, POLLIN, 0 };
+
+			if (poll(&pfd, 1, 300) <= 0)
+				break;
+			while (recv(b.data, f, sizeof(f), MSG_DONTWAIT) > 0)
+				;
+		}
 	}
 	if ((pid = fork()) == -1)
 		die("fork");

@@ -1,0 +1,190 @@
+#!/bin/bash
+# make bench: switchd side by side with vde_switch, the kernel bridge and
+# the no-switch limit, measured in the same run on this machine.  Ratios
+# matter more than absolute numbers on a shared machine.
+#   tests/bench/run.sh [BUILD]      full run (a few minutes)
+#   BENCH_SMOKE=1 tests/bench/run.sh [BUILD]   a quick pass that checks
+#                                   the benchmark still runs
+# Traffic stays on unix sockets and inside namespaces this script makes.
+set -u
+cd "$(dirname "$0")/../.." || exit 1
+B=${1:-build}
+SW=$PWD/$B/switchd
+VB=$PWD/$B/bench/vdebench
+CB=$PWD/$B/bench/corebench
+SMOKE=${BENCH_SMOKE:-0}
+if [ "$SMOKE" = 1 ]; then T=0.3; TT=1; IT=1; else T=3; TT=5; IT=3; fi
+W=$(mktemp -d /tmp/switchd-bench.XXXXXX)
+chmod 755 "$W"	# switchd runs as another user once it has dropped root
+NS="sdb$$"
+PIDS=()
+
+cleanup() {
+	local p ns
+	for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null; done
+	sleep 0.2
+	for p in "${PIDS[@]}"; do kill -9 "$p" 2>/dev/null; done
+	for ns in $(ip netns list 2>/dev/null | awk '{print $1}'); do
+		case $ns in "$NS"*)
+			ip netns pids "$ns" | xargs -r kill -9
+			ip netns del "$ns" ;;
+		esac
+	done
+	rm -rf "$W"
+}
+trap cleanup EXIT
+trap 'exit 1' INT TERM
+
+die() { echo "bench: $*" >&2; exit 1; }
+for f in "$SW" "$VB" "$CB"; do [ -x "$f" ] || die "$f not built (make tests)"; done
+command -v vde_switch >/dev/null || die "needs vde_switch (Debian package vde2)"
+
+# start_switchd DIR ARGS...: sets SPID
+start_switchd() {
+	local d=$1; shift
+	"$SW" -s "$d" "$@" 2>>"$W/switchd.log" &
+	SPID=$!; PIDS+=($SPID)
+	for _ in $(seq 100); do [ -S "$d/ctl" ] && return 0; sleep 0.05; done
+	die "switchd did not start"
+}
+start_vde() {
+	local d=$1
+	vde_switch -s "$d" -n 300 -d -p "$W/vde.pid" >/dev/null 2>&1 ||
+		die "vde_switch did not start"
+	VPID=$(cat "$W/vde.pid"); PIDS+=($VPID)
+	for _ in $(seq 100); do [ -S "$d/ctl" ] && return 0; sleep 0.05; done
+	die "vde_switch did not start"
+}
+stop() { kill "$1" 2>/dev/null; wait "$1" 2>/dev/null; }
+rss() { awk '/^VmRSS/ {print $2}' "/proc/$1/status"; }
+
+# field NAME LINE: the value after NAME in vdebench's output
+field() { echo "$2" | awk -v k="$1" '{for (i = 1; i < NF; i++) if ($i == k) print $(i + 1)}'; }
+# best of IT runs, by frames per second
+measure() {
+	local best="" out fps bfps=0 i
+	for ((i = 0; i < IT; i++)); do
+		out=$("$VB" "$@") || die "vdebench $*"
+		fps=$(field fps "$out")
+		if [ "${fps%.*}" -ge "${bfps%.*}" ]; then bfps=$fps; best=$out; fi
+	done
+	echo "$best"
+}
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "-" }'; }
+
+echo "switchd benchmark ($(nproc) cores, $(date -u +%Y-%m-%d)); best of $IT runs of ${T}s each"
+echo
+echo "1-2. Port to port, unicast, unix-socket ports (vdebench: a VDE client pair)"
+printf '%-6s %12s %12s %7s %12s %8s %8s %8s %8s\n' size "switchd f/s" "vde f/s" ratio \
+	"limit f/s" "%limit" "Gbit/s" "loss%" "vdeloss%"
+start_switchd "$W/sd"
+start_vde "$W/vde"
+for size in 64 1500 9000; do
+	s=$(measure -s "$size" -t "$T" "$W/sd")
+	v=$(measure -s "$size" -t "$T" "$W/vde")
+	l=$(measure -P -s "$size" -t "$T")
+	printf '%-6s %12s %12s %7s %12s %8s %8s %8s %8s\n' "$size" \
+		"$(field fps "$s")" "$(field fps "$v")" \
+		"$(ratio "$(field fps "$s")" "$(field fps "$v")")" \
+		"$(field fps "$l")" \
+		"$(awk -v a="$(field fps "$s")" -v b="$(field fps "$l")" 'BEGIN { printf "%.0f", 100 * a / b }')" \
+		"$(field gbps "$s")" "$(field loss "$s")" "$(field loss "$v")"
+done
+SDRSS=$(rss "$SPID"); VDERSS=$(rss "$VPID")
+stop "$SPID"
+
+echo
+echo "4. Scale: switchd frames/s at 64 bytes (vde_switch for reference)"
+printf '%-22s %12s %12s %12s\n' case "switchd f/s" "vs 1 MAC" "vde f/s"
+base=
+for macs in 0 1000 64000; do
+	start_switchd "$W/sd" -M 65536
+	s=$(measure -s 64 -t "$T" -m "$macs" "$W/sd")
+	[ "$macs" = 64000 ] && LOADRSS=$(rss "$SPID")
+	stop "$SPID"
+	v=$(measure -s 64 -t "$T" -m "$macs" "$W/vde")
+	f=$(field fps "$s"); [ -z "$base" ] && base=$f
+	printf '%-22s %12s %12s %12s\n' "$((macs + 1)) MACs" "$f" "$(ratio "$f" "$base")" "$(field fps "$v")"
+done
+for ports in 200; do
+	start_switchd "$W/sd"
+	"$VB" -i $((ports - 2)) "$W/sd" >/dev/null & PIDS+=($!); IDLE=$!
+	"$VB" -i $((ports - 2)) "$W/vde" >/dev/null & PIDS+=($!); IDLEV=$!
+	sleep 1
+	s=$(measure -s 64 -t "$T" "$W/sd")
+	v=$(measure -s 64 -t "$T" "$W/vde")
+	PORTSRSS=$(rss "$SPID")
+	printf '%-22s %12s %12s %12s\n' "$ports ports" "$(field fps "$s")" \
+		"$(ratio "$(field fps "$s")" "$base")" "$(field fps "$v")"
+	stop "$IDLE"; stop "$IDLEV"; stop "$SPID"
+done
+echo
+echo "Resident memory (kB): switchd idle $SDRSS, with 64000 MACs $LOADRSS, with 200 ports $PORTSRSS; vde_switch $VDERSS"
+
+echo
+echo "5. Instructions per forwarded frame in the core (callgrind, fwd_frame)"
+if command -v valgrind >/dev/null; then
+	for macs in 0 64000; do
+		n1=20000 n2=40000
+		[ "$SMOKE" = 1 ] && { n1=2000; n2=4000; }
+		i1=$(valgrind --tool=callgrind --callgrind-out-file=/dev/null "$CB" $n1 $macs 2>&1 | awk '/Collected/ {print $4}')
+		i2=$(valgrind --tool=callgrind --callgrind-out-file=/dev/null "$CB" $n2 $macs 2>&1 | awk '/Collected/ {print $4}')
+		echo "  with $((macs + 2)) MACs learned: $(( (i2 - i1) / (n2 - n1) )) instructions/frame"
+	done
+else
+	echo "  (valgrind not installed)"
+fi
+
+echo
+echo "3. TCP between two namespaces behind two switch ports (iperf3, ping)"
+if ! command -v iperf3 >/dev/null || ! [ -c /dev/net/tun ] || [ "$(id -u)" != 0 ]; then
+	echo "  skipped: needs root, /dev/net/tun and iperf3"
+	exit 0
+fi
+printf '%-14s %12s %8s %10s\n' switch "Gbit/s" retrans "rtt ms"
+tcp_run() {	# label
+	local j
+	ip netns exec "$NS-b" iperf3 -s -1 -B 10.80.0.2 >/dev/null 2>&1 &
+	sleep 0.3
+	j=$(timeout $((TT + 10)) ip netns exec "$NS-a" iperf3 -c 10.80.0.2 -t "$TT" -J 2>/dev/null)
+	local bps retr rtt
+	bps=$(echo "$j" | awk '/"sum_sent"/ {f=1} f && /bits_per_second/ {gsub(/[,]/,""); print $2; exit}')
+	retr=$(echo "$j" | awk '/"sum_sent"/ {f=1} f && /retransmits/ {gsub(/[,]/,""); print $2; exit}')
+	rtt=$(ip netns exec "$NS-a" ping -q -c 20 -i 0.01 10.80.0.2 | awk -F/ '/rtt/ {print $5}')
+	printf '%-14s %12s %8s %10s\n' "$1" "$(awk -v b="${bps:-0}" 'BEGIN { printf "%.2f", b / 1e9 }')" "${retr:--}" "${rtt:--}"
+}
+hosts() {	# make namespaces a and b
+	ip netns add "$NS-a"; ip netns add "$NS-b"
+	ip -n "$NS-a" link set lo up; ip -n "$NS-b" link set lo up
+}
+addr() {	# ns ifname ip
+	ip -n "$NS-$1" addr add "$3/24" dev "$2"; ip -n "$NS-$1" link set "$2" up
+}
+unhosts() { for n in a b br; do ip netns pids "$NS-$n" 2>/dev/null | xargs -r kill; ip netns del "$NS-$n" 2>/dev/null; done; sleep 0.2; }
+
+hosts
+start_switchd "$W/sd" -t sdba$$ -t sdbb$$
+ip link set "sdba$$" netns "$NS-a"; ip link set "sdbb$$" netns "$NS-b"
+addr a "sdba$$" 10.80.0.1; addr b "sdbb$$" 10.80.0.2
+tcp_run switchd
+stop "$SPID"; unhosts
+
+hosts
+ip netns exec "$NS-a" vde_plug "vde://$W/vde" tap://vt0 & PIDS+=($!)
+ip netns exec "$NS-b" vde_plug "vde://$W/vde" tap://vt0 & PIDS+=($!)
+sleep 1
+addr a vt0 10.80.0.1; addr b vt0 10.80.0.2
+tcp_run vde_switch
+unhosts
+
+hosts
+ip netns add "$NS-br"
+ip -n "$NS-br" link add br0 type bridge; ip -n "$NS-br" link set br0 up
+for n in a b; do
+	ip link add "sdbv$n$$" type veth peer name eth0 netns "$NS-$n"
+	ip link set "sdbv$n$$" netns "$NS-br"
+	ip -n "$NS-br" link set "sdbv$n$$" master br0 up
+done
+addr a eth0 10.80.0.1; addr b eth0 10.80.0.2
+tcp_run "kernel bridge"
+unhosts
