@@ -8,7 +8,7 @@ set -eu
 build="gcc make autoconf pkg-config libev-dev libcap-ng-dev libjson-c-dev
 libcmocka-dev"
 test="vde2 vdeplug libvdeplug-dev qemu-system-x86 ipxe-qemu dnsmasq iperf3
-iputils-ping iproute2 nftables socat openssh-server openssh-client mandoc
+iputils-ping iproute2 nftables socat jq openssh-server openssh-client mandoc
 clang libclang-rt-14-dev valgrind procps psmisc passwd"
 
 case "${1:-build}" in

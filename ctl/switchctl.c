@@ -1,20 +1,111 @@
+/*
+ * switchctl: look at and change a running switchd through its management
+ * socket (switchctl(8)).
+ */
+#include <sys/un.h>
+
+#include <getopt.h>
+#include <limits.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
+
+#include "client.h"
+#include "cmd.h"
+#include "log.h"
+
+#define SWITCHCTL_DIR_ROOT	"/run/switchd"
 
 static void
 usage(void)
 {
-	fprintf(stderr, "usage: switchctl [-V]\n");
+	fprintf(stderr,
+	    "usage: switchctl [-j] [-s dir | -S path] command [argument ...]\n"
+	    "       switchctl -V\n");
 	exit(1);
+}
+
+/* The directory switchd uses when it is not given -s: see switchd(8). */
+static void
+switchctl_default_dir(char *buf, size_t len)
+{
+	const char *xdg;
+
+	if (geteuid() == 0)
+		snprintf(buf, len, "%s", SWITCHCTL_DIR_ROOT);
+	else if ((xdg = getenv("XDG_RUNTIME_DIR")) != NULL && *xdg == '/')
+		snprintf(buf, len, "%s/switchd", xdg);
+	else
+		snprintf(buf, len, "/tmp/switchd-%ld", (long)getuid());
 }
 
 int
 main(int argc, char *argv[])
 {
-	if (argc == 2 && strcmp(argv[1], "-V") == 0) {
-		printf("switchctl %s\n", VERSION);
-		return 0;
+	static const struct option longopts[] = {
+		{ "json",	no_argument,	NULL,	'j' },
+		{ NULL,		0,		NULL,	0 }
+	};
+	char dir[PATH_MAX], path[PATH_MAX + 8], hint[2 * PATH_MAX];
+	const char *sdir = NULL, *spath = NULL;
+	struct cmd_env env;
+	struct client c;
+	int ch, i, rc;
+
+	log_init("switchctl", 1, 0);
+	memset(&env, 0, sizeof(env));
+	/* '+': the words after the command are its own, "-1" included. */
+	while ((ch = getopt_long(argc, argv, "+jS:s:V", longopts,
+	    NULL)) != -1) {
+		switch (ch) {
+		case 'j':
+			env.json = 1;
+			break;
+		case 'S':
+			spath = optarg;
+			break;
+		case 's':
+			sdir = optarg;
+			break;
+		case 'V':
+			if (argc != 2)
+				usage();
+			printf("switchctl %s\n", VERSION);
+			return 0;
+		default:
+			usage();
+		}
 	}
-	usage();
+	argc -= optind;
+	argv += optind;
+	if (argc == 0 || (sdir != NULL && spath != NULL))
+		usage();
+	/* A common slip, answered rather than sent to the switch. */
+	for (i = 1; i < argc; i++)
+		if (strcmp(argv[i], "-j") == 0 ||
+		    strcmp(argv[i], "--json") == 0) {
+			log_warnx("%s goes before the command: switchctl %s "
+			    "%s ...", argv[i], argv[i], argv[0]);
+			return 1;
+		}
+
+	if (spath != NULL) {
+		snprintf(path, sizeof(path), "%s", spath);
+		snprintf(hint, sizeof(hint), "switchd -S %s", spath);
+	} else {
+		if (sdir != NULL)
+			snprintf(dir, sizeof(dir), "%s", sdir);
+		else
+			switchctl_default_dir(dir, sizeof(dir));
+		snprintf(path, sizeof(path), "%s/mgmt", dir);
+		snprintf(hint, sizeof(hint), "switchd -s %s", dir);
+	}
+	signal(SIGPIPE, SIG_IGN);
+	client_init(&c, path, hint);
+	env.client = &c;
+	rc = cmd_run(&env, argc, argv);
+	client_close(&c);
+	return rc;
 }

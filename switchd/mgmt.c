@@ -465,8 +465,10 @@ mgmt_dispatch(struct switchd *sd, char *line, json_object *r, char *err,
 		return mgmt_err(err, len, "empty request");
 	if (strcmp(argv[0], "port") == 0 && argc == 2)
 		return mgmt_ports(sd, argc, argv, r, err, len);
+	/* "ports N" is the setting, "ports" alone the show command. */
 	for (i = 0; i < sizeof(mgmt_cmds) / sizeof(mgmt_cmds[0]); i++)
-		if (strcmp(argv[0], mgmt_cmds[i].name) == 0)
+		if (strcmp(argv[0], mgmt_cmds[i].name) == 0 &&
+		    !(argc > 1 && strcmp(argv[0], "ports") == 0))
 			return mgmt_cmds[i].fn(sd, argc, argv, r, err, len);
 	if (!conf_known(argv[0]))
 		return mgmt_err(err, len, "unknown command '%s'", argv[0]);
@@ -497,13 +499,18 @@ mgmt_request(struct switchd *sd, const char *req, size_t reqlen)
 	else {
 		memcpy(line, req, reqlen);
 		line[reqlen] = '\0';
+		/*
+		 * Commands, numbers and account names are ASCII; replies
+		 * quote the request, and JSON strings must be valid text.
+		 */
 		for (i = 0; i < reqlen; i++)
-			if (line[i] == '\0' || ((unsigned char)line[i] < 0x20 &&
-			    line[i] != '\t' && line[i] != '\r'))
+			if (line[i] == '\0' || (unsigned char)line[i] >= 0x7f ||
+			    ((unsigned char)line[i] < 0x20 && line[i] != '\t' &&
+			    line[i] != '\r'))
 				break;
 		if (i < reqlen)
 			rc = mgmt_err(err, sizeof(err), "request has control "
-			    "characters");
+			    "characters or bytes that are not ASCII");
 		else
 			rc = mgmt_dispatch(sd, line, r, err, sizeof(err));
 	}

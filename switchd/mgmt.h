@@ -6,10 +6,14 @@
 #ifndef MGMT_H
 #define MGMT_H
 
+#include <sys/types.h>
+
 #include <stddef.h>
 
-#define MGMT_PROTOCOL		1
-#define MGMT_LINE_MAX		1024
+#include "mgmtproto.h"
+
+#define MGMT_PROTOCOL		MGMTPROTO_VERSION
+#define MGMT_LINE_MAX		MGMTPROTO_LINE_MAX
 #define MGMT_CLIENTS_MAX	16
 #define MGMT_IDLE		60.0
 

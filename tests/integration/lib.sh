@@ -131,3 +131,97 @@ pings() {
 	nsexec "$1" ping -c 1 -W 1 "$2" >/dev/null 2>&1 ||
 		nsexec "$1" ping -c 2 -i 0.2 -W 1 "$2" >/dev/null 2>&1
 }
+
+# need_tool NAME: a test program built from tests/tools/NAME.c into $TOOLS
+need_tool() {
+	[ -x "$TOOLS/$1" ] ||
+		fail "$TOOLS/$1 is not built (make B=build tests builds it)"
+}
+
+# logged SECONDS ERE: wait until a line of switchd's log matches ERE
+logged() {
+	wait_for "$1" grep -Eq -- "$2" "$T_WORK/switchd.log"
+}
+
+# switchd_alive: fail unless switchd is still running
+switchd_alive() {
+	kill -0 "$SWITCHD_PID" 2>/dev/null || fail "switchd is not running"
+}
+
+# vlan_if NS VID IP [ARGS...]: eth0.VID in NS, an 802.1Q subinterface of
+# eth0, addressed IP and up; ARGS go to "ip link add" (egress-qos-map ...)
+vlan_if() {
+	local ns=$1 vid=$2 ip=$3; shift 3
+	ip -n "$T_NS-$ns" link add link eth0 name "eth0.$vid" type vlan \
+	    id "$vid" "$@" || fail "cannot add eth0.$vid in $ns"
+	ip -n "$T_NS-$ns" addr add "$ip" dev "eth0.$vid"
+	ip -n "$T_NS-$ns" link set "eth0.$vid" up
+}
+
+# no_pings NS ADDR: true when NS does not reach ADDR (ARP included)
+no_pings() {
+	! nsexec "$1" ping -c 2 -i 0.3 -W 1 "$2" >/dev/null 2>&1
+}
+
+# start_switch NAME DIR ARGS...: one more switchd, logging to NAME.log
+# (start_switchd keeps SWITCHD_PID and switchd.log for the first one);
+# its pid is T_LASTPID.
+start_switch() {
+	local name=$1 dir=$2; shift 2
+	bg "$name" "$SWITCHD" -s "$dir" -v "$@"
+	wait_for 10 test -S "$dir/ctl" || fail "$name did not start"
+}
+
+# free_port: a port number no TCP or UDP socket uses right now
+free_port() {
+	local p i
+	for ((i = 0; i < 50; i++)); do
+		p=$((20000 + RANDOM % 30000))
+		ss -Htuan "sport = :$p" 2>/dev/null | grep -q . ||
+			{ echo "$p"; return 0; }
+	done
+	fail "no free port found"
+}
+
+# arp_request MAC IP TARGET: the raw bytes of an ARP request from MAC and
+# IP asking who has TARGET, padded to 60 bytes
+arp_request() {
+	local mac ip tip
+	mac=$(IFS=:; set -- $1; printf '\\x%s' "$@")
+	ip=$(IFS=.; set -- $2; printf '\\x%02x' "$@")
+	tip=$(IFS=.; set -- $3; printf '\\x%02x' "$@")
+	printf "\\xff\\xff\\xff\\xff\\xff\\xff$mac\\x08\\x06"
+	printf "\\x00\\x01\\x08\\x00\\x06\\x04\\x00\\x01$mac$ip"
+	printf "\\x00\\x00\\x00\\x00\\x00\\x00$tip"
+	head -c 18 /dev/zero
+}
+
+# framed N: stdin preceded by its length in N (2 or 4) big-endian bytes
+framed() {
+	local f len
+	f=$(mktemp -p "$T_WORK")
+	cat >"$f"
+	len=$(stat -c %s "$f")
+	[ "$1" = 4 ] && printf "\\x$(printf %02x $((len >> 24 & 255)))\\x$(
+	    printf %02x $((len >> 16 & 255)))"
+	printf "\\x$(printf %02x $((len >> 8 & 255)))\\x$(
+	    printf %02x $((len & 255)))"
+	cat "$f"
+	rm -f "$f"
+}
+
+# has_arp_reply FILE MAC: FILE holds an ARP reply to MAC (framed or not)
+has_arp_reply() {
+	od -An -v -tx1 "$1" | tr -d ' \n' |
+		grep -Eq "${2//:/}[0-9a-f]{12}08060001080006040002"
+}
+
+# host_mac NS: the MAC address of eth0 in NS (a host made by host())
+host_mac() {
+	ip -n "$T_NS-$1" -br link show eth0 | awk '{ print $3 }'
+}
+
+# ctl ARGS...: switchctl on the switch in $sw (start_switchd "$sw")
+ctl() {
+	"$SWITCHCTL" -s "$sw" "$@"
+}

@@ -1,0 +1,15 @@
+/*
+ * The management protocol between switchd and switchctl (switchctl(8),
+ * PROTOCOL): the greeting's version, the longest request line, and the
+ * ranges both sides check.
+ */
+#ifndef MGMTPROTO_H
+#define MGMTPROTO_H
+
+#define MGMTPROTO_VERSION	1
+#define MGMTPROTO_LINE_MAX	1024
+#define MGMTPROTO_PORTS_MAX	4095	/* highest port number a switch has */
+#define MGMTPROTO_VLAN_MIN	1
+#define MGMTPROTO_VLAN_MAX	4094
+
+#endif

@@ -1,0 +1,33 @@
+/*
+ * switchctl's side of the management socket (switchctl(8), PROTOCOL):
+ * connect, check the greeting, send one request line, read one JSON
+ * reply line.
+ */
+#ifndef CLIENT_H
+#define CLIENT_H
+
+#include "mgmtproto.h"
+
+#include <stddef.h>
+
+#include <json-c/json.h>
+
+#define CLIENT_PROTOCOL		MGMTPROTO_VERSION
+#define CLIENT_LINE_MAX		MGMTPROTO_LINE_MAX
+#define CLIENT_TIMEOUT		10	/* seconds to wait for a reply */
+
+struct client {
+	int		 fd;
+	const char	*path;
+	const char	*start_hint;	/* how to start a switch there */
+	char		*buf;		/* bytes read, up to a newline */
+	size_t		 len;
+	size_t		 cap;
+};
+
+void		 client_init(struct client *, const char *path,
+		    const char *start_hint);
+json_object	*client_call(struct client *, const char *request);
+void		 client_close(struct client *);
+
+#endif

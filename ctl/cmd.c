@@ -1,0 +1,427 @@
+/*
+ * What is cheap to check is checked here, before connecting, so that a
+ * typo gets an answer even when no switch is running; the switch checks
+ * everything again and has the last word (the number of ports, users and
+ * groups are its to know).
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "client.h"
+#include "cmd.h"
+#include "log.h"
+#include "show.h"
+
+#define CMD_PORT_MAX	MGMTPROTO_PORTS_MAX
+#define CMD_VLAN_MIN	1
+#define CMD_VLAN_MAX	MGMTPROTO_VLAN_MAX
+
+struct cmd {
+	const char	*name;
+	int		 (*fn)(struct cmd_env *, const struct cmd *, int,
+			    char **);
+	const char	*usage;		/* as in switchctl(8) */
+};
+
+static int	cmd_info(struct cmd_env *, const struct cmd *, int, char **);
+static int	cmd_ports(struct cmd_env *, const struct cmd *, int, char **);
+static int	cmd_port(struct cmd_env *, const struct cmd *, int, char **);
+static int	cmd_macs(struct cmd_env *, const struct cmd *, int, char **);
+static int	cmd_vlans(struct cmd_env *, const struct cmd *, int, char **);
+static int	cmd_config(struct cmd_env *, const struct cmd *, int, char **);
+static int	cmd_set(struct cmd_env *, const struct cmd *, int, char **);
+static int	cmd_disconnect(struct cmd_env *, const struct cmd *, int,
+		    char **);
+static int	cmd_counters(struct cmd_env *, const struct cmd *, int,
+		    char **);
+static int	cmd_loglevel(struct cmd_env *, const struct cmd *, int,
+		    char **);
+static int	cmd_reload(struct cmd_env *, const struct cmd *, int, char **);
+
+static const struct cmd cmd_table[] = {
+	{ "info",	cmd_info,	"info" },
+	{ "ports",	cmd_ports,	"ports" },
+	{ "port",	cmd_port,	"port N" },
+	{ "macs",	cmd_macs,	"macs [flush] [port N] [vlan V]" },
+	{ "vlans",	cmd_vlans,	"vlans" },
+	{ "config",	cmd_config,	"config" },
+	{ "set",	cmd_set,	"set setting [argument ...]" },
+	{ "disconnect",	cmd_disconnect,	"disconnect N" },
+	{ "counters",	cmd_counters,	"counters reset [N]" },
+	{ "loglevel",	cmd_loglevel,	"loglevel info | debug" },
+	{ "reload",	cmd_reload,	"reload" },
+};
+
+static int
+cmd_usage(const struct cmd *c)
+{
+	fprintf(stderr, "usage: switchctl %s\n", c->usage);
+	return 1;
+}
+
+/* A decimal number from min to max; strtoul alone takes " -1" and "1x". */
+static int
+cmd_number(const char *s, unsigned long min, unsigned long max,
+    unsigned long *out)
+{
+	unsigned long v;
+	char *end;
+
+	if (*s < '0' || *s > '9')
+		return -1;
+	errno = 0;
+	v = strtoul(s, &end, 10);
+	if (*end != '\0' || errno == ERANGE || v < min || v > max)
+		return -1;
+	if (out != NULL)
+		*out = v;
+	return 0;
+}
+
+static int
+cmd_portnum(const char *s)
+{
+	if (cmd_number(s, 1, CMD_PORT_MAX, NULL) == -1) {
+		log_warnx("'%s' is not a port number from 1 to %d", s,
+		    CMD_PORT_MAX);
+		return -1;
+	}
+	return 0;
+}
+
+static int
+cmd_vlan(const char *s)
+{
+	if (cmd_number(s, CMD_VLAN_MIN, CMD_VLAN_MAX, NULL) == -1) {
+		log_warnx("'%s' is not a VLAN from %d to %d", s, CMD_VLAN_MIN,
+		    CMD_VLAN_MAX);
+		return -1;
+	}
+	return 0;
+}
+
+static int
+cmd_count(const char *what, const char *s)
+{
+	if (cmd_number(s, 0, (unsigned long)-1, NULL) == -1) {
+		log_warnx("%s: '%s' is not a number", what, s);
+		return -1;
+	}
+	return 0;
+}
+
+/* "all", or VLANs and ranges of VLANs separated by commas: 10,20,30-39 */
+static int
+cmd_vlanlist(const char *s)
+{
+	char *copy, *tok, *save = NULL, *dash;
+	unsigned long a, b;
+	int bad = 0;
+
+	if (strcmp(s, "all") == 0)
+		return 0;
+	if ((copy = strdup(s)) == NULL)
+		fatal("strdup");
+	if (*s == '\0' || *s == ',' || s[strlen(s) - 1] == ',' ||
+	    strstr(s, ",,") != NULL)
+		bad = 1;
+	for (tok = strtok_r(copy, ",", &save); tok != NULL && !bad;
+	    tok = strtok_r(NULL, ",", &save)) {
+		if ((dash = strchr(tok, '-')) != NULL)
+			*dash++ = '\0';
+		if (cmd_number(tok, CMD_VLAN_MIN, CMD_VLAN_MAX, &a) == -1 ||
+		    (dash != NULL && (cmd_number(dash, CMD_VLAN_MIN,
+		    CMD_VLAN_MAX, &b) == -1 || b < a)))
+			bad = 1;
+	}
+	free(copy);
+	if (bad) {
+		log_warnx("'%s' is not a list of VLANs from %d to %d (like "
+		    "10,20,30-39) or all", s, CMD_VLAN_MIN, CMD_VLAN_MAX);
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * One request line from words.  A word may not hold what would split it
+ * into two words or two requests on the wire.
+ */
+static char *
+cmd_line(int argc, char **argv)
+{
+	char *line, *p;
+	size_t len = 0;
+	int i;
+
+	for (i = 0; i < argc; i++) {
+		for (p = argv[i]; *p != '\0'; p++)
+			if ((unsigned char)*p <= ' ' || *p == 0x7f ||
+			    *p == '#') {
+				log_warnx("'%s': an argument may not contain "
+				    "spaces, control characters or '#'",
+				    argv[i]);
+				return NULL;
+			}
+		if (*argv[i] == '\0') {
+			log_warnx("empty argument");
+			return NULL;
+		}
+		len += strlen(argv[i]) + 1;
+	}
+	if (len > CLIENT_LINE_MAX) {
+		log_warnx("request longer than %d bytes", CLIENT_LINE_MAX);
+		return NULL;
+	}
+	if ((line = calloc(1, len + 1)) == NULL)
+		fatal("calloc");
+	for (i = 0; i < argc; i++) {
+		if (i > 0)
+			strcat(line, " ");
+		strcat(line, argv[i]);
+	}
+	return line;
+}
+
+/* Send the words, print the reply with show (NULL: nothing to show). */
+static int
+cmd_call(struct cmd_env *env, int argc, char **argv,
+    void (*show)(json_object *))
+{
+	json_object *r;
+	char *line;
+
+	if ((line = cmd_line(argc, argv)) == NULL)
+		return 1;
+	r = client_call(env->client, line);
+	free(line);
+	if (r == NULL)
+		return 1;
+	if (env->json)
+		show_json(r);
+	else if (show != NULL)
+		show(r);
+	json_object_put(r);
+	return 0;
+}
+
+static int
+cmd_info(struct cmd_env *env, const struct cmd *c, int argc, char **argv)
+{
+	if (argc != 1)
+		return cmd_usage(c);
+	return cmd_call(env, argc, argv, show_info);
+}
+
+static int
+cmd_ports(struct cmd_env *env, const struct cmd *c, int argc, char **argv)
+{
+	if (argc != 1)
+		return cmd_usage(c);
+	return cmd_call(env, argc, argv, show_ports);
+}
+
+static int
+cmd_port(struct cmd_env *env, const struct cmd *c, int argc, char **argv)
+{
+	if (argc > 2) {
+		log_warnx("port shows one port; to change its settings: "
+		    "switchctl set port %s ...", argv[1]);
+		return 1;
+	}
+	if (argc != 2)
+		return cmd_usage(c);
+	if (cmd_portnum(argv[1]) == -1)
+		return 1;
+	return cmd_call(env, argc, argv, show_port);
+}
+
+static int
+cmd_macs(struct cmd_env *env, const struct cmd *c, int argc, char **argv)
+{
+	int i = 1, port = 0, vlan = 0, flush = 0;
+
+	if (argc > 1 && strcmp(argv[1], "flush") == 0) {
+		flush = 1;
+		i++;
+	}
+	for (; i < argc; i += 2) {
+		if (i + 1 == argc)
+			return cmd_usage(c);
+		if (strcmp(argv[i], "port") == 0 && !port++) {
+			if (cmd_portnum(argv[i + 1]) == -1)
+				return 1;
+		} else if (strcmp(argv[i], "vlan") == 0 && !vlan++) {
+			if (cmd_vlan(argv[i + 1]) == -1)
+				return 1;
+		} else
+			return cmd_usage(c);
+	}
+	return cmd_call(env, argc, argv, flush ? show_flushed : show_macs);
+}
+
+static int
+cmd_vlans(struct cmd_env *env, const struct cmd *c, int argc, char **argv)
+{
+	if (argc != 1)
+		return cmd_usage(c);
+	return cmd_call(env, argc, argv, show_vlans);
+}
+
+static int
+cmd_config(struct cmd_env *env, const struct cmd *c, int argc, char **argv)
+{
+	if (argc != 1)
+		return cmd_usage(c);
+	return cmd_call(env, argc, argv, show_config);
+}
+
+/* port N access V | trunk LIST [native V] | maclimit N | user U | group G */
+static int
+cmd_set_port(int argc, char **argv)
+{
+	if (argc < 3) {
+		fprintf(stderr, "usage: switchctl set port N access | trunk | "
+		    "maclimit | user | group ...\n");
+		return -1;
+	}
+	if (cmd_portnum(argv[1]) == -1)
+		return -1;
+	if (strcmp(argv[2], "access") == 0) {
+		if (argc != 4) {
+			fprintf(stderr, "usage: switchctl set port N access "
+			    "V\n");
+			return -1;
+		}
+		return cmd_vlan(argv[3]);
+	}
+	if (strcmp(argv[2], "trunk") == 0) {
+		if (argc != 4 && (argc != 6 || strcmp(argv[4], "native"))) {
+			fprintf(stderr, "usage: switchctl set port N trunk "
+			    "list | all [native V]\n");
+			return -1;
+		}
+		return cmd_vlanlist(argv[3]) == -1 || (argc == 6 &&
+		    cmd_vlan(argv[5]) == -1) ? -1 : 0;
+	}
+	if (strcmp(argv[2], "maclimit") == 0) {
+		if (argc != 4) {
+			fprintf(stderr, "usage: switchctl set port N maclimit "
+			    "N\n");
+			return -1;
+		}
+		return cmd_count("port maclimit", argv[3]);
+	}
+	if (strcmp(argv[2], "user") == 0 || strcmp(argv[2], "group") == 0) {
+		if (argc != 4) {
+			fprintf(stderr, "usage: switchctl set port N %s "
+			    "name | any\n", argv[2]);
+			return -1;
+		}
+		return 0;
+	}
+	log_warnx("port %s: unknown setting '%s' (access, trunk, maclimit, "
+	    "user or group)", argv[1], argv[2]);
+	return -1;
+}
+
+static int
+cmd_set_check(int argc, char **argv)
+{
+	static const char *const counts[] = { "ports", "maclimit", "aging",
+	    "queue" };
+	size_t i;
+
+	if (strcmp(argv[0], "port") == 0)
+		return cmd_set_port(argc, argv);
+	for (i = 0; i < sizeof(counts) / sizeof(counts[0]); i++) {
+		if (strcmp(argv[0], counts[i]) != 0)
+			continue;
+		if (argc != 2) {
+			fprintf(stderr, "usage: switchctl set %s N\n",
+			    argv[0]);
+			return -1;
+		}
+		return cmd_count(argv[0], argv[1]);
+	}
+	if (strcmp(argv[0], "hub") == 0) {
+		if (argc != 2 || (strcmp(argv[1], "on") != 0 &&
+		    strcmp(argv[1], "off") != 0)) {
+			fprintf(stderr, "usage: switchctl set hub on | off\n");
+			return -1;
+		}
+		return 0;
+	}
+	log_warnx("unknown setting '%s' (ports, maclimit, aging, hub, queue "
+	    "or port)", argv[0]);
+	return -1;
+}
+
+/* The words after "set" are a line of switchd.conf(5), sent as they are. */
+static int
+cmd_set(struct cmd_env *env, const struct cmd *c, int argc, char **argv)
+{
+	if (argc < 2)
+		return cmd_usage(c);
+	if (cmd_set_check(argc - 1, argv + 1) == -1)
+		return 1;
+	return cmd_call(env, argc - 1, argv + 1, NULL);
+}
+
+static int
+cmd_disconnect(struct cmd_env *env, const struct cmd *c, int argc,
+    char **argv)
+{
+	if (argc != 2)
+		return cmd_usage(c);
+	if (cmd_portnum(argv[1]) == -1)
+		return 1;
+	return cmd_call(env, argc, argv, NULL);
+}
+
+static int
+cmd_counters(struct cmd_env *env, const struct cmd *c, int argc, char **argv)
+{
+	if (argc < 2 || argc > 3 || strcmp(argv[1], "reset") != 0)
+		return cmd_usage(c);
+	if (argc == 3 && cmd_portnum(argv[2]) == -1)
+		return 1;
+	return cmd_call(env, argc, argv, NULL);
+}
+
+static int
+cmd_loglevel(struct cmd_env *env, const struct cmd *c, int argc, char **argv)
+{
+	if (argc != 2 || (strcmp(argv[1], "info") != 0 &&
+	    strcmp(argv[1], "debug") != 0))
+		return cmd_usage(c);
+	return cmd_call(env, argc, argv, NULL);
+}
+
+static int
+cmd_reload(struct cmd_env *env, const struct cmd *c, int argc, char **argv)
+{
+	if (argc != 1)
+		return cmd_usage(c);
+	return cmd_call(env, argc, argv, NULL);
+}
+
+/* argv[0] is the command; the exit status of switchctl is returned. */
+int
+cmd_run(struct cmd_env *env, int argc, char **argv)
+{
+	char names[256] = "";
+	size_t i, n = sizeof(cmd_table) / sizeof(cmd_table[0]);
+
+	for (i = 0; i < n; i++)
+		if (strcmp(argv[0], cmd_table[i].name) == 0)
+			return cmd_table[i].fn(env, &cmd_table[i], argc, argv);
+	for (i = 0; i < n; i++) {
+		strcat(names, i ? ", " : "");
+		strcat(names, cmd_table[i].name);
+	}
+	log_warnx("unknown command '%s' (commands: %s)", argv[0], names);
+	return 1;
+}

@@ -1,0 +1,389 @@
+/*
+ * Human output.  Only what the switch sent is shown, and a field it did
+ * not send shows as "?" rather than stopping the whole table: a newer
+ * switch may rename or drop one.
+ */
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "log.h"
+#include "show.h"
+#include "table.h"
+
+#define SHOW_DESCR_MAX	32	/* the ports table cuts descriptions here */
+
+static json_object *
+show_get(json_object *o, const char *key)
+{
+	json_object *v;
+
+	return o != NULL && json_object_object_get_ex(o, key, &v) ? v : NULL;
+}
+
+static const char *
+show_str(json_object *o, const char *key)
+{
+	json_object *v = show_get(o, key);
+
+	return v != NULL ? json_object_get_string(v) : "?";
+}
+
+static uint64_t
+show_u64(json_object *o, const char *key)
+{
+	json_object *v = show_get(o, key);
+
+	return v != NULL ? json_object_get_uint64(v) : 0;
+}
+
+static int
+show_has(json_object *o, const char *key)
+{
+	return show_get(o, key) != NULL;
+}
+
+static json_object *
+show_array(json_object *o, const char *key)
+{
+	json_object *v = show_get(o, key);
+
+	return v != NULL && json_object_is_type(v, json_type_array) ? v : NULL;
+}
+
+void
+show_json(json_object *o)
+{
+	printf("%s\n", json_object_to_json_string_ext(o,
+	    JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED |
+	    JSON_C_TO_STRING_NOSLASHESCAPE));
+}
+
+static void
+show_kv(struct table *t, const char *key, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+static void
+show_kv(struct table *t, const char *key, const char *fmt, ...)
+{
+	va_list ap;
+	char *s;
+
+	va_start(ap, fmt);
+	if (vasprintf(&s, fmt, ap) == -1)
+		s = NULL;
+	va_end(ap);
+	table_cell(t, "%s:", key);
+	table_cell(t, "%s", s ? s : "?");
+	free(s);
+}
+
+static void
+show_duration(uint64_t s, char *buf, size_t len)
+{
+	if (s >= 86400)
+		snprintf(buf, len, "%" PRIu64 "d %02u:%02u:%02u", s / 86400,
+		    (unsigned)(s % 86400 / 3600), (unsigned)(s % 3600 / 60),
+		    (unsigned)(s % 60));
+	else
+		snprintf(buf, len, "%02u:%02u:%02u", (unsigned)(s / 3600),
+		    (unsigned)(s % 3600 / 60), (unsigned)(s % 60));
+}
+
+void
+show_info(json_object *r)
+{
+	static const char kv[] = "ll";
+	struct table *t = table_new(2, NULL, kv);
+	char up[64];
+
+	show_duration(show_u64(r, "uptime"), up, sizeof(up));
+	show_kv(t, "version", "%s (management protocol %" PRIu64 ")",
+	    show_str(r, "version"), show_u64(r, "protocol"));
+	show_kv(t, "uptime", "%s", up);
+	show_kv(t, "directory", "%s", show_str(r, "dir"));
+	show_kv(t, "attach socket", "%s", show_str(r, "ctl"));
+	show_kv(t, "management socket", "%s", show_str(r, "mgmt"));
+	show_kv(t, "ports", "%" PRIu64 " in use of %" PRIu64,
+	    show_u64(r, "ports"), show_u64(r, "ports_max"));
+	show_kv(t, "MAC entries", "%" PRIu64 " in use of %" PRIu64,
+	    show_u64(r, "macs"), show_u64(r, "macs_max"));
+	show_kv(t, "aging", show_u64(r, "aging") ? "%" PRIu64 " s" :
+	    "never (%" PRIu64 ")", show_u64(r, "aging"));
+	show_kv(t, "hub", "%s", json_object_get_boolean(show_get(r, "hub")) ?
+	    "on" : "off");
+	show_kv(t, "queue", "%" PRIu64 " frames per port",
+	    show_u64(r, "queue_max"));
+	show_kv(t, "management clients", "%" PRIu64 " of %" PRIu64,
+	    show_u64(r, "mgmt_clients"), show_u64(r, "mgmt_clients_max"));
+	show_kv(t, "MAC moves", "%" PRIu64, show_u64(r, "moves"));
+	show_kv(t, "not learned, table full", "%" PRIu64,
+	    show_u64(r, "learn_full"));
+	show_kv(t, "attach refused", "%" PRIu64,
+	    show_u64(r, "attach_refused"));
+	show_kv(t, "log level", "%s", show_str(r, "loglevel"));
+	table_print(t, stdout);
+	table_free(t);
+}
+
+/* "access 10", "trunk 10,20-29 native 1", "trunk all" */
+static void
+show_vlanmode(json_object *v, char *buf, size_t len)
+{
+	const char *mode = show_str(v, "mode");
+
+	if (strcmp(mode, "access") == 0)
+		snprintf(buf, len, "access %" PRIu64, show_u64(v, "vlan"));
+	else if (strcmp(mode, "trunk") == 0 && show_u64(v, "native") != 0)
+		snprintf(buf, len, "trunk %s native %" PRIu64,
+		    show_str(v, "allowed"), show_u64(v, "native"));
+	else if (strcmp(mode, "trunk") == 0)
+		snprintf(buf, len, "trunk %s", show_str(v, "allowed"));
+	else
+		snprintf(buf, len, "%s", mode);
+}
+
+static uint64_t
+show_drops(json_object *p)
+{
+	json_object *d = show_get(p, "drops");
+	uint64_t n = 0;
+
+	if (d == NULL || !json_object_is_type(d, json_type_object))
+		return 0;
+	json_object_object_foreach(d, key, v) {
+		(void)key;
+		n += json_object_get_uint64(v);
+	}
+	return n;
+}
+
+static void
+show_peer(json_object *p, char *buf, size_t len)
+{
+	if (show_has(p, "ifname"))
+		snprintf(buf, len, "-");
+	else
+		snprintf(buf, len, "%s/%" PRId64, show_str(p, "user"),
+		    json_object_get_int64(show_get(p, "pid")));
+}
+
+void
+show_ports(json_object *r)
+{
+	static const char *const heads[] = { "PORT", "KIND", "DESCRIPTION",
+	    "USER/PID", "VLAN", "RX-FRAMES", "RX-BYTES", "TX-FRAMES",
+	    "TX-BYTES", "DROPS", "MACS", "QUEUE" };
+	json_object *a = show_array(r, "ports"), *p;
+	struct table *t;
+	char vl[2048], peer[128];
+	const char *d;
+	size_t i, n = a ? json_object_array_length(a) : 0;
+
+	t = table_new(12, heads, "rllllrrrrrrr");
+	for (i = 0; i < n; i++) {
+		p = json_object_array_get_idx(a, i);
+		d = show_str(p, "descr");
+		show_vlanmode(show_get(p, "vlan"), vl, sizeof(vl));
+		show_peer(p, peer, sizeof(peer));
+		table_cell(t, "%" PRIu64, show_u64(p, "port"));
+		table_cell(t, "%s", show_str(p, "kind"));
+		if (strlen(d) > SHOW_DESCR_MAX)
+			table_cell(t, "%.*s...", SHOW_DESCR_MAX - 3, d);
+		else
+			table_cell(t, "%s", *d ? d : "-");
+		table_cell(t, "%s", peer);
+		table_cell(t, "%s", vl);
+		table_cell(t, "%" PRIu64, show_u64(p, "rx_frames"));
+		table_cell(t, "%" PRIu64, show_u64(p, "rx_bytes"));
+		table_cell(t, "%" PRIu64, show_u64(p, "tx_frames"));
+		table_cell(t, "%" PRIu64, show_u64(p, "tx_bytes"));
+		table_cell(t, "%" PRIu64, show_drops(p));
+		if (show_u64(p, "maclimit"))
+			table_cell(t, "%" PRIu64 "/%" PRIu64,
+			    show_u64(p, "macs"), show_u64(p, "maclimit"));
+		else
+			table_cell(t, "%" PRIu64, show_u64(p, "macs"));
+		table_cell(t, "%" PRIu64 "/%" PRIu64, show_u64(p, "queue"),
+		    show_u64(p, "queue_max"));
+	}
+	table_print(t, stdout);
+	table_free(t);
+	if (n == 0)
+		printf("(no port in use)\n");
+}
+
+void
+show_port(json_object *r)
+{
+	json_object *p = show_get(r, "port"), *d;
+	struct table *t = table_new(2, NULL, "ll");
+	char vl[2048], key[64];
+
+	show_vlanmode(show_get(p, "vlan"), vl, sizeof(vl));
+	show_kv(t, "port", "%" PRIu64, show_u64(p, "port"));
+	show_kv(t, "kind", "%s", show_str(p, "kind"));
+	show_kv(t, "description", "%s", show_str(p, "descr"));
+	if (show_has(p, "ifname"))
+		show_kv(t, "interface", "%s", show_str(p, "ifname"));
+	else {
+		show_kv(t, "user", "%s (uid %" PRId64 ")", show_str(p, "user"),
+		    json_object_get_int64(show_get(p, "uid")));
+		show_kv(t, "pid", "%" PRId64,
+		    json_object_get_int64(show_get(p, "pid")));
+	}
+	show_kv(t, "VLAN", "%s", vl);
+	show_kv(t, "frames in", "%" PRIu64, show_u64(p, "rx_frames"));
+	show_kv(t, "bytes in", "%" PRIu64, show_u64(p, "rx_bytes"));
+	show_kv(t, "frames out", "%" PRIu64, show_u64(p, "tx_frames"));
+	show_kv(t, "bytes out", "%" PRIu64, show_u64(p, "tx_bytes"));
+	show_kv(t, "drops", "%" PRIu64, show_drops(p));
+	if ((d = show_get(p, "drops")) != NULL &&
+	    json_object_is_type(d, json_type_object)) {
+		json_object_object_foreach(d, reason, v) {
+			snprintf(key, sizeof(key), "  %s", reason);
+			show_kv(t, key, "%" PRIu64, json_object_get_uint64(v));
+		}
+	}
+	show_kv(t, "MAC entries", "%" PRIu64, show_u64(p, "macs"));
+	if (show_u64(p, "maclimit"))
+		show_kv(t, "MAC limit", "%" PRIu64, show_u64(p, "maclimit"));
+	else
+		show_kv(t, "MAC limit", "none of its own");
+	show_kv(t, "not learned, limit", "%" PRIu64,
+	    show_u64(p, "learn_refused"));
+	show_kv(t, "queue", "%" PRIu64 " of %" PRIu64 " frames",
+	    show_u64(p, "queue"), show_u64(p, "queue_max"));
+	table_print(t, stdout);
+	table_free(t);
+}
+
+/* By port, then VLAN, then MAC: what is on each port reads as a block. */
+static int
+show_maccmp(const void *a, const void *b)
+{
+	json_object *x = *(json_object *const *)a;
+	json_object *y = *(json_object *const *)b;
+	uint64_t px = show_u64(x, "port"), py = show_u64(y, "port");
+	uint64_t vx = show_u64(x, "vlan"), vy = show_u64(y, "vlan");
+
+	if (px != py)
+		return px < py ? -1 : 1;
+	if (vx != vy)
+		return vx < vy ? -1 : 1;
+	return strcmp(show_str(x, "mac"), show_str(y, "mac"));
+}
+
+void
+show_macs(json_object *r)
+{
+	static const char *const heads[] = { "MAC", "VLAN", "PORT", "AGE" };
+	json_object *a = show_array(r, "macs"), *m;
+	struct table *t = table_new(4, heads, "lrrr");
+	size_t i, n = a ? json_object_array_length(a) : 0;
+
+	if (a != NULL)
+		json_object_array_sort(a, show_maccmp);
+	for (i = 0; i < n; i++) {
+		m = json_object_array_get_idx(a, i);
+		table_cell(t, "%s", show_str(m, "mac"));
+		table_cell(t, "%" PRIu64, show_u64(m, "vlan"));
+		table_cell(t, "%" PRIu64, show_u64(m, "port"));
+		table_cell(t, "%" PRIu64 "s", show_u64(m, "age"));
+	}
+	table_print(t, stdout);
+	table_free(t);
+	if (n == 0)
+		printf("(no MAC entry)\n");
+}
+
+void
+show_flushed(json_object *r)
+{
+	uint64_t n = show_u64(r, "flushed");
+
+	printf("%" PRIu64 " MAC %s flushed\n", n, n == 1 ? "entry" : "entries");
+}
+
+/* A sorted list of port numbers as "1-3,7", "-" when empty; malloc'd. */
+static char *
+show_portlist(json_object *a)
+{
+	size_t i, j, n = a ? json_object_array_length(a) : 0, len;
+	int64_t first, last;
+	char *buf = NULL;
+	FILE *f;
+
+	if ((f = open_memstream(&buf, &len)) == NULL)
+		fatal("open_memstream");
+	for (i = 0; i < n; i = j) {
+		first = last = json_object_get_int64(
+		    json_object_array_get_idx(a, i));
+		for (j = i + 1; j < n && json_object_get_int64(
+		    json_object_array_get_idx(a, j)) == last + 1; j++)
+			last++;
+		fprintf(f, "%s%" PRId64, i ? "," : "", first);
+		if (last > first)
+			fprintf(f, "-%" PRId64, last);
+	}
+	if (n == 0)
+		fputc('-', f);
+	if (fclose(f) == EOF)
+		fatal("open_memstream");
+	return buf;
+}
+
+/*
+ * One row per run of consecutive VLANs with the same members, so that a
+ * trunk carrying "all" takes one line and not 4094.
+ */
+void
+show_vlans(json_object *r)
+{
+	static const char *const heads[] = { "VLAN", "ACCESS", "TRUNK" };
+	json_object *a = show_array(r, "vlans"), *v;
+	struct table *t = table_new(3, heads, "lll");
+	size_t i, j, n = a ? json_object_array_length(a) : 0;
+	char *acc, *tr, *acc2, *tr2;
+	uint64_t first, last;
+	int same;
+
+	for (i = 0; i < n; i = j) {
+		v = json_object_array_get_idx(a, i);
+		first = last = show_u64(v, "vlan");
+		acc = show_portlist(show_array(v, "access"));
+		tr = show_portlist(show_array(v, "trunk"));
+		for (j = i + 1; j < n; j++) {
+			v = json_object_array_get_idx(a, j);
+			acc2 = show_portlist(show_array(v, "access"));
+			tr2 = show_portlist(show_array(v, "trunk"));
+			same = show_u64(v, "vlan") == last + 1 &&
+			    strcmp(acc, acc2) == 0 && strcmp(tr, tr2) == 0;
+			free(acc2);
+			free(tr2);
+			if (!same)
+				break;
+			last++;
+		}
+		if (last > first)
+			table_cell(t, "%" PRIu64 "-%" PRIu64, first, last);
+		else
+			table_cell(t, "%" PRIu64, first);
+		table_cell(t, "%s", acc);
+		table_cell(t, "%s", tr);
+		free(acc);
+		free(tr);
+	}
+	table_print(t, stdout);
+	table_free(t);
+	if (n == 0)
+		printf("(no port in use)\n");
+}
+
+void
+show_config(json_object *r)
+{
+	fputs(show_str(r, "config"), stdout);
+}
