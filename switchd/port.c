@@ -356,6 +356,12 @@ port_tx_cb(struct ev_loop *loop, ev_io *w, int revents)
 		p->qcount -= sent;
 		if (p->waiters != NULL && p->qcount <= qlen / 2)
 			port_release(p);
+		else if (p->waiters != NULL && sent > 0) {
+			/* Slow is not stuck: the clock restarts on progress. */
+			ev_timer_stop(loop, &p->stall_w);
+			ev_timer_set(&p->stall_w, PORT_STALL, 0.0);
+			ev_timer_start(loop, &p->stall_w);
+		}
 		if (sent < n)
 			return;
 	}
