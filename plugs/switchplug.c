@@ -1,20 +1,223 @@
+/*
+ * switchplug: attach to a switch like any VM and carry that port's
+ * frames over stdin/stdout, TCP or UDP multicast. See switchplug(1).
+ */
+
+#include <sys/types.h>
+
+#include <errno.h>
+#include <limits.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
+
+#include <ev.h>
+
+#include "log.h"
+#include "vde.h"
+
+#include "switchplug.h"
+#include "vdeconn.h"
 
 static void
 usage(void)
 {
-	fprintf(stderr, "usage: switchplug [-V]\n");
+	fprintf(stderr,
+	    "usage: switchplug [-rVv] [-D descr] [-p port] dir\n"
+	    "       switchplug [-rv] [-D descr] [-p port] -l [addr:]port dir\n"
+	    "       switchplug [-rv] [-D descr] [-p port] -c host:port dir\n"
+	    "       switchplug [-rv] [-D descr] [-I ifaddr] [-p port] "
+	    "[-T ttl] -m group:port\n"
+	    "                  dir\n");
 	exit(1);
+}
+
+/* The next delay after one of `prev` seconds. */
+double
+switchplug_backoff(double prev)
+{
+	if (prev < BACKOFF_MIN)
+		return BACKOFF_MIN;
+	return prev * 2 > BACKOFF_MAX ? BACKOFF_MAX : prev * 2;
+}
+
+/*
+ * Splits "host:port", "[v6addr]:port" or "port" (host then empty).
+ * Returns -1 when a part is missing or does not fit.
+ */
+int
+switchplug_hostport(const char *arg, char *host, size_t hsize, char *port,
+    size_t psize)
+{
+	const char	*h = arg, *p, *colon, *rb;
+	size_t		 hlen;
+
+	if (arg[0] == '[') {
+		if ((rb = strchr(arg, ']')) == NULL || rb[1] != ':')
+			return -1;
+		h = arg + 1;
+		hlen = (size_t)(rb - h);
+		p = rb + 2;
+	} else if ((colon = strrchr(arg, ':')) != NULL) {
+		hlen = (size_t)(colon - arg);
+		/* A bare IPv6 address needs its brackets. */
+		if (hlen == 0 || memchr(arg, ':', hlen) != NULL)
+			return -1;
+		p = colon + 1;
+	} else {
+		hlen = 0;
+		p = arg;
+	}
+	if (hlen >= hsize || *p == '\0' || strlen(p) >= psize)
+		return -1;
+	memcpy(host, h, hlen);
+	host[hlen] = '\0';
+	memcpy(port, p, strlen(p) + 1);
+	return 0;
+}
+
+static long
+switchplug_number(int opt, const char *arg, long min, long max)
+{
+	char	*end;
+	long	 n;
+
+	errno = 0;
+	n = strtol(arg, &end, 10);
+	if (*arg == '\0' || *end != '\0' || errno != 0 || n < min || n > max)
+		fatalx("-%c: '%s' is not a number from %ld to %ld", opt, arg,
+		    min, max);
+	return n;
+}
+
+static void
+switchplug_mode(struct plug_opts *o, enum switchplug_mode mode,
+    const char *arg)
+{
+	if (o->mode != MODE_STDIO)
+		fatalx("-l, -c and -m: one transport at a time");
+	o->mode = mode;
+	o->addr = arg;
+}
+
+static void
+switchplug_options(struct plug_opts *o, int argc, char *argv[], int *verbose)
+{
+	int	 ch, ttl = 0;
+
+	while ((ch = getopt(argc, argv, "c:D:I:l:m:p:rT:Vv")) != -1) {
+		switch (ch) {
+		case 'c':
+			switchplug_mode(o, MODE_CONNECT, optarg);
+			break;
+		case 'D':
+			if (strlen(optarg) > VDE_DESCR_MAX)
+				fatalx("-D: longer than %d characters",
+				    VDE_DESCR_MAX);
+			o->descr = optarg;
+			break;
+		case 'I':
+			o->ifaddr = optarg;
+			break;
+		case 'l':
+			switchplug_mode(o, MODE_LISTEN, optarg);
+			break;
+		case 'm':
+			switchplug_mode(o, MODE_MCAST, optarg);
+			break;
+		case 'p':
+			o->port = (int)switchplug_number(ch, optarg, 1, 65535);
+			break;
+		case 'r':
+			o->reconnect = 1;
+			break;
+		case 'T':
+			o->ttl = (int)switchplug_number(ch, optarg, 0, 255);
+			ttl = 1;
+			break;
+		case 'V':
+			printf("switchplug %s\n", VERSION);
+			exit(0);
+		case 'v':
+			(*verbose)++;
+			break;
+		default:
+			usage();
+		}
+	}
+	if (argc - optind != 1)
+		usage();
+	if (o->mode != MODE_MCAST && (ttl || o->ifaddr != NULL))
+		fatalx("-I and -T go with -m");
+	/* The switch is told where our socket is: the path must be whole. */
+	if (realpath(argv[optind], o->dir) == NULL)
+		fatal("%s", argv[optind]);
+}
+
+static void
+switchplug_stop_cb(struct ev_loop *loop, ev_signal *w, int revents)
+{
+	(void)revents;
+	log_debug("signal %d: exiting", w->signum);
+	ev_break(loop, EVBREAK_ALL);
+}
+
+static void
+switchplug_stats_cb(struct ev_loop *loop, ev_signal *w, int revents)
+{
+	(void)loop;
+	(void)w;
+	(void)revents;
+	vdeconn_stats_all();
 }
 
 int
 main(int argc, char *argv[])
 {
-	if (argc == 2 && strcmp(argv[1], "-V") == 0) {
-		printf("switchplug %s\n", VERSION);
-		return 0;
+	static struct plug_opts	 o;
+	struct ev_loop		*loop;
+	ev_signal		 sigint_w, sigterm_w, sigusr1_w;
+	int			 verbose = 0;
+
+	log_init("switchplug", 1, 0);
+	o.port = -1;
+	o.ttl = 1;
+	switchplug_options(&o, argc, argv, &verbose);
+	log_setverbose(verbose);
+
+	if ((loop = ev_default_loop(EVFLAG_AUTO)) == NULL)
+		fatalx("cannot start the event loop");
+	signal(SIGPIPE, SIG_IGN);
+	ev_signal_init(&sigint_w, switchplug_stop_cb, SIGINT);
+	ev_signal_init(&sigterm_w, switchplug_stop_cb, SIGTERM);
+	ev_signal_init(&sigusr1_w, switchplug_stats_cb, SIGUSR1);
+	ev_signal_start(loop, &sigint_w);
+	ev_signal_start(loop, &sigterm_w);
+	ev_signal_start(loop, &sigusr1_w);
+
+	switch (o.mode) {
+	case MODE_STDIO:
+		stdio_start(loop, &o);
+		break;
+	case MODE_LISTEN:
+		tcp_listen_start(loop, &o);
+		break;
+	case MODE_CONNECT:
+		tcp_connect_start(loop, &o);
+		break;
+	case MODE_MCAST:
+		mcast_start(loop, &o);
+		break;
 	}
-	usage();
+	ev_run(loop, 0);
+
+	if (log_getverbose() > 0)
+		vdeconn_stats_all();
+	stdio_stop();
+	tcp_stop();
+	mcast_stop();
+	ev_loop_destroy(loop);
+	return 0;
 }

@@ -1,0 +1,51 @@
+/*
+ * switchplug: one switch port carried over stdin/stdout, TCP or UDP
+ * multicast. What every transport shares: the options and the entry
+ * point of each mode.
+ */
+
+#ifndef SWITCHPLUG_H
+#define SWITCHPLUG_H
+
+#include <limits.h>
+#include <stddef.h>
+
+#include <ev.h>
+
+#define container_of(p, type, member) \
+	((type *)(void *)((char *)(p) - offsetof(type, member)))
+
+enum switchplug_mode {
+	MODE_STDIO,
+	MODE_LISTEN,
+	MODE_CONNECT,
+	MODE_MCAST
+};
+
+struct plug_opts {
+	enum switchplug_mode	 mode;
+	char			 dir[PATH_MAX];	/* absolute */
+	int			 port;		/* -1: any free port */
+	const char		*descr;		/* NULL: name the transport */
+	int			 reconnect;	/* -r: wait for the switch */
+	const char		*addr;		/* argument of -l, -c or -m */
+	int			 ttl;		/* -T */
+	const char		*ifaddr;	/* -I */
+};
+
+/* Delays between attempts to reach a switch or a TCP peer, in seconds. */
+#define BACKOFF_MIN	0.25
+#define BACKOFF_MAX	16.0
+
+double	switchplug_backoff(double);
+int	switchplug_hostport(const char *, char *, size_t, char *, size_t);
+
+void	stdio_start(struct ev_loop *, const struct plug_opts *);
+void	stdio_stop(void);
+void	tcp_listen_start(struct ev_loop *, const struct plug_opts *);
+void	tcp_connect_start(struct ev_loop *, const struct plug_opts *);
+void	tcp_stop(void);
+void	mcast_start(struct ev_loop *, const struct plug_opts *);
+void	mcast_stop(void);
+
+#endif /* SWITCHPLUG_H */
