@@ -9,6 +9,14 @@
  *	the same client pair over a socketpair: the limit with no switch.
  *   vdebench -i N DIR
  *	attach N idle ports and wait until killed.
+ *   vdebench -c N DIR
+ *	attach and detach a port N times (churn).
+ *   vdebench -a N DIR
+ *	attach N ports; each sends a frame to the next one's address and
+ *	must receive the one meant for it.  Prints "ports N delivered N".
+ *   vdebench -m MACS ...
+ *	first send unicast frames from MACS distinct source addresses
+ *	(not counted), as a MAC flood would.
  *
  * Prints one line: "sent N received N seconds S fps F gbps G loss L".
  * The receiver's time runs from its first frame to its last.
@@ -120,7 +128,6 @@ fill_macs(int fd, unsigned int n, size_t size)
 
 	/* From port A but not "from 1": the receiver does not count these. */
 	frame_fill(f, size, 3, 2);
-	memset(f, 0xff, 6);
 	for (i = 0; i < n; i++) {
 		f[6] = 0x06;
 		f[8] = (unsigned char)(i >> 16);
@@ -193,10 +200,80 @@ sender(int fd, size_t size, double secs, int batch)
 }
 
 static void
+churn(const char *dir, unsigned int n)
+{
+	struct conn c;
+	unsigned int i;
+
+	for (i = 0; i < n; i++) {
+		vattach(dir, &c, 0);
+		close(c.ctl);
+		close(c.data);
+	}
+	printf("churn %u\n", n);
+}
+
+/* Port i has address ...:(i >> 8):(i & 255) and sends to port i + 1. */
+static int
+ring(const char *dir, unsigned int n)
+{
+	struct conn *c = calloc(n, sizeof(*c));
+	unsigned char f[64], buf[FRAME_MAX];
+	unsigned int i, got = 0;
+	double end;
+	ssize_t r;
+
+	if (c == NULL)
+		die("calloc");
+	for (i = 0; i < n; i++) {
+		vattach(dir, &c[i], (int)i);
+		memset(f, 0, sizeof(f));
+		memset(f, 0xff, 6);
+		memcpy(f + 6, "\x02\x00\x00\x01", 4);
+		f[10] = (unsigned char)(i >> 8);
+		f[11] = (unsigned char)i;
+		f[12] = 0x08;
+		send(c[i].data, f, sizeof(f), 0);
+	}
+	usleep(300000);
+	for (i = 0; i < n; i++)
+		while (recv(c[i].data, buf, sizeof(buf), MSG_DONTWAIT) > 0)
+			;
+	for (i = 0; i < n; i++) {
+		unsigned int to = (i + 1) % n;
+
+		memcpy(f, "\x02\x00\x00\x01", 4);
+		f[4] = (unsigned char)(to >> 8);
+		f[5] = (unsigned char)to;
+		f[10] = (unsigned char)(i >> 8);
+		f[11] = (unsigned char)i;
+		send(c[i].data, f, sizeof(f), 0);
+	}
+	end = now() + 5;
+	for (i = 0; i < n && now() < end; ) {
+		r = recv(c[i].data, buf, sizeof(buf), MSG_DONTWAIT);
+		if (r == 64 && buf[4] == (unsigned char)(i >> 8) &&
+		    buf[5] == (unsigned char)i) {
+			got++;
+			i++;
+		} else if (r < 0)
+			usleep(1000);
+	}
+	printf("ports %u delivered %u\n", n, got);
+	for (i = 0; i < n; i++) {
+		close(c[i].ctl);
+		close(c[i].data);
+	}
+	free(c);
+	return got == n ? 0 : 1;
+}
+
+static void
 usage(void)
 {
-	fprintf(stderr, "usage: vdebench [-P] [-b batch] [-i idle] [-m macs] "
-	    "[-s size] [-t seconds] [dir]\n");
+	fprintf(stderr, "usage: vdebench [-P] [-a ports] [-b batch] [-c cycles] "
+	    "[-i idle] [-m macs]\n                [-s size] [-t seconds] "
+	    "[dir]\n");
 	exit(1);
 }
 
@@ -208,12 +285,18 @@ main(int argc, char *argv[])
 	unsigned char f[FRAME_MAX];
 	double secs = 3, el;
 	size_t size = 64;
-	unsigned int macs = 0, idle = 0, i;
+	unsigned int macs = 0, idle = 0, cycles = 0, nring = 0, i;
 	int ch, pair = 0, batch = BATCH, sv[2], status;
 	pid_t pid;
 
-	while ((ch = getopt(argc, argv, "b:i:m:Ps:t:")) != -1) {
+	while ((ch = getopt(argc, argv, "a:b:c:i:m:Ps:t:")) != -1) {
 		switch (ch) {
+		case 'a':
+			nring = (unsigned int)atoi(optarg);
+			break;
+		case 'c':
+			cycles = (unsigned int)atoi(optarg);
+			break;
 		case 'b':
 			batch = atoi(optarg);
 			break;
@@ -241,6 +324,12 @@ main(int argc, char *argv[])
 	if (size < FRAME_MIN || size > FRAME_MAX || batch < 1 || batch > BATCH ||
 	    (!pair && argc != 1))
 		usage();
+	if (cycles > 0) {
+		churn(argv[0], cycles);
+		return 0;
+	}
+	if (nring > 0)
+		return ring(argv[0], nring);
 	if (idle > 0) {
 		struct conn *c = calloc(idle, sizeof(*c));
 
