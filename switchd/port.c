@@ -1,4 +1,7 @@
+#include <sys/ioctl.h>
 #include <sys/socket.h>
+
+#include <linux/sockios.h>
 
 #include <errno.h>
 #include <stddef.h>
@@ -26,7 +29,7 @@ static struct {
 	unsigned char	 var[PORT_BATCH][2][FRAME_MAX + 4];
 	size_t		 varlen[PORT_BATCH][2];
 	struct fwd_out	 out;
-	struct port	*flush;
+	struct port	*touched;
 	struct log_ratelim moverl;
 } b;
 
@@ -34,6 +37,7 @@ static void	port_rx_cb(struct ev_loop *, ev_io *, int);
 static void	port_stall_cb(struct ev_loop *, ev_timer *, int);
 static void	port_release(struct port *);
 static void	port_unwait(struct port *);
+static int	port_outq(struct port *);
 static void	port_ctl_cb(struct ev_loop *, ev_io *, int);
 static void	port_tx_cb(struct ev_loop *, ev_io *, int);
 
@@ -201,24 +205,56 @@ port_unwait(struct port *w)
 static void
 port_backpressure(struct port *in, struct port *out)
 {
-	if (out->stalled || in == out || in->waiting_on != NULL ||
-	    out->qcount + PORT_BATCH <= out->sd->qlen)
+	if (!out->unicast || out->stalled || in == out ||
+	    in->waiting_on != NULL || out->qcount + PORT_BATCH <= out->sd->qlen)
 		return;
+	log_debug("%s: held back until port %u drains", port_name(in),
+	    out->num);
 	ev_io_stop(in->sd->loop, &in->rx_w);
 	in->waiting_on = out;
 	in->next_waiter = out->waiters;
 	out->waiters = in;
-	if (!ev_is_active(&out->stall_w))
+	if (!ev_is_active(&out->stall_w)) {
+		out->outq = port_outq(out);
+		out->stall_tx = out->sd->fwd->ports[out->num].st.tx_frames;
+		ev_timer_set(&out->stall_w, PORT_STALL, 0.0);
 		ev_timer_start(out->sd->loop, &out->stall_w);
+	}
+}
+
+/*
+ * What the peer has not read yet.  A datagram socket says it is writable
+ * only once most of its buffer has drained, so this is how a slow reader
+ * is told from a stuck one.
+ */
+static int
+port_outq(struct port *p)
+{
+	int n;
+
+	if (p->kind != PORT_UNIX || ioctl(p->fd, SIOCOUTQ, &n) == -1)
+		return 0;
+	return n;
 }
 
 static void
 port_stall_cb(struct ev_loop *loop, ev_timer *w, int revents)
 {
 	struct port *p = container_of(w, struct port, stall_w);
+	uint64_t tx = p->sd->fwd->ports[p->num].st.tx_frames;
+	int outq = port_outq(p);
 
-	(void)loop;
 	(void)revents;
+	if (outq < p->outq || tx > p->stall_tx) {
+		/* Slow is not stuck: it took something, wait again. */
+		p->outq = outq;
+		p->stall_tx = tx;
+		ev_timer_set(w, PORT_STALL, 0.0);
+		ev_timer_start(loop, w);
+		return;
+	}
+	log_debug("%s: stall check: outq %d, tx %llu", port_name(p), outq,
+	    (unsigned long long)tx);
 	if (!p->stalled && log_ratelim(&p->rl, ev_now(loop), 1.0) > 0)
 		log_warnx("%s: takes no frames; dropping what it cannot take",
 		    port_name(p));
@@ -298,6 +334,9 @@ port_enqueue_copy(struct port *p, const void *data, size_t len)
 
 	if (p->qcount >= qlen || (copy = malloc(len)) == NULL) {
 		port_drop(p, DROP_QUEUE);
+		if (log_ratelim(&p->rl, ev_now(p->sd->loop), 1.0) > 0)
+			log_warnx("%s: queue full (%u frames), dropping what "
+			    "it cannot take", port_name(p), qlen);
 		return;
 	}
 	memcpy(copy, data, len);
@@ -310,15 +349,17 @@ port_enqueue_copy(struct port *p, const void *data, size_t len)
 
 /* Frames go out in order: behind a backlog, a frame joins the queue. */
 static void
-port_enqueue(struct port *p, void *data, size_t len)
+port_enqueue(struct port *p, void *data, size_t len, int unicast)
 {
+	if (!p->touched) {
+		p->touched = 1;
+		p->next_touched = b.touched;
+		b.touched = p;
+	}
+	p->unicast |= unicast;
 	if (p->qcount > 0) {
 		port_enqueue_copy(p, data, len);
 		return;
-	}
-	if (p->nburst == 0) {
-		p->next_flush = b.flush;
-		b.flush = p;
 	}
 	p->burst[p->nburst].iov_base = data;
 	p->burst[p->nburst].iov_len = len;
@@ -356,12 +397,7 @@ port_tx_cb(struct ev_loop *loop, ev_io *w, int revents)
 		p->qcount -= sent;
 		if (p->waiters != NULL && p->qcount <= qlen / 2)
 			port_release(p);
-		else if (p->waiters != NULL && sent > 0) {
-			/* Slow is not stuck: the clock restarts on progress. */
-			ev_timer_stop(loop, &p->stall_w);
-			ev_timer_set(&p->stall_w, PORT_STALL, 0.0);
-			ev_timer_start(loop, &p->stall_w);
-		}
+
 		if (sent < n)
 			return;
 	}
@@ -391,17 +427,18 @@ port_forward(struct port *in, unsigned int i, size_t len)
 	struct fwd_out *o = &b.out;
 	struct port *out;
 	unsigned int d;
-	int t;
+	int t, unicast;
 
 	if (fwd_frame(sd->fwd, in->num, b.rx[i], len, switchd_now(sd), o) == -1)
 		return;
 	port_log_learn(in, b.rx[i], o);
+	unicast = o->n == 1 && (b.rx[i][0] & 1) == 0;
 	b.varlen[i][0] = b.varlen[i][1] = 0;
 	for (d = 0; d < o->n; d++) {
 		out = sd->ports[o->dst[d].port];
 		t = o->dst[d].tagged;
 		if (!vlan_needs_rewrite(&o->tag, t)) {
-			port_enqueue(out, b.rx[i], len);
+			port_enqueue(out, b.rx[i], len, unicast);
 			continue;
 		}
 		if (b.varlen[i][t] == 0)
@@ -410,7 +447,8 @@ port_forward(struct port *in, unsigned int i, size_t len)
 		if (b.varlen[i][t] > sd->fwd->ports[out->num].maxlen)
 			port_drop(out, DROP_GIANT);
 		else
-			port_enqueue(out, b.var[i][t], b.varlen[i][t]);
+			port_enqueue(out, b.var[i][t], b.varlen[i][t],
+			    unicast);
 	}
 }
 
@@ -468,13 +506,15 @@ port_rx_cb(struct ev_loop *loop, ev_io *w, int revents)
 	(void)loop;
 	(void)revents;
 	n = port_recv(p, lens);
-	b.flush = NULL;
+	b.touched = NULL;
 	for (i = 0; i < n; i++)
 		if (lens[i] != SIZE_MAX)
 			port_forward(p, (unsigned int)i, lens[i]);
-	for (f = b.flush; f != NULL; f = f->next_flush) {
-		port_flush(f);
+	for (f = b.touched; f != NULL; f = f->next_touched) {
+		if (f->nburst > 0)
+			port_flush(f);
 		port_backpressure(p, f);
+		f->touched = f->unicast = 0;
 	}
-	b.flush = NULL;
+	b.touched = NULL;
 }

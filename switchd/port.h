@@ -17,7 +17,7 @@
 #include "vde.h"
 
 #define PORT_BATCH	32
-#define PORT_STALL	0.1	/* seconds without progress */
+#define PORT_STALL	0.25	/* seconds without progress */
 
 enum port_kind {
 	PORT_UNIX,
@@ -48,7 +48,9 @@ struct port {
 	/* Frames of the current batch, pointing into the receive buffers. */
 	unsigned int		 nburst;
 	struct iovec		 burst[PORT_BATCH];
-	struct port		*next_flush;
+	struct port		*next_touched;	/* ports the batch sent to */
+	int			 touched;
+	int			 unicast;	/* the batch had frames for it alone */
 
 	/* Frames the peer could not take yet: owned copies, a ring. */
 	struct iovec		*q;
@@ -56,16 +58,20 @@ struct port {
 	uint32_t		 qcount;
 
 	/*
-	 * Backpressure: a port whose frames fill another's queue stops
-	 * being read until that queue drains, so its sender waits instead
-	 * of losing frames.  A peer that takes nothing for PORT_STALL
-	 * seconds is stalled: nobody waits for it, its frames are dropped.
+	 * Backpressure: a port whose unicast frames fill another's queue
+	 * stops being read until that queue drains, so its sender waits
+	 * instead of losing frames.  Floods never hold a sender back: a
+	 * slow peer cannot slow everyone who broadcasts.  A peer that takes
+	 * nothing for PORT_STALL seconds is stalled: nobody waits for it,
+	 * and what it cannot take is dropped.
 	 */
 	struct port		*waiters;	/* ports paused on this one */
 	struct port		*next_waiter;
 	struct port		*waiting_on;
 	ev_timer		 stall_w;
 	int			 stalled;
+	int			 outq;		/* bytes unread by the peer */
+	uint64_t		 stall_tx;	/* frames sent when the clock started */
 
 	struct log_ratelim	 rl;
 };
