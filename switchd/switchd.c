@@ -158,7 +158,7 @@ int
 switchd_reload(struct switchd *sd)
 {
 	struct vlan_port *old;
-	uint32_t i;
+	uint32_t i, n = sd->nports;
 	int rc = 0;
 
 	if (sd->conffile == NULL) {
@@ -177,8 +177,12 @@ switchd_reload(struct switchd *sd)
 		log_warnx("%s: the lines above were not applied", sd->conffile);
 		rc = -1;
 	}
-	/* Stations stay learned on every port whose VLANs did not change. */
-	for (i = 0; i < sd->nports; i++)
+	/*
+	 * Stations stay learned on every port whose VLANs did not change.
+	 * A "ports" line may have made a new, empty table: compare only
+	 * the ports both have.
+	 */
+	for (i = 0; i < n && i < sd->nports; i++)
 		if (memcmp(&old[i], &sd->fwd->ports[i].vlan, sizeof(*old)) != 0)
 			fwd_port_reconf(sd->fwd, (uint16_t)i);
 	free(old);

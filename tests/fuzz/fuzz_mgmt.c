@@ -1,0 +1,193 @@
+/*
+ * The management protocol: each line of the input is one request, as a
+ * client writes them to DIR/mgmt, handed to mgmt_request() the way
+ * mgmt.c's reader does (the newline taken off).  The switch has three
+ * unix ports and a tap attached and a few MACs learned, and a
+ * configuration file to reload.  Each reply must be one line of JSON, an
+ * object with "ok", and an "error" when not ok; after each request the
+ * switch's tables must still agree with each other.  Every input starts
+ * from a new switch.
+ *
+ * Bounded for speed: the switch has 32 ports (switchd -n 32), and
+ * "ports" above 64 and "maclimit" above 65536 are not sent.  Commands
+ * that walk every VLAN, port or MAC slot would otherwise take seconds
+ * under the sanitizers, for no new code; the configuration harness tries
+ * the full ranges.
+ */
+#include <assert.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <json-c/json.h>
+
+#include "conf.h"
+#include "frame.h"
+#include "mgmt.h"
+#include "port.h"
+#include "fuzzsd.h"
+
+#define FUZZ_PORTS	32
+#define FUZZ_PORTS_MAX	64
+#define FUZZ_MACS_MAX	65536
+
+int	LLVMFuzzerTestOneInput(const uint8_t *, size_t);
+
+static const char reload_conf[] =
+    "# what reload reads\n"
+    "maclimit 1000\n"
+    "aging 120\n"
+    "port 3 trunk 10,20-30 native 5\n"
+    "port 4 access 30\n"
+    "port 5 user root\n"
+    "port 6 group root\n"
+    "port 7 maclimit 4\n";
+
+static struct fuzzsd_file reload_file = { -1, "" };
+
+/* A frame from mac ..:n on port p, so that "macs" has something to show. */
+static void
+fuzz_learn(struct switchd *sd, uint16_t p, uint8_t n)
+{
+	static struct fwd_out o;
+	uint8_t f[60];
+
+	memset(f, 0, sizeof(f));
+	memset(f, 0xff, 6);
+	f[6] = 0x02;
+	f[11] = n;
+	f[12] = 0x08;
+	(void)fwd_frame(sd->fwd, p, f, sizeof(f), switchd_now(sd), &o);
+}
+
+static void
+fuzz_setup(struct switchd *sd)
+{
+	struct port *p;
+	int fd;
+
+	fuzzsd_init(sd, reload_file.path, FUZZ_PORTS);
+	assert(fuzzsd_attach(sd, 1, "QEMU") == 0);
+	assert(fuzzsd_attach(sd, 2, "switchplug 1.0 ssh") == 0);
+	assert(fuzzsd_attach(sd, 7, "") == 0);
+	if ((fd = dup(0)) == -1)
+		abort();
+	if ((p = port_new(sd, 9, PORT_TAP, fd)) == NULL)
+		abort();
+	snprintf(p->ifname, sizeof(p->ifname), "tap0");
+	snprintf(p->descr, sizeof(p->descr), "tap tap0");
+	fuzz_learn(sd, 1, 1);
+	fuzz_learn(sd, 2, 2);
+	fuzz_learn(sd, 7, 3);
+	fuzz_learn(sd, 9, 4);
+}
+
+static void
+fuzz_check_reply(const char *out)
+{
+	json_object *r, *ok, *err;
+	size_t n;
+
+	assert(out != NULL);
+	n = strlen(out);
+	assert(n > 0 && out[n - 1] == '\n');
+	assert(memchr(out, '\n', n - 1) == NULL);
+	r = json_tokener_parse(out);
+	assert(r != NULL && json_object_is_type(r, json_type_object));
+	assert(json_object_object_get_ex(r, "ok", &ok));
+	assert(json_object_is_type(ok, json_type_boolean));
+	if (!json_object_get_boolean(ok)) {
+		assert(json_object_object_get_ex(r, "error", &err));
+		assert(json_object_is_type(err, json_type_string));
+		assert(json_object_get_string_len(err) > 0);
+	}
+	json_object_put(r);
+}
+
+static void
+fuzz_check_state(const struct switchd *sd)
+{
+	const struct fwd *w = sd->fwd;
+	uint32_t i, used = 0;
+
+	assert(sd->nports >= 2 && sd->nports <= FWD_PORTS_MAX);
+	assert(w->nports == sd->nports && w->fdb->nports == sd->nports);
+	assert(w->fdb->count <= w->fdb->limit);
+	assert(w->fdb->limit >= 1 && w->fdb->limit <= FDB_LIMIT_MAX);
+	assert(sd->qlen >= 1 && sd->qlen <= 65536);
+	for (i = 0; i < sd->nports; i++) {
+		const struct vlan_port *vp = &w->ports[i].vlan;
+
+		assert((sd->ports[i] != NULL) == (w->ports[i].in_use != 0));
+		if (sd->ports[i] != NULL) {
+			assert(sd->ports[i]->num == i);
+			used++;
+		}
+		assert(vp->pvid <= VLAN_MAX);
+		if (!vp->trunk)
+			assert(vp->pvid >= VLAN_MIN);
+	}
+	assert(used == w->nactive);
+}
+
+/* What is learned sits on an attached port that carries its VLAN. */
+static int
+fuzz_check_mac(void *arg, const uint8_t *mac, uint16_t vid, uint16_t port,
+    uint32_t seen)
+{
+	const struct switchd *sd = arg;
+
+	(void)mac;
+	(void)seen;
+	assert(port < sd->nports && sd->ports[port] != NULL);
+	assert(vlan_member(&sd->fwd->ports[port].vlan, vid));
+	return 0;
+}
+
+/* A table size beyond the bound: the request is not sent. */
+static int
+fuzz_too_big(const uint8_t *req, size_t len)
+{
+	char line[64], *argv[3];
+	unsigned long n;
+
+	if (len >= sizeof(line))
+		return 0;
+	memcpy(line, req, len);
+	line[len] = '\0';
+	if (conf_split(line, argv, 3) != 2 ||
+	    conf_number(argv[1], 0, ~0UL, &n) == -1)
+		return 0;
+	return (strcmp(argv[0], "maclimit") == 0 && n > FUZZ_MACS_MAX) ||
+	    (strcmp(argv[0], "ports") == 0 && n > FUZZ_PORTS_MAX);
+}
+
+int
+LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	struct switchd sd;
+	const uint8_t *nl;
+	size_t off, n;
+	char *out;
+
+	fuzzsd_quiet();
+	if (reload_file.fd == -1)
+		fuzzsd_file_set(&reload_file, reload_conf, strlen(reload_conf));
+	fuzz_setup(&sd);
+	for (off = 0; off < size; off += n + 1) {
+		nl = memchr(data + off, '\n', size - off);
+		n = nl != NULL ? (size_t)(nl - (data + off)) : size - off;
+		if (fuzz_too_big(data + off, n))
+			continue;
+		out = mgmt_request(&sd, (const char *)data + off, n);
+		fuzz_check_reply(out);
+		free(out);
+		fuzz_check_state(&sd);
+	}
+	fdb_walk(sd.fwd->fdb, fuzz_check_mac, &sd);
+	fuzzsd_free(&sd);
+	log_setverbose(0);
+	return 0;
+}
