@@ -428,6 +428,8 @@ main(int argc, char *argv[])
 	struct switchd sd;
 	uint32_t i;
 
+	/* Whatever the parent left open is not ours to keep. */
+	closefrom(STDERR_FILENO + 1);
 	memset(&o, 0, sizeof(o));
 	memset(&sd, 0, sizeof(sd));
 	o.mode = -1;
