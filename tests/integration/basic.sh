@@ -25,6 +25,15 @@ host d "vde://$sw[5]" 10.50.0.4/24
 pings a 10.50.0.4 || fail "port 5 not reusable"
 ok "port 5 reused after its client left"
 
+# A second switch on the same directory refuses while the first lives.
+if "$SWITCHD" -s "$sw" >"$T_WORK/second.log" 2>&1; then
+	fail "a second switchd started on $sw"
+fi
+grep -q "another switch is running there" "$T_WORK/second.log" ||
+	fail "second switchd: $(cat "$T_WORK/second.log")"
+pings a 10.50.0.2 || fail "the first switch stopped forwarding"
+ok "a second switchd refused: $(cat "$T_WORK/second.log")"
+
 stop_switchd
 [ -e "$sw/ctl" ] && fail "control socket left after SIGTERM"
 ok "clean exit"
