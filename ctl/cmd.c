@@ -12,6 +12,7 @@
 #include "client.h"
 #include "cmd.h"
 #include "log.h"
+#include "number.h"
 #include "show.h"
 
 #define CMD_PORT_MAX	MGMTPROTO_PORTS_MAX
@@ -61,29 +62,10 @@ cmd_usage(const struct cmd *c)
 	return 1;
 }
 
-/* A decimal number from min to max; strtoul alone takes " -1" and "1x". */
-static int
-cmd_number(const char *s, unsigned long min, unsigned long max,
-    unsigned long *out)
-{
-	unsigned long v;
-	char *end;
-
-	if (*s < '0' || *s > '9')
-		return -1;
-	errno = 0;
-	v = strtoul(s, &end, 10);
-	if (*end != '\0' || errno == ERANGE || v < min || v > max)
-		return -1;
-	if (out != NULL)
-		*out = v;
-	return 0;
-}
-
 static int
 cmd_portnum(const char *s)
 {
-	if (cmd_number(s, 1, CMD_PORT_MAX, NULL) == -1) {
+	if (number_parse(s, 1, CMD_PORT_MAX, NULL) == -1) {
 		log_warnx("'%s' is not a port number from 1 to %d", s,
 		    CMD_PORT_MAX);
 		return -1;
@@ -94,7 +76,7 @@ cmd_portnum(const char *s)
 static int
 cmd_vlan(const char *s)
 {
-	if (cmd_number(s, CMD_VLAN_MIN, CMD_VLAN_MAX, NULL) == -1) {
+	if (number_parse(s, CMD_VLAN_MIN, CMD_VLAN_MAX, NULL) == -1) {
 		log_warnx("'%s' is not a VLAN from %d to %d", s, CMD_VLAN_MIN,
 		    CMD_VLAN_MAX);
 		return -1;
@@ -105,7 +87,7 @@ cmd_vlan(const char *s)
 static int
 cmd_count(const char *what, const char *s)
 {
-	if (cmd_number(s, 0, (unsigned long)-1, NULL) == -1) {
+	if (number_parse(s, 0, (unsigned long)-1, NULL) == -1) {
 		log_warnx("%s: '%s' is not a number", what, s);
 		return -1;
 	}
@@ -131,8 +113,8 @@ cmd_vlanlist(const char *s)
 	    tok = strtok_r(NULL, ",", &save)) {
 		if ((dash = strchr(tok, '-')) != NULL)
 			*dash++ = '\0';
-		if (cmd_number(tok, CMD_VLAN_MIN, CMD_VLAN_MAX, &a) == -1 ||
-		    (dash != NULL && (cmd_number(dash, CMD_VLAN_MIN,
+		if (number_parse(tok, CMD_VLAN_MIN, CMD_VLAN_MAX, &a) == -1 ||
+		    (dash != NULL && (number_parse(dash, CMD_VLAN_MIN,
 		    CMD_VLAN_MAX, &b) == -1 || b < a)))
 			bad = 1;
 	}

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "conf.h"
+#include "number.h"
 #include "port.h"
 #include "priv.h"
 #include "switchd.h"
@@ -64,23 +65,6 @@ conf_split(char *line, char **argv, int max)
 	return n;
 }
 
-int
-conf_number(const char *s, unsigned long min, unsigned long max,
-    unsigned long *out)
-{
-	char *end;
-	unsigned long v;
-
-	if (*s < '0' || *s > '9')
-		return -1;
-	errno = 0;
-	v = strtoul(s, &end, 10);
-	if (*end != '\0' || errno == ERANGE || v < min || v > max)
-		return -1;
-	*out = v;
-	return 0;
-}
-
 /* "all", or a list like 10,20,30-39; the bits of every VLAN named. */
 int
 conf_vlans(const char *s, uint64_t *bits)
@@ -105,11 +89,11 @@ conf_vlans(const char *s, uint64_t *bits)
 	    tok = strtok_r(NULL, ",", &save)) {
 		if ((dash = strchr(tok, '-')) != NULL)
 			*dash++ = '\0';
-		if (conf_number(tok, VLAN_MIN, VLAN_MAX, &a) == -1)
+		if (number_parse(tok, VLAN_MIN, VLAN_MAX, &a) == -1)
 			return -1;
 		b = a;
 		if (dash != NULL &&
-		    (conf_number(dash, VLAN_MIN, VLAN_MAX, &b) == -1 || b < a))
+		    (number_parse(dash, VLAN_MIN, VLAN_MAX, &b) == -1 || b < a))
 			return -1;
 		for (v = a; v <= b; v++)
 			bits[v >> 6] |= 1ULL << (v & 63);
@@ -158,7 +142,7 @@ conf_ports(struct switchd *sd, int argc, char **argv, char *err, size_t len)
 	uint32_t i;
 
 	(void)argc;
-	if (conf_number(argv[1], 2, FWD_PORTS_MAX, &n) == -1)
+	if (number_parse(argv[1], 2, FWD_PORTS_MAX, &n) == -1)
 		return conf_err(err, len, "ports: '%s' is not a number from "
 		    "2 to %d", argv[1], FWD_PORTS_MAX);
 	if (n == sd->nports)
@@ -178,7 +162,7 @@ conf_maclimit(struct switchd *sd, int argc, char **argv, char *err,
 	unsigned long n;
 
 	(void)argc;
-	if (conf_number(argv[1], 1, FDB_LIMIT_MAX, &n) == -1)
+	if (number_parse(argv[1], 1, FDB_LIMIT_MAX, &n) == -1)
 		return conf_err(err, len, "maclimit: '%s' is not a number from "
 		    "1 to %u", argv[1], FDB_LIMIT_MAX);
 	if (n != sd->fwd->fdb->limit && fdb_setlimit(sd->fwd->fdb,
@@ -193,7 +177,7 @@ conf_aging(struct switchd *sd, int argc, char **argv, char *err, size_t len)
 	unsigned long n;
 
 	(void)argc;
-	if (conf_number(argv[1], 0, 1000000, &n) == -1)
+	if (number_parse(argv[1], 0, 1000000, &n) == -1)
 		return conf_err(err, len, "aging: '%s' is not a number of "
 		    "seconds from 0 (never) to 1000000", argv[1]);
 	sd->fwd->fdb->aging = (uint32_t)n;
@@ -230,7 +214,7 @@ conf_queue(struct switchd *sd, int argc, char **argv, char *err, size_t len)
 	uint32_t i;
 
 	(void)argc;
-	if (conf_number(argv[1], 1, 65536, &n) == -1)
+	if (number_parse(argv[1], 1, 65536, &n) == -1)
 		return conf_err(err, len, "queue: '%s' is not a number of "
 		    "frames from 1 to 65536", argv[1]);
 	if (n == sd->qlen)
@@ -252,7 +236,7 @@ conf_port_vlan(struct switchd *sd, uint16_t num, int argc, char **argv,
 
 	memset(&vp, 0, sizeof(vp));
 	if (strcmp(argv[2], "access") == 0) {
-		if (argc != 4 || conf_number(argv[3], VLAN_MIN, VLAN_MAX,
+		if (argc != 4 || number_parse(argv[3], VLAN_MIN, VLAN_MAX,
 		    &v) == -1)
 			return conf_err(err, len, "port %u access: '%s' is not "
 			    "a VLAN from 1 to 4094", num, argc > 3 ? argv[3] :
@@ -262,7 +246,7 @@ conf_port_vlan(struct switchd *sd, uint16_t num, int argc, char **argv,
 		if (argc != 4 && !(argc == 6 && strcmp(argv[4], "native") == 0))
 			return conf_err(err, len, "usage: port N trunk "
 			    "VLANS|all [native VLAN]");
-		if (argc == 6 && conf_number(argv[5], VLAN_MIN, VLAN_MAX,
+		if (argc == 6 && number_parse(argv[5], VLAN_MIN, VLAN_MAX,
 		    &native) == -1)
 			return conf_err(err, len, "port %u trunk: native '%s' "
 			    "is not a VLAN from 1 to 4094", num, argv[5]);
@@ -297,7 +281,7 @@ conf_port_owner(struct switchd *sd, uint16_t num, int argc, char **argv,
 	} else if (user) {
 		if ((pw = getpwnam(argv[3])) != NULL)
 			sd->portcfg[num].uid = pw->pw_uid;
-		else if (conf_number(argv[3], 0, (uid_t)-2, &id) == 0)
+		else if (number_parse(argv[3], 0, (uid_t)-2, &id) == 0)
 			sd->portcfg[num].uid = (uid_t)id;
 		else
 			return conf_err(err, len, "port %u user: no such user "
@@ -313,7 +297,7 @@ conf_port(struct switchd *sd, int argc, char **argv, char *err, size_t len)
 {
 	unsigned long num, n;
 
-	if (conf_number(argv[1], 1, sd->nports - 1, &num) == -1)
+	if (number_parse(argv[1], 1, sd->nports - 1, &num) == -1)
 		return conf_err(err, len, "port: '%s' is not a port from 1 to "
 		    "%u", argv[1], sd->nports - 1);
 	if (argc < 3)
@@ -324,7 +308,7 @@ conf_port(struct switchd *sd, int argc, char **argv, char *err, size_t len)
 	if (strcmp(argv[2], "user") == 0 || strcmp(argv[2], "group") == 0)
 		return conf_port_owner(sd, (uint16_t)num, argc, argv, err, len);
 	if (strcmp(argv[2], "maclimit") == 0) {
-		if (argc != 4 || conf_number(argv[3], 0, FDB_LIMIT_MAX,
+		if (argc != 4 || number_parse(argv[3], 0, FDB_LIMIT_MAX,
 		    &n) == -1)
 			return conf_err(err, len, "port %lu maclimit: '%s' is "
 			    "not a number (0 for none)", num,

@@ -22,8 +22,6 @@ int	conf_load(struct switchd *, const char *path);
 void	conf_reset(struct switchd *);
 void	conf_dump(struct switchd *, FILE *);
 int	conf_split(char *line, char **argv, int max);
-int	conf_number(const char *s, unsigned long min, unsigned long max,
-	    unsigned long *out);
 int	conf_vlans(const char *s, uint64_t *bits);
 void	conf_vlans_str(const uint64_t *bits, char *buf, size_t len);
 

@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "conf.h"
+#include "number.h"
 #include "mgmt.h"
 #include "port.h"
 #include "switchd.h"
@@ -210,7 +211,7 @@ mgmt_portnum(struct switchd *sd, const char *s, struct port **pp, char *err,
 {
 	unsigned long n;
 
-	if (conf_number(s, 1, sd->nports - 1, &n) == -1)
+	if (number_parse(s, 1, sd->nports - 1, &n) == -1)
 		return mgmt_err(err, len, "'%s' is not a port number from 1 "
 		    "to %u", s, sd->nports - 1);
 	if (pp != NULL && (*pp = sd->ports[n]) == NULL)
@@ -295,7 +296,7 @@ mgmt_macs(struct switchd *sd, int argc, char **argv, json_object *r,
 			    len)) == -1)
 				return -1;
 		} else if (strcmp(argv[i], "vlan") == 0) {
-			if (conf_number(argv[i + 1], VLAN_MIN, VLAN_MAX,
+			if (number_parse(argv[i + 1], VLAN_MIN, VLAN_MAX,
 			    &v) == -1)
 				return mgmt_err(err, len, "'%s' is not a VLAN "
 				    "from 1 to 4094", argv[i + 1]);

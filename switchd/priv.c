@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "log.h"
+#include "number.h"
 #include "priv.h"
 
 #define PRIV_USER	"switchd"
@@ -21,18 +22,6 @@
  * only one, so it can reach the clients' sockets, which libvdeplug
  * opens to the switch socket's group.
  */
-static int
-priv_id(const char *s, unsigned long *id)
-{
-	char *end;
-
-	if (*s < '0' || *s > '9')
-		return -1;
-	errno = 0;
-	*id = strtoul(s, &end, 10);
-	return *end != '\0' || errno != 0 || *id >= (uid_t)-1 ? -1 : 0;
-}
-
 /* A group by name, or by number even when /etc/group has no name for it. */
 int
 priv_group(const char *name, gid_t *gid)
@@ -42,7 +31,7 @@ priv_group(const char *name, gid_t *gid)
 
 	if ((gr = getgrnam(name)) != NULL)
 		*gid = gr->gr_gid;
-	else if (priv_id(name, &id) == 0)
+	else if (number_parse(name, 0, (gid_t)-2, &id) == 0)
 		*gid = (gid_t)id;
 	else
 		return -1;
@@ -64,7 +53,7 @@ priv_lookup(const char *user, const char *group, uid_t *uid, gid_t *gid,
 	if (pw != NULL) {
 		*uid = pw->pw_uid;
 		*gid = pw->pw_gid;
-	} else if (user != NULL && priv_id(user, &id) == 0) {
+	} else if (user != NULL && number_parse(user, 0, (uid_t)-2, &id) == 0) {
 		*uid = (uid_t)id;
 		*gid = (gid_t)id;
 	} else {

@@ -24,6 +24,7 @@
 #include <json-c/json.h>
 
 #include "conf.h"
+#include "number.h"
 #include "frame.h"
 #include "mgmt.h"
 #include "port.h"
@@ -158,7 +159,7 @@ fuzz_too_big(const uint8_t *req, size_t len)
 	memcpy(line, req, len);
 	line[len] = '\0';
 	if (conf_split(line, argv, 3) != 2 ||
-	    conf_number(argv[1], 0, ~0UL, &n) == -1)
+	    number_parse(argv[1], 0, ~0UL, &n) == -1)
 		return 0;
 	return (strcmp(argv[0], "maclimit") == 0 && n > FUZZ_MACS_MAX) ||
 	    (strcmp(argv[0], "ports") == 0 && n > FUZZ_PORTS_MAX);

@@ -1,0 +1,8 @@
+/* Numbers from untrusted text: configuration, requests, arguments. */
+#ifndef NUMBER_H
+#define NUMBER_H
+
+int	number_parse(const char *, unsigned long min, unsigned long max,
+	    unsigned long *);
+
+#endif
