@@ -108,12 +108,13 @@ $(B)/tools/%: $(B)/obj/tests/tools/%.o $(COMMON_LIB)
 run: all
 	$(B)/switchd $(SWITCHD_FLAGS)
 
-# Every test, once on the normal build and once under the sanitizers.
+# Every test on the normal build, again under the sanitizers, and the
+# integration tests a third time with switchd under valgrind.
 check:
 	@build-aux/deps.sh test
 	@$(MAKE) --no-print-directory B=build tests
 	@$(MAKE) --no-print-directory B=build-san tests
-	@tests/run.sh build build-san
+	@tests/run.sh build build-san valgrind:build
 
 bench: tests
 	@build-aux/deps.sh test

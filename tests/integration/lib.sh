@@ -104,7 +104,9 @@ start_switchd() {
 	local dir=$1; shift
 	bg switchd "$SWITCHD" -s "$dir" -v "$@"
 	SWITCHD_PID=$T_LASTPID
-	wait_for 10 test -S "$dir/ctl" || fail "switchd did not start"
+	# Not the socket: one left by a killed switch may still be there.
+	wait_for 30 grep -q "switch .* ready" "$T_WORK/switchd.log" ||
+		fail "switchd did not start"
 }
 
 # stop_switchd: SIGTERM, and it must exit 0 and remove its sockets.
