@@ -421,7 +421,7 @@ port_log_learn(struct port *p, const uint8_t *f, const struct fwd_out *o)
 }
 
 static void
-port_forward(struct port *in, unsigned int i, size_t len)
+port_forward(struct port *in, unsigned int i, size_t len, uint32_t now)
 {
 	struct switchd *sd = in->sd;
 	struct fwd_out *o = &b.out;
@@ -429,7 +429,7 @@ port_forward(struct port *in, unsigned int i, size_t len)
 	unsigned int d;
 	int t, unicast;
 
-	if (fwd_frame(sd->fwd, in->num, b.rx[i], len, switchd_now(sd), o) == -1)
+	if (fwd_frame(sd->fwd, in->num, b.rx[i], len, now, o) == -1)
 		return;
 	port_log_learn(in, b.rx[i], o);
 	unicast = o->n == 1 && (b.rx[i][0] & 1) == 0;
@@ -501,15 +501,17 @@ port_rx_cb(struct ev_loop *loop, ev_io *w, int revents)
 {
 	struct port *p = container_of(w, struct port, rx_w), *f;
 	size_t lens[PORT_BATCH];
+	uint32_t now;
 	int i, n;
 
 	(void)loop;
 	(void)revents;
 	n = port_recv(p, lens);
+	now = switchd_now(p->sd);	/* once a batch: seconds are enough */
 	b.touched = NULL;
 	for (i = 0; i < n; i++)
 		if (lens[i] != SIZE_MAX)
-			port_forward(p, (unsigned int)i, lens[i]);
+			port_forward(p, (unsigned int)i, lens[i], now);
 	for (f = b.touched; f != NULL; f = f->next_touched) {
 		if (f->nburst > 0)
 			port_flush(f);
