@@ -173,7 +173,8 @@ no_pings() {
 start_switch() {
 	local name=$1 dir=$2; shift 2
 	bg "$name" "$SWITCHD" -s "$dir" -v "$@"
-	wait_for 10 test -S "$dir/ctl" || fail "$name did not start"
+	wait_for 30 grep -q "switch .* ready" "$T_WORK/$name.log" ||
+		fail "$name did not start"
 }
 
 # free_port: a port number no TCP or UDP socket uses right now
