@@ -24,7 +24,8 @@
  * What a port cannot take at once is copied into its queue.
  */
 static struct {
-	unsigned char	 rx[PORT_BATCH][FRAME_MAX];
+	/* One byte more than any good frame: a longer one shows as a giant. */
+	unsigned char	 rx[PORT_BATCH][FRAME_MAX + 1];
 	/* egress forms of frame i: [0] untagged, [1] tagged */
 	unsigned char	 var[PORT_BATCH][2][FRAME_MAX + 4];
 	size_t		 varlen[PORT_BATCH][2];
@@ -397,7 +398,6 @@ port_tx_cb(struct ev_loop *loop, ev_io *w, int revents)
 		p->qcount -= sent;
 		if (p->waiters != NULL && p->qcount <= qlen / 2)
 			port_release(p);
-
 		if (sent < n)
 			return;
 	}
@@ -452,44 +452,46 @@ port_forward(struct port *in, unsigned int i, size_t len, uint32_t now)
 	}
 }
 
+/*
+ * Receive a batch.  A frame too long for the buffer arrives cut to
+ * FRAME_MAX + 1 bytes, so fwd_frame() counts it a giant like any other.
+ */
 static int
 port_recv(struct port *p, size_t *lens)
 {
 	struct mmsghdr mm[PORT_BATCH];
 	struct iovec iov[PORT_BATCH];
-	struct fwd_port *fp = &p->sd->fwd->ports[p->num];
 	ssize_t r;
 	int i, n;
 
 	if (p->kind == PORT_TAP) {
 		for (n = 0; n < PORT_BATCH; n++) {
-			if ((r = read(p->fd, b.rx[n], FRAME_MAX)) <= 0)
+			if ((r = read(p->fd, b.rx[n], sizeof(b.rx[n]))) <= 0)
 				break;
 			lens[n] = (size_t)r;
 		}
-		return n;
+	} else {
+		memset(mm, 0, sizeof(mm));
+		for (i = 0; i < PORT_BATCH; i++) {
+			iov[i].iov_base = b.rx[i];
+			iov[i].iov_len = sizeof(b.rx[i]);
+			mm[i].msg_hdr.msg_iov = &iov[i];
+			mm[i].msg_hdr.msg_iovlen = 1;
+		}
+		if ((n = recvmmsg(p->fd, mm, PORT_BATCH, MSG_DONTWAIT,
+		    NULL)) <= 0)
+			return 0;
+		for (i = 0; i < n; i++)
+			lens[i] = mm[i].msg_len;
 	}
-	memset(mm, 0, sizeof(mm));
-	for (i = 0; i < PORT_BATCH; i++) {
-		iov[i].iov_base = b.rx[i];
-		iov[i].iov_len = FRAME_MAX;
-		mm[i].msg_hdr.msg_iov = &iov[i];
-		mm[i].msg_hdr.msg_iovlen = 1;
-	}
-	if ((n = recvmmsg(p->fd, mm, PORT_BATCH, MSG_DONTWAIT, NULL)) <= 0)
-		return 0;
 	for (i = 0; i < n; i++) {
-		lens[i] = mm[i].msg_len;
-		if (mm[i].msg_hdr.msg_flags & MSG_TRUNC) {
-			/* Counted here: fwd_frame never sees a cut frame. */
-			fp->st.rx_frames++;
-			fp->st.drops[DROP_GIANT]++;
-			lens[i] = SIZE_MAX;
-			if (log_ratelim(&p->rl, ev_now(p->sd->loop), 1.0) > 0)
-				log_warnx("%s: frame longer than %d bytes "
-				    "dropped", port_name(p), FRAME_MAX);
-		} else if (lens[i] < FRAME_MIN &&
-		    log_ratelim(&p->rl, ev_now(p->sd->loop), 1.0) > 0)
+		if ((lens[i] >= FRAME_MIN && lens[i] <= FRAME_MAX) ||
+		    log_ratelim(&p->rl, ev_now(p->sd->loop), 1.0) == 0)
+			continue;
+		if (lens[i] > FRAME_MAX)
+			log_warnx("%s: frame longer than %d bytes dropped",
+			    port_name(p), FRAME_MAX);
+		else
 			log_warnx("%s: frame too short (%zu bytes) dropped",
 			    port_name(p), lens[i]);
 	}
@@ -510,8 +512,7 @@ port_rx_cb(struct ev_loop *loop, ev_io *w, int revents)
 	now = switchd_now(p->sd);	/* once a batch: seconds are enough */
 	b.touched = NULL;
 	for (i = 0; i < n; i++)
-		if (lens[i] != SIZE_MAX)
-			port_forward(p, (unsigned int)i, lens[i], now);
+		port_forward(p, (unsigned int)i, lens[i], now);
 	for (f = b.touched; f != NULL; f = f->next_touched) {
 		if (f->nburst > 0)
 			port_flush(f);
