@@ -27,7 +27,7 @@ case $secs in
 esac
 
 out=${FUZZ_OUT:-$top/build-fuzz}
-harnesses=${FUZZ_HARNESSES:-vde fwd stream2 stream4 mgmt conf}
+harnesses=${FUZZ_HARNESSES:-vde fwd stream2 stream4 mgmt conf gso}
 CC=${FUZZ_CC:-clang}
 
 skip() { echo "SKIPPED: $*"; exit 77; }
