@@ -5,7 +5,7 @@
 # Quick when everything is there: it asks dpkg, not the network.
 set -eu
 
-build="gcc make autoconf pkg-config libev-dev libcap-ng-dev libjson-c-dev
+build="gcc make autoconf automake pkg-config libev-dev libcap-ng-dev libjson-c-dev
 libcmocka-dev"
 test="vde2 vdeplug libvdeplug-dev qemu-system-x86 ipxe-qemu dnsmasq iperf3
 iputils-ping iproute2 nftables socat jq openssh-server openssh-client mandoc

@@ -12,23 +12,37 @@
 #include <unistd.h>
 
 #include "frame.h"
+#include "gso.h"
 #include "port.h"
 #include "switchd.h"
 
 #define container_of(p, type, member) \
 	((type *)(void *)((char *)(p) - offsetof(type, member)))
 
+#define PORT_ROUND(n)	(((n) + 15) & ~(size_t)15)
+/* A frame with its virtio_net_hdr in front, and one byte to spare. */
+#define PORT_SLOT	PORT_ROUND(GSO_HDRLEN + PORT_VNET_MAX + 1)
+#define PORT_VAR	PORT_ROUND(GSO_HDRLEN + PORT_VNET_MAX + 4)
+#define PORT_SEGS	64	/* segments cut at a time */
+
 /*
  * One batch is in flight at a time: frames are received here, forwarded,
  * and every port the batch touched is flushed before the next read.
  * What a port cannot take at once is copied into its queue.
+ *
+ * Every frame has a virtio_net_hdr just in front of it: read from a tap,
+ * or zero for a frame from a unix port.  A tap gets the frame with it; a
+ * unix port gets the frame alone, its checksum completed or, for a TCP
+ * segmentation frame, cut into segments first.
  */
 static struct {
 	/* One byte more than any good frame: a longer one shows as a giant. */
-	unsigned char	 rx[PORT_BATCH][FRAME_MAX + 1];
+	unsigned char	 rx[PORT_BATCH][PORT_SLOT] __attribute__((aligned(16)));
 	/* egress forms of frame i: [0] untagged, [1] tagged */
-	unsigned char	 var[PORT_BATCH][2][FRAME_MAX + 4];
+	unsigned char	 var[PORT_BATCH][2][PORT_VAR]
+			    __attribute__((aligned(16)));
 	size_t		 varlen[PORT_BATCH][2];
+	unsigned char	 seg[PORT_SEGS][FRAME_MAX];
 	struct fwd_out	 out;
 	struct port	*touched;
 	struct log_ratelim moverl;
@@ -201,13 +215,17 @@ port_unwait(struct port *w)
 
 /*
  * After a batch from `in` left `out` with less room than a batch needs,
- * stop reading `in` until `out` drains.
+ * stop reading `in` until `out` drains.  A frame from a tap may become
+ * many segments: any backlog holds a tap back.
  */
 static void
 port_backpressure(struct port *in, struct port *out)
 {
+	uint32_t need = in->kind == PORT_TAP ? out->sd->qlen : PORT_BATCH;
+
 	if (!out->unicast || out->stalled || in == out ||
-	    in->waiting_on != NULL || out->qcount + PORT_BATCH <= out->sd->qlen)
+	    in->waiting_on != NULL || out->qcount == 0 ||
+	    out->qcount + need <= out->sd->qlen)
 		return;
 	log_debug("%s: held back until port %u drains", port_name(in),
 	    out->num);
@@ -309,7 +327,8 @@ port_send(struct port *p, const struct iovec *iov, unsigned int n)
 		}
 		if (k > 0) {
 			for (i = 0; i < (unsigned int)k; i++)
-				port_count_tx(p, iov[done + i].iov_len);
+				port_count_tx(p, iov[done + i].iov_len -
+				    (p->vnet ? GSO_HDRLEN : 0));
 			done += (unsigned int)k;
 			p->stalled = 0;
 			continue;
@@ -348,9 +367,8 @@ port_enqueue_copy(struct port *p, const void *data, size_t len)
 		ev_io_start(p->sd->loop, &p->tx_w);
 }
 
-/* Frames go out in order: behind a backlog, a frame joins the queue. */
 static void
-port_enqueue(struct port *p, void *data, size_t len, int unicast)
+port_touch(struct port *p, int unicast)
 {
 	if (!p->touched) {
 		p->touched = 1;
@@ -358,6 +376,13 @@ port_enqueue(struct port *p, void *data, size_t len, int unicast)
 		b.touched = p;
 	}
 	p->unicast |= unicast;
+}
+
+/* Frames go out in order: behind a backlog, a frame joins the queue. */
+static void
+port_enqueue(struct port *p, void *data, size_t len, int unicast)
+{
+	port_touch(p, unicast);
 	if (p->qcount > 0) {
 		port_enqueue_copy(p, data, len);
 		return;
@@ -420,82 +445,200 @@ port_log_learn(struct port *p, const uint8_t *f, const struct fwd_out *o)
 	    n > 1 ? " (and other moves not logged)" : "");
 }
 
+/*
+ * A TCP segmentation frame for a port that takes plain frames only: cut
+ * it into segments, sent behind whatever the port already has.
+ */
+static void
+port_segment(struct port *p, const struct virtio_net_hdr *h, const uint8_t *f,
+    size_t len, int unicast)
+{
+	struct iovec iov[PORT_SEGS];
+	struct gso g;
+	unsigned int i, n, sent;
+	size_t l;
+
+	if (gso_start(&g, h, f, len) == -1) {
+		port_drop(p, DROP_ERROR);
+		if (log_ratelim(&p->rl, ev_now(p->sd->loop), 1.0) > 0)
+			log_warnx("%s: dropped a TCP segmentation frame that "
+			    "does not parse", port_name(p));
+		return;
+	}
+	if (gso_seglen(&g) > p->sd->fwd->ports[p->num].maxlen ||
+	    gso_seglen(&g) > sizeof(b.seg[0])) {
+		port_drop(p, DROP_GIANT);
+		return;
+	}
+	port_touch(p, unicast);
+	if (p->nburst > 0)
+		port_flush(p);
+	do {
+		for (n = 0; n < PORT_SEGS && (l = gso_next(&g, b.seg[n],
+		    sizeof(b.seg[n]))) > 0; n++) {
+			iov[n].iov_base = b.seg[n];
+			iov[n].iov_len = l;
+		}
+		sent = p->qcount == 0 ? port_send(p, iov, n) : 0;
+		for (i = sent; i < n; i++)
+			port_enqueue_copy(p, iov[i].iov_base, iov[i].iov_len);
+	} while (n == PORT_SEGS);
+}
+
+/* f has its virtio_net_hdr in front of it. */
+static void
+port_emit(struct port *p, uint8_t *f, size_t len, int unicast)
+{
+	const struct virtio_net_hdr *h = (const void *)(f - GSO_HDRLEN);
+
+	if (!p->vnet && h->gso_type != VIRTIO_NET_HDR_GSO_NONE)
+		port_segment(p, h, f, len, unicast);
+	else if (len == 0 || len > p->sd->fwd->ports[p->num].maxlen)
+		port_drop(p, DROP_GIANT);
+	else if (p->vnet)
+		port_enqueue(p, f - GSO_HDRLEN, len + GSO_HDRLEN, unicast);
+	else
+		port_enqueue(p, f, len, unicast);
+}
+
+/*
+ * A partial checksum from a tap is completed here, once, when any port
+ * the frame goes to takes plain frames.  0, or -1 when it cannot be.
+ */
+static int
+port_csum(struct port *in, struct virtio_net_hdr *h, uint8_t *f, size_t len,
+    const struct fwd_out *o)
+{
+	unsigned int d;
+
+	if (!(h->flags & VIRTIO_NET_HDR_F_NEEDS_CSUM) ||
+	    h->gso_type != VIRTIO_NET_HDR_GSO_NONE)
+		return 0;
+	for (d = 0; d < o->n; d++)
+		if (!in->sd->ports[o->dst[d].port]->vnet)
+			break;
+	if (d == o->n)
+		return 0;
+	if (gso_csum(h, f, len) == -1) {
+		port_drop(in, DROP_ERROR);
+		if (log_ratelim(&in->rl, ev_now(in->sd->loop), 1.0) > 0)
+			log_warnx("%s: dropped a frame whose checksum offsets "
+			    "lie outside it", port_name(in));
+		return -1;
+	}
+	h->flags = VIRTIO_NET_HDR_F_DATA_VALID;
+	return 0;
+}
+
 static void
 port_forward(struct port *in, unsigned int i, size_t len, uint32_t now)
 {
 	struct switchd *sd = in->sd;
+	struct virtio_net_hdr *h = (void *)b.rx[i];
+	uint8_t *f = b.rx[i] + GSO_HDRLEN, *v;
 	struct fwd_out *o = &b.out;
-	struct port *out;
 	unsigned int d;
 	int t, unicast;
 
-	if (fwd_frame(sd->fwd, in->num, b.rx[i], len, now, o) == -1)
+	if (fwd_frame(sd->fwd, in->num, f, len, now, o) == -1)
 		return;
-	port_log_learn(in, b.rx[i], o);
-	unicast = o->n == 1 && (b.rx[i][0] & 1) == 0;
+	port_log_learn(in, f, o);
+	if (port_csum(in, h, f, len, o) == -1)
+		return;
+	unicast = o->n == 1 && (f[0] & 1) == 0;
 	b.varlen[i][0] = b.varlen[i][1] = 0;
 	for (d = 0; d < o->n; d++) {
-		out = sd->ports[o->dst[d].port];
 		t = o->dst[d].tagged;
 		if (!vlan_needs_rewrite(&o->tag, t)) {
-			port_enqueue(out, b.rx[i], len, unicast);
+			port_emit(sd->ports[o->dst[d].port], f, len, unicast);
 			continue;
 		}
-		if (b.varlen[i][t] == 0)
-			b.varlen[i][t] = vlan_rewrite(b.rx[i], len, &o->tag, t,
-			    b.var[i][t], sizeof(b.var[i][t]));
-		if (b.varlen[i][t] > sd->fwd->ports[out->num].maxlen)
-			port_drop(out, DROP_GIANT);
-		else
-			port_enqueue(out, b.var[i][t], b.varlen[i][t],
-			    unicast);
+		v = b.var[i][t];
+		if (b.varlen[i][t] == 0 && (b.varlen[i][t] = vlan_rewrite(f,
+		    len, &o->tag, t, v + GSO_HDRLEN, PORT_VAR - GSO_HDRLEN)) >
+		    0) {
+			memcpy(v, h, GSO_HDRLEN);
+			gso_shift((struct virtio_net_hdr *)(void *)v,
+			    (int)b.varlen[i][t] - (int)len);
+		}
+		port_emit(sd->ports[o->dst[d].port], v + GSO_HDRLEN,
+		    b.varlen[i][t], unicast);
 	}
 }
 
+/* Bad lengths are logged here, counted by fwd_frame(). */
+static void
+port_checklen(struct port *p, size_t len)
+{
+	uint32_t max = p->sd->fwd->ports[p->num].maxlen;
+
+	if ((len >= FRAME_MIN && len <= max) ||
+	    log_ratelim(&p->rl, ev_now(p->sd->loop), 1.0) == 0)
+		return;
+	if (len > max)
+		log_warnx("%s: frame longer than %u bytes dropped",
+		    port_name(p), max);
+	else
+		log_warnx("%s: frame too short (%zu bytes) dropped",
+		    port_name(p), len);
+}
+
 /*
- * Receive a batch.  A frame too long for the buffer arrives cut to
- * FRAME_MAX + 1 bytes, so fwd_frame() counts it a giant like any other.
+ * Receive a batch from a unix port.  A frame too long for the buffer
+ * arrives cut to FRAME_MAX + 1 bytes, so fwd_frame() counts it a giant
+ * like any other.
  */
 static int
 port_recv(struct port *p, size_t *lens)
 {
 	struct mmsghdr mm[PORT_BATCH];
 	struct iovec iov[PORT_BATCH];
-	ssize_t r;
 	int i, n;
 
-	if (p->kind == PORT_TAP) {
-		for (n = 0; n < PORT_BATCH; n++) {
-			if ((r = read(p->fd, b.rx[n], sizeof(b.rx[n]))) <= 0)
-				break;
-			lens[n] = (size_t)r;
-		}
-	} else {
-		memset(mm, 0, sizeof(mm));
-		for (i = 0; i < PORT_BATCH; i++) {
-			iov[i].iov_base = b.rx[i];
-			iov[i].iov_len = sizeof(b.rx[i]);
-			mm[i].msg_hdr.msg_iov = &iov[i];
-			mm[i].msg_hdr.msg_iovlen = 1;
-		}
-		if ((n = recvmmsg(p->fd, mm, PORT_BATCH, MSG_DONTWAIT,
-		    NULL)) <= 0)
-			return 0;
-		for (i = 0; i < n; i++)
-			lens[i] = mm[i].msg_len;
+	memset(mm, 0, sizeof(mm));
+	for (i = 0; i < PORT_BATCH; i++) {
+		iov[i].iov_base = b.rx[i] + GSO_HDRLEN;
+		iov[i].iov_len = FRAME_MAX + 1;
+		mm[i].msg_hdr.msg_iov = &iov[i];
+		mm[i].msg_hdr.msg_iovlen = 1;
 	}
+	if ((n = recvmmsg(p->fd, mm, PORT_BATCH, MSG_DONTWAIT, NULL)) <= 0)
+		return 0;
 	for (i = 0; i < n; i++) {
-		if ((lens[i] >= FRAME_MIN && lens[i] <= FRAME_MAX) ||
-		    log_ratelim(&p->rl, ev_now(p->sd->loop), 1.0) == 0)
-			continue;
-		if (lens[i] > FRAME_MAX)
-			log_warnx("%s: frame longer than %d bytes dropped",
-			    port_name(p), FRAME_MAX);
-		else
-			log_warnx("%s: frame too short (%zu bytes) dropped",
-			    port_name(p), lens[i]);
+		memset(b.rx[i], 0, GSO_HDRLEN);
+		lens[i] = mm[i].msg_len;
+		port_checklen(p, lens[i]);
 	}
 	return n;
+}
+
+/* Read frame i of the batch from a tap; 0 when there is none. */
+static int
+port_read_tap(struct port *p, unsigned int i, size_t *len)
+{
+	ssize_t r;
+
+	if ((r = read(p->fd, b.rx[i], PORT_SLOT)) <= 0)
+		return 0;
+	if ((size_t)r < GSO_HDRLEN) {
+		memset(b.rx[i], 0, GSO_HDRLEN);
+		r = GSO_HDRLEN;
+	}
+	*len = (size_t)r - GSO_HDRLEN;
+	port_checklen(p, *len);
+	return 1;
+}
+
+/* Whether a port the batch sent to has a backlog. */
+static int
+port_backlog(void)
+{
+	struct port *f;
+
+	for (f = b.touched; f != NULL; f = f->next_touched)
+		if (f->qcount > 0)
+			return 1;
+	return 0;
 }
 
 static void
@@ -504,15 +647,26 @@ port_rx_cb(struct ev_loop *loop, ev_io *w, int revents)
 	struct port *p = container_of(w, struct port, rx_w), *f;
 	size_t lens[PORT_BATCH];
 	uint32_t now;
-	int i, n;
+	unsigned int i;
+	int n;
 
 	(void)loop;
 	(void)revents;
-	n = port_recv(p, lens);
 	now = switchd_now(p->sd);	/* once a batch: seconds are enough */
 	b.touched = NULL;
-	for (i = 0; i < n; i++)
-		port_forward(p, (unsigned int)i, lens[i], now);
+	if (p->kind == PORT_TAP) {
+		/*
+		 * One at a time: a frame from a tap may become dozens of
+		 * segments, so reading stops at the first backlog.
+		 */
+		for (i = 0; i < PORT_BATCH && !port_backlog() &&
+		    port_read_tap(p, i, &lens[i]); i++)
+			port_forward(p, i, lens[i], now);
+	} else {
+		n = port_recv(p, lens);
+		for (i = 0; i < (unsigned int)n; i++)
+			port_forward(p, i, lens[i], now);
+	}
 	for (f = b.touched; f != NULL; f = f->next_touched) {
 		if (f->nburst > 0)
 			port_flush(f);

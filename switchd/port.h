@@ -18,6 +18,8 @@
 
 #define PORT_BATCH	32
 #define PORT_STALL	0.25	/* seconds without progress */
+/* Largest frame a tap may hand over with offloads: 64 KiB of IP, tags. */
+#define PORT_VNET_MAX	65600
 
 enum port_kind {
 	PORT_UNIX,
@@ -31,6 +33,7 @@ struct port {
 	uint16_t		 num;
 	enum port_kind		 kind;
 	int			 fd;
+	int			 vnet;		/* frames carry a virtio_net_hdr */
 	ev_io			 rx_w;
 	ev_io			 tx_w;
 

@@ -354,14 +354,21 @@ switchd_taps(struct switchd *sd, struct options *o)
 {
 	char err[256];
 	struct port *p;
-	int i, fd, num;
+	int i, fd, num, offload;
 
 	for (i = 0; i < o->ntaps; i++) {
-		if ((fd = tap_open(o->taps[i], err, sizeof(err))) == -1)
+		if ((fd = tap_open(o->taps[i], &offload, err, sizeof(err))) ==
+		    -1)
 			fatalx("%s", err);
 		if ((num = port_pick(sd, -1)) == -1 ||
 		    (p = port_new(sd, (uint16_t)num, PORT_TAP, fd)) == NULL)
 			fatalx("tap %s: no free port", o->taps[i]);
+		p->vnet = 1;
+		sd->fwd->ports[num].maxlen = PORT_VNET_MAX;
+		if (!offload)
+			log_warnx("tap %s: the kernel refused checksum and "
+			    "segmentation offloads; frames cross one by one",
+			    o->taps[i]);
 		snprintf(p->ifname, sizeof(p->ifname), "%s", o->taps[i]);
 		snprintf(p->descr, sizeof(p->descr), "tap %s", o->taps[i]);
 	}

@@ -4,6 +4,6 @@
 
 #include <stddef.h>
 
-int	tap_open(const char *name, char *err, size_t errlen);
+int	tap_open(const char *name, int *offload, char *err, size_t errlen);
 
 #endif
