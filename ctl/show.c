@@ -226,9 +226,12 @@ show_port(json_object *r)
 	show_kv(t, "port", "%" PRIu64, show_u64(p, "port"));
 	show_kv(t, "kind", "%s", show_str(p, "kind"));
 	show_kv(t, "description", "%s", show_str(p, "descr"));
-	if (show_has(p, "ifname"))
+	if (show_has(p, "ifname")) {
 		show_kv(t, "interface", "%s", show_str(p, "ifname"));
-	else {
+		show_kv(t, "offloads", "%s", json_object_get_boolean(
+		    show_get(p, "offload")) ? "checksum, TCP segmentation" :
+		    "none");
+	} else {
 		show_kv(t, "user", "%s (uid %" PRId64 ")", show_str(p, "user"),
 		    json_object_get_int64(show_get(p, "uid")));
 		show_kv(t, "pid", "%" PRId64,

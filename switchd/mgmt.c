@@ -179,9 +179,10 @@ mgmt_port(struct switchd *sd, const struct port *p)
 	mgmt_add(o, "port", json_object_new_int(p->num));
 	mgmt_add(o, "kind", json_object_new_string(mgmt_kind(p)));
 	mgmt_add(o, "descr", json_object_new_string(p->descr));
-	if (p->kind == PORT_TAP)
+	if (p->kind == PORT_TAP) {
 		mgmt_add(o, "ifname", json_object_new_string(p->ifname));
-	else {
+		mgmt_add(o, "offload", json_object_new_boolean(p->offload));
+	} else {
 		mgmt_add(o, "uid", json_object_new_int64(p->uid));
 		mgmt_add(o, "pid", json_object_new_int64(p->pid));
 		pw = getpwuid(p->uid);

@@ -34,6 +34,7 @@ struct port {
 	enum port_kind		 kind;
 	int			 fd;
 	int			 vnet;		/* frames carry a virtio_net_hdr */
+	int			 offload;	/* the kernel took TUNSETOFFLOAD */
 	ev_io			 rx_w;
 	ev_io			 tx_w;
 

@@ -364,6 +364,7 @@ switchd_taps(struct switchd *sd, struct options *o)
 		    (p = port_new(sd, (uint16_t)num, PORT_TAP, fd)) == NULL)
 			fatalx("tap %s: no free port", o->taps[i]);
 		p->vnet = 1;
+		p->offload = offload;
 		sd->fwd->ports[num].maxlen = PORT_VNET_MAX;
 		if (!offload)
 			log_warnx("tap %s: the kernel refused checksum and "

@@ -41,6 +41,7 @@ max_len() {
 	stream4) echo 70000 ;;
 	mgmt) echo 4096 ;;
 	conf) echo 8192 ;;
+	gso) echo 16384 ;;	# frames of many segments, not only a few
 	*) echo 4096 ;;
 	esac
 }

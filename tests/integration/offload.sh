@@ -27,6 +27,10 @@ port_of() { ctl -j ports | jq ".ports[] | select(.ifname == \"$1\") | .port"; }
 pa=$(port_of "$ta"); pb=$(port_of "$tb")
 pc=$(ctl -j ports | jq '.ports[] | select(.kind == "unix") | .port')
 [ -n "$pa" ] && [ -n "$pb" ] && [ -n "$pc" ] || fail "ports: $(ctl ports)"
+[ "$(ctl -j port "$pa" | jq .port.offload)" = true ] ||
+	fail "the kernel did not take $ta's offloads: $(ctl port "$pa")"
+ctl port "$pa" | grep -q 'offloads: *checksum, TCP segmentation' ||
+	fail "switchctl port does not show the offloads: $(ctl port "$pa")"
 counter() { ctl -j ports | jq ".ports[] | select(.port == $1) | .$2"; }
 drops() { ctl -j ports | jq "[.ports[].drops[]] | add"; }
 
