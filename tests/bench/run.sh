@@ -70,6 +70,18 @@ measure() {
 	done
 	echo "$best"
 }
+TARGETS=()
+# target WHAT VALUE OP LIMIT: a line of the targets summary
+target() {
+	TARGETS+=("$(awk -v w="$1" -v v="$2" -v op="$3" -v l="$4" 'BEGIN {
+		m = v == "-" || v == "" ? 0 : op == ">=" ? v >= l : v <= l
+		printf "  %-44s %8s  (target %s %s)  %s", w, v, op, l, m ? "met" : "NOT MET" }')")
+}
+print_targets() {
+	echo
+	echo "Targets (ratios from this run)"
+	printf '%s\n' "${TARGETS[@]}"
+}
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "-" }'; }
 
 echo "switchd benchmark ($(nproc) cores, $(date -u +%Y-%m-%d)); best of $IT runs of ${T}s each"
@@ -89,6 +101,11 @@ for size in 64 1500 9000; do
 		"$(field fps "$l")" \
 		"$(awk -v a="$(field fps "$s")" -v b="$(field fps "$l")" 'BEGIN { printf "%.0f", 100 * a / b }')" \
 		"$(field gbps "$s")" "$(field loss "$s")" "$(field loss "$v")"
+	if [ "$size" != 9000 ]; then
+		target "$size bytes: switchd / vde_switch" "$(ratio "$(field fps "$s")" "$(field fps "$v")")" ">=" 2
+		target "$size bytes: % of the no-switch limit" "$(awk -v a="$(field fps "$s")" -v b="$(field fps "$l")" 'BEGIN { printf "%.0f", 100 * a / b }')" ">=" 70
+		target "$size bytes: loss %" "$(field loss "$s")" "<=" 0.1
+	fi
 done
 SDRSS=$(rss "$SPID"); VDERSS=$(rss "$VPID")
 stop "$SPID"
@@ -105,6 +122,7 @@ for macs in 0 1000 64000; do
 	v=$(measure -s 64 -t "$T" -m "$macs" "$W/vde")
 	f=$(field fps "$s"); [ -z "$base" ] && base=$f
 	printf '%-22s %12s %12s %12s\n' "$((macs + 1)) MACs" "$f" "$(ratio "$f" "$base")" "$(field fps "$v")"
+	[ "$macs" = 64000 ] && target "64001 MACs: rate vs 1 MAC" "$(ratio "$f" "$base")" ">=" 0.9
 done
 for ports in 200; do
 	start_switchd "$W/sd"
@@ -116,6 +134,7 @@ for ports in 200; do
 	PORTSRSS=$(rss "$SPID")
 	printf '%-22s %12s %12s %12s\n' "$ports ports" "$(field fps "$s")" \
 		"$(ratio "$(field fps "$s")" "$base")" "$(field fps "$v")"
+	target "$ports ports: rate vs 2 ports" "$(ratio "$(field fps "$s")" "$base")" ">=" 0.9
 	stop "$IDLE"; stop "$IDLEV"; stop "$SPID"
 done
 echo
@@ -139,9 +158,11 @@ echo
 echo "3. TCP between two namespaces behind two switch ports (iperf3, ping)"
 if ! command -v iperf3 >/dev/null || ! [ -c /dev/net/tun ] || [ "$(id -u)" != 0 ]; then
 	echo "  skipped: needs root, /dev/net/tun and iperf3"
+	print_targets
 	exit 0
 fi
-printf '%-14s %12s %8s %10s\n' switch "Gbit/s" retrans "rtt ms"
+printf '%-14s %12s %8s %10s %9s %9s\n' switch "Gbit/s" retrans "rtt ms" "%bridge" "rtt/br"
+declare -A GBPS RTT RETR
 tcp_run() {	# label
 	local j
 	ip netns exec "$NS-b" iperf3 -s -1 -B 10.80.0.2 >/dev/null 2>&1 &
@@ -150,8 +171,16 @@ tcp_run() {	# label
 	local bps retr rtt
 	bps=$(echo "$j" | awk '/"sum_sent"/ {f=1} f && /bits_per_second/ {gsub(/[,]/,""); print $2; exit}')
 	retr=$(echo "$j" | awk '/"sum_sent"/ {f=1} f && /retransmits/ {gsub(/[,]/,""); print $2; exit}')
-	rtt=$(ip netns exec "$NS-a" ping -q -c 20 -i 0.01 10.80.0.2 | awk -F/ '/rtt/ {print $5}')
-	printf '%-14s %12s %8s %10s\n' "$1" "$(awk -v b="${bps:-0}" 'BEGIN { printf "%.2f", b / 1e9 }')" "${retr:--}" "${rtt:--}"
+	RETR[$1]=$retr
+	rtt=$(ip netns exec "$NS-a" ping -q -c 50 -i 0.01 10.80.0.2 | awk -F/ '/rtt/ {print $5}')
+	GBPS[$1]=$(awk -v b="${bps:-0}" 'BEGIN { printf "%.2f", b / 1e9 }')
+	RTT[$1]=${rtt:-0}
+}
+tcp_row() {	# label: a row, with ratios to the kernel bridge
+	local br=${GBPS[kernel bridge]} brtt=${RTT[kernel bridge]}
+	printf '%-14s %12s %8s %10s %9s %9s\n' "$1" "${GBPS[$1]}" "${RETR[$1]:--}" \
+		"${RTT[$1]}" "$(awk -v a="${GBPS[$1]}" -v b="$br" 'BEGIN { if (b > 0) printf "%.0f", 100 * a / b; else print "-" }')" \
+		"$(ratio "${RTT[$1]}" "$brtt")"
 }
 hosts() {	# make namespaces a and b
 	ip netns add "$NS-a"; ip netns add "$NS-b"
@@ -188,3 +217,7 @@ done
 addr a eth0 10.80.0.1; addr b eth0 10.80.0.2
 tcp_run "kernel bridge"
 unhosts
+for sw in switchd vde_switch "kernel bridge"; do tcp_row "$sw"; done
+target "TCP: switchd % of the kernel bridge" "$(awk -v a="${GBPS[switchd]}" -v b="${GBPS[kernel bridge]}" 'BEGIN { if (b > 0) printf "%.0f", 100 * a / b; else print "-" }')" ">=" 50
+target "ping: switchd rtt / the kernel bridge's" "$(ratio "${RTT[switchd]}" "${RTT[kernel bridge]}")" "<=" 1.3
+print_targets
