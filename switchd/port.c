@@ -339,7 +339,11 @@ port_send(struct port *p, const struct iovec *iov, unsigned int n)
 			continue;
 		/* The peer refused this one frame: count it, go on. */
 		port_drop(p, DROP_ERROR);
-		if (log_ratelim(&p->rl, ev_now(p->sd->loop), 1.0) > 0)
+		if (p->kind == PORT_TAP && errno == EIO) {
+			if (log_ratelim(&p->rl, ev_now(p->sd->loop), 1.0) > 0)
+				log_warnx("%s: the interface is down; frames "
+				    "for it are dropped", port_name(p));
+		} else if (log_ratelim(&p->rl, ev_now(p->sd->loop), 1.0) > 0)
 			log_warn("%s: send", port_name(p));
 		done++;
 	}

@@ -15,9 +15,11 @@ for n in a b; do
 	t=$([ $n = a ] && echo "$ta" || echo "$tb")
 	ip link set "$t" netns "$T_NS-$n" || fail "cannot move $t"
 	ip -n "$T_NS-$n" addr add "10.61.0.$([ $n = a ] && echo 1 || echo 2)/24" dev "$t"
+	ip -n "$T_NS-$n" addr add "fd61::$([ $n = a ] && echo 1 || echo 2)/64" dev "$t" nodad
 	ip -n "$T_NS-$n" link set "$t" up
 done
 host c "vde://$sw" 10.61.0.3/24
+ip -n "$T_NS-c" addr add fd61::3/64 dev eth0 nodad
 pings a 10.61.0.2 || fail "a cannot ping b (tap to tap)"
 pings a 10.61.0.3 || fail "a cannot ping c (tap to unix port)"
 ok "pings between taps and a unix port"
@@ -67,6 +69,12 @@ ok "32 MiB tap to unix port, cut into $f frames of at most 1514 bytes"
 got=$(iperf a c 10.61.0.3 -n 32M -R)
 [ "$got" -ge 33554432 ] || fail "c -> a: $got of 32 MiB"
 ok "32 MiB unix port to tap"
+tx0=$(counter "$pc" tx_frames); tb0=$(counter "$pc" tx_bytes)
+got=$(iperf a c fd61::3 -n 16M)
+[ "$got" -ge 16777216 ] || fail "a -> c over IPv6: $got of 16 MiB"
+f=$(( $(counter "$pc" tx_frames) - tx0 )); by=$(( $(counter "$pc" tx_bytes) - tb0 ))
+[ $((by / f)) -le 1514 ] || fail "to c over IPv6: frames of $((by / f)) bytes on average"
+ok "16 MiB over IPv6 tap to unix port, in $f frames"
 
 # UDP: a's tap leaves the checksum to the switch; c's kernel drops a
 # datagram whose checksum is wrong.
