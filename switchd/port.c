@@ -221,11 +221,10 @@ port_unwait(struct port *w)
 static void
 port_backpressure(struct port *in, struct port *out)
 {
-	uint32_t need = in->kind == PORT_TAP ? out->sd->qlen : PORT_BATCH;
-
 	if (!out->unicast || out->stalled || in == out ||
-	    in->waiting_on != NULL || out->qcount == 0 ||
-	    out->qcount + need <= out->sd->qlen)
+	    in->waiting_on != NULL || out->qcount == 0)
+		return;
+	if (in->kind != PORT_TAP && out->qcount + PORT_BATCH <= out->sd->qlen)
 		return;
 	log_debug("%s: held back until port %u drains", port_name(in),
 	    out->num);
