@@ -19,6 +19,7 @@
 #include <string.h>
 
 #include "gso.h"
+#include "../refsum.h"
 
 int	LLVMFuzzerTestOneInput(const uint8_t *, size_t);
 
@@ -26,27 +27,6 @@ static uint16_t
 fuzz_get16(const uint8_t *p)
 {
 	return (uint16_t)(p[0] << 8 | p[1]);
-}
-
-/* The plain Internet sum, big-endian words one at a time. */
-static uint32_t
-fuzz_sum(const uint8_t *p, size_t n, uint32_t s)
-{
-	size_t i;
-
-	for (i = 0; i + 1 < n; i += 2)
-		s += (uint32_t)(p[i] << 8 | p[i + 1]);
-	if (n & 1)
-		s += (uint32_t)p[n - 1] << 8;
-	return s;
-}
-
-static uint16_t
-fuzz_fold(uint32_t s)
-{
-	while (s >> 16)
-		s = (s & 0xffff) + (s >> 16);
-	return (uint16_t)s;
 }
 
 static void
@@ -73,8 +53,8 @@ fuzz_csum(const struct virtio_net_hdr *h, const uint8_t *f, size_t len)
 	assert(memcmp(c + at + 2, f + at + 2, len - at - 2) == 0);
 	if (h->csum_offset % 2 == 0) {
 		partial = fuzz_get16(f + at);
-		assert(fuzz_fold(partial +
-		    fuzz_sum(c + start, len - start, 0)) == 0xffff);
+		assert(refsum_fold(partial +
+		    refsum(c + start, len - start, 0)) == 0xffff);
 	}
 	free(c);
 }
@@ -103,14 +83,14 @@ fuzz_seg_check(const uint8_t *f, size_t l3, size_t l4, int v6,
 	assert(memcmp(s, f, l3) == 0);
 	if (v6) {
 		assert(fuzz_get16(s + l3 + 4) == tlen);
-		ps = fuzz_sum(s + l3 + 8, 32, 0);
+		ps = refsum(s + l3 + 8, 32, 0);
 	} else {
 		assert(fuzz_get16(s + l3 + 2) == slen - l3);
-		assert(fuzz_fold(fuzz_sum(s + l3, l4 - l3, 0)) == 0xffff);
-		ps = fuzz_sum(s + l3 + 12, 8, 0);
+		assert(refsum_fold(refsum(s + l3, l4 - l3, 0)) == 0xffff);
+		ps = refsum(s + l3 + 12, 8, 0);
 	}
 	ps += 6 + (uint32_t)tlen;
-	assert(fuzz_fold(fuzz_sum(s + l4, tlen, ps)) == 0xffff);
+	assert(refsum_fold(refsum(s + l4, tlen, ps)) == 0xffff);
 }
 
 static void

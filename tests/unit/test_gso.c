@@ -19,6 +19,7 @@
 #include <cmocka.h>
 
 #include "gso.h"
+#include "../refsum.h"
 
 #define TCP_FIN		0x01
 #define TCP_SYN		0x02
@@ -80,27 +81,6 @@ test_get32(const uint8_t *p)
 	    (uint32_t)p[2] << 8 | p[3];
 }
 
-/* The reference Internet sum: big-endian words, one at a time. */
-static uint32_t
-test_sum(const uint8_t *p, size_t n, uint32_t s)
-{
-	size_t i;
-
-	for (i = 0; i + 1 < n; i += 2)
-		s += (uint32_t)(p[i] << 8 | p[i + 1]);
-	if (n & 1)
-		s += (uint32_t)p[n - 1] << 8;
-	return s;
-}
-
-static uint16_t
-test_fold(uint32_t s)
-{
-	while (s >> 16)
-		s = (s & 0xffff) + (s >> 16);
-	return (uint16_t)s;
-}
-
 /* The pseudo-header's sum for L4 bytes at l4 after the IP header at l3. */
 static uint32_t
 test_pseudo(const uint8_t *f, size_t l3, int v6, uint8_t proto, size_t l4len)
@@ -108,10 +88,10 @@ test_pseudo(const uint8_t *f, size_t l3, int v6, uint8_t proto, size_t l4len)
 	uint32_t s;
 
 	if (v6)
-		s = test_sum(f + l3 + 8, 32, 0) + (uint32_t)(l4len >> 16) +
+		s = refsum(f + l3 + 8, 32, 0) + (uint32_t)(l4len >> 16) +
 		    (uint32_t)(l4len & 0xffff);
 	else
-		s = test_sum(f + l3 + 12, 8, 0) + (uint32_t)l4len;
+		s = refsum(f + l3 + 12, 8, 0) + (uint32_t)l4len;
 	return s + proto;
 }
 
@@ -191,7 +171,7 @@ test_build(const struct test_spec *sp, struct test_frame *t)
 	for (i = 0; i < sp->payload; i++)
 		f[t->hlen + i] = test_pattern(i);
 	/* CHECKSUM_PARTIAL: the pseudo-header's folded sum, as Linux does. */
-	test_put16(f + t->l4 + 16, test_fold(test_pseudo(f, t->l3, sp->v6, 6,
+	test_put16(f + t->l4 + 16, refsum_fold(test_pseudo(f, t->l3, sp->v6, 6,
 	    t->len - t->l4)));
 
 	t->h.flags = VIRTIO_NET_HDR_F_NEEDS_CSUM;
@@ -230,7 +210,7 @@ test_check_seg(const struct test_spec *sp, const struct test_frame *t,
 		assert_memory_equal(s + t->l3 + 6, t->f + t->l3 + 6, 4);
 		assert_memory_equal(s + t->l3 + 12, t->f + t->l3 + 12,
 		    8 + sp->ipopts);
-		assert_int_equal(test_fold(test_sum(s + t->l3, 20 + sp->ipopts,
+		assert_int_equal(refsum_fold(refsum(s + t->l3, 20 + sp->ipopts,
 		    0)), 0xffff);
 	}
 	assert_memory_equal(s + t->l4, t->f + t->l4, 4);
@@ -245,8 +225,8 @@ test_check_seg(const struct test_spec *sp, const struct test_frame *t,
 	assert_memory_equal(s + t->l4 + 14, t->f + t->l4 + 14, 2);
 	assert_memory_equal(s + t->l4 + 18, t->f + t->l4 + 18,
 	    2 + sp->tcpopts);
-	assert_int_equal(test_fold(test_pseudo(s, t->l3, sp->v6, 6,
-	    slen - t->l4) + test_sum(s + t->l4, slen - t->l4, 0)), 0xffff);
+	assert_int_equal(refsum_fold(test_pseudo(s, t->l3, sp->v6, 6,
+	    slen - t->l4) + refsum(s + t->l4, slen - t->l4, 0)), 0xffff);
 	if (i + 1 < nsegs)
 		assert_int_equal(n, sp->mss);
 	else
@@ -571,12 +551,12 @@ test_csum_udp4(void **state)
 		test_put16(f + 38, (uint16_t)(len - 34));
 		for (j = 42; j < len; j++)
 			f[j] = test_pattern(j * 31);
-		test_put16(f + 40, test_fold(test_pseudo(f, 14, 0, 17,
+		test_put16(f + 40, refsum_fold(test_pseudo(f, 14, 0, 17,
 		    len - 34)));
 		assert_int_equal(gso_csum(&h, f, len), 0);
 		assert_int_not_equal(test_get16(f + 40), 0);
-		assert_int_equal(test_fold(test_pseudo(f, 14, 0, 17, len - 34) +
-		    test_sum(f + 34, len - 34, 0)), 0xffff);
+		assert_int_equal(refsum_fold(test_pseudo(f, 14, 0, 17, len - 34) +
+		    refsum(f + 34, len - 34, 0)), 0xffff);
 		free(f);
 	}
 }
@@ -593,8 +573,8 @@ test_csum_tcp6(void **state)
 	test_build(&sp, &t);
 	t.h.gso_type = VIRTIO_NET_HDR_GSO_NONE;
 	assert_int_equal(gso_csum(&t.h, t.f, t.len), 0);
-	assert_int_equal(test_fold(test_pseudo(t.f, t.l3, 1, 6,
-	    t.len - t.l4) + test_sum(t.f + t.l4, t.len - t.l4, 0)), 0xffff);
+	assert_int_equal(refsum_fold(test_pseudo(t.f, t.l3, 1, 6,
+	    t.len - t.l4) + refsum(t.f + t.l4, t.len - t.l4, 0)), 0xffff);
 	free(t.f);
 }
 
@@ -619,7 +599,7 @@ test_csum_lengths(void **state)
 			/* What the field held stands for the pseudo-header. */
 			partial = test_get16(f + start + h.csum_offset);
 			assert_int_equal(gso_csum(&h, f, len), 0);
-			assert_int_equal(test_fold(partial + test_sum(f + start,
+			assert_int_equal(refsum_fold(partial + refsum(f + start,
 			    len - start, 0)), 0xffff);
 			free(f);
 		}
