@@ -26,4 +26,8 @@
  */
 #define STREAM4_MAX	65550
 
+/* 802.1Q: the VLANs a port may carry; 0 tags priority only, 4095 is reserved. */
+#define VLAN_MIN	1
+#define VLAN_MAX	4094
+
 #endif /* FRAME_H */

@@ -9,7 +9,5 @@
 #define MGMTPROTO_VERSION	1
 #define MGMTPROTO_LINE_MAX	1024
 #define MGMTPROTO_PORTS_MAX	4095	/* highest port number a switch has */
-#define MGMTPROTO_VLAN_MIN	1
-#define MGMTPROTO_VLAN_MAX	4094
 
 #endif

@@ -14,10 +14,9 @@
 #include "log.h"
 #include "number.h"
 #include "show.h"
+#include "vlanlist.h"
 
 #define CMD_PORT_MAX	MGMTPROTO_PORTS_MAX
-#define CMD_VLAN_MIN	1
-#define CMD_VLAN_MAX	MGMTPROTO_VLAN_MAX
 
 struct cmd {
 	const char	*name;
@@ -76,9 +75,9 @@ cmd_portnum(const char *s)
 static int
 cmd_vlan(const char *s)
 {
-	if (number_parse(s, CMD_VLAN_MIN, CMD_VLAN_MAX, NULL) == -1) {
-		log_warnx("'%s' is not a VLAN from %d to %d", s, CMD_VLAN_MIN,
-		    CMD_VLAN_MAX);
+	if (number_parse(s, VLAN_MIN, VLAN_MAX, NULL) == -1) {
+		log_warnx("'%s' is not a VLAN from %d to %d", s, VLAN_MIN,
+		    VLAN_MAX);
 		return -1;
 	}
 	return 0;
@@ -98,30 +97,11 @@ cmd_count(const char *what, const char *s)
 static int
 cmd_vlanlist(const char *s)
 {
-	char *copy, *tok, *save = NULL, *dash;
-	unsigned long a, b;
-	int bad = 0;
+	uint64_t bits[VLANLIST_WORDS];
 
-	if (strcmp(s, "all") == 0)
-		return 0;
-	if ((copy = strdup(s)) == NULL)
-		fatal("strdup");
-	if (*s == '\0' || *s == ',' || s[strlen(s) - 1] == ',' ||
-	    strstr(s, ",,") != NULL)
-		bad = 1;
-	for (tok = strtok_r(copy, ",", &save); tok != NULL && !bad;
-	    tok = strtok_r(NULL, ",", &save)) {
-		if ((dash = strchr(tok, '-')) != NULL)
-			*dash++ = '\0';
-		if (number_parse(tok, CMD_VLAN_MIN, CMD_VLAN_MAX, &a) == -1 ||
-		    (dash != NULL && (number_parse(dash, CMD_VLAN_MIN,
-		    CMD_VLAN_MAX, &b) == -1 || b < a)))
-			bad = 1;
-	}
-	free(copy);
-	if (bad) {
+	if (strcmp(s, "none") == 0 || vlanlist_parse(s, bits) == -1) {
 		log_warnx("'%s' is not a list of VLANs from %d to %d (like "
-		    "10,20,30-39) or all", s, CMD_VLAN_MIN, CMD_VLAN_MAX);
+		    "10,20,30-39) or all", s, VLAN_MIN, VLAN_MAX);
 		return -1;
 	}
 	return 0;

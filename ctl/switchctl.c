@@ -15,8 +15,7 @@
 #include "client.h"
 #include "cmd.h"
 #include "log.h"
-
-#define SWITCHCTL_DIR_ROOT	"/run/switchd"
+#include "util.h"
 
 static void
 usage(void)
@@ -25,20 +24,6 @@ usage(void)
 	    "usage: switchctl [-j] [-s dir | -S path] command [argument ...]\n"
 	    "       switchctl -V\n");
 	exit(1);
-}
-
-/* The directory switchd uses when it is not given -s: see switchd(8). */
-static void
-switchctl_default_dir(char *buf, size_t len)
-{
-	const char *xdg;
-
-	if (geteuid() == 0)
-		snprintf(buf, len, "%s", SWITCHCTL_DIR_ROOT);
-	else if ((xdg = getenv("XDG_RUNTIME_DIR")) != NULL && *xdg == '/')
-		snprintf(buf, len, "%s/switchd", xdg);
-	else
-		snprintf(buf, len, "/tmp/switchd-%ld", (long)getuid());
 }
 
 int
@@ -97,8 +82,8 @@ main(int argc, char *argv[])
 	} else {
 		if (sdir != NULL)
 			snprintf(dir, sizeof(dir), "%s", sdir);
-		else
-			switchctl_default_dir(dir, sizeof(dir));
+		else if (util_sockdir(dir, sizeof(dir)) == -1)
+			fatalx("socket directory: path too long; use -s");
 		snprintf(path, sizeof(path), "%s/mgmt", dir);
 		snprintf(hint, sizeof(hint), "switchd -s %s", dir);
 	}

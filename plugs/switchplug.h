@@ -12,8 +12,7 @@
 
 #include <ev.h>
 
-#define container_of(p, type, member) \
-	((type *)(void *)((char *)(p) - offsetof(type, member)))
+#include "util.h"
 
 enum switchplug_mode {
 	MODE_STDIO,

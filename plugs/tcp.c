@@ -23,12 +23,14 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "listener.h"
 #include "log.h"
 
 #include "session.h"
 #include "switchplug.h"
 
 #define TCP_CONNS_MAX	64	/* connections (ports) at once, listening */
+#define TCP_RESERVE	4	/* descriptors kept free when accepting */
 #define TCP_STABLE	10.0	/* seconds up before the delay starts over */
 
 struct tcp_conn {
@@ -41,12 +43,10 @@ struct tcp_conn {
 static struct {
 	struct ev_loop		*loop;
 	const struct plug_opts	*o;
-	int			 fd;
-	ev_io			 w;
-	ev_timer		 pause_w;
+	struct listener		 l;
 	LIST_HEAD(, tcp_conn)	 conns;
 	int			 nconns;
-} srv = { .fd = -1 };
+} srv = { .l.fd = -1 };
 
 static struct {
 	struct ev_loop		*loop;
@@ -115,9 +115,8 @@ tcp_conn_free(struct tcp_conn *c)
 	close(c->fd);
 	LIST_REMOVE(c, entry);
 	free(c);
-	if (srv.nconns-- == TCP_CONNS_MAX && srv.fd != -1 &&
-	    !ev_is_active(&srv.pause_w))
-		ev_io_start(srv.loop, &srv.w);
+	if (srv.nconns-- == TCP_CONNS_MAX)
+		listener_hold(&srv.l, 0);
 }
 
 static void
@@ -130,29 +129,16 @@ tcp_conn_ended(struct session *s, int how)
 }
 
 static void
-tcp_accept_cb(struct ev_loop *loop, ev_io *w, int revents)
+tcp_accept_cb(struct listener *l, int fd, const struct sockaddr *sa,
+    socklen_t len)
 {
-	struct sockaddr_storage	 ss;
+	struct ev_loop		*loop = l->loop;
 	struct tcp_conn		*c;
 	struct link		*lk;
-	socklen_t		 len = sizeof(ss);
 	char			 peer[96];
-	int			 fd, fail;
+	int			 fail;
 
-	(void)revents;
-	fd = accept4(srv.fd, (struct sockaddr *)&ss, &len,
-	    SOCK_NONBLOCK | SOCK_CLOEXEC);
-	if (fd == -1) {
-		if (errno == EMFILE || errno == ENFILE || errno == ENOBUFS ||
-		    errno == ENOMEM) {
-			/* Out of descriptors: pause rather than spin. */
-			log_warn("tcp: accept, pausing for a second");
-			ev_io_stop(loop, w);
-			ev_timer_start(loop, &srv.pause_w);
-		}
-		return;
-	}
-	tcp_addrstr((struct sockaddr *)&ss, len, peer, sizeof(peer));
+	tcp_addrstr(sa, len, peer, sizeof(peer));
 	if (srv.nconns >= TCP_CONNS_MAX) {
 		log_warnx("tcp %s: refused, already %d connections", peer,
 		    TCP_CONNS_MAX);
@@ -177,19 +163,10 @@ tcp_accept_cb(struct ev_loop *loop, ev_io *w, int revents)
 	}
 	LIST_INSERT_HEAD(&srv.conns, c, entry);
 	if (++srv.nconns == TCP_CONNS_MAX)
-		ev_io_stop(loop, w);
+		listener_hold(l, 1);
 	log_info("%s: connected", c->name);
 	lk = link_new(loop, fd, fd, 4, c->name, &session_link_cb, &c->s);
 	session_link(&c->s, lk);
-}
-
-static void
-tcp_pause_cb(struct ev_loop *loop, ev_timer *w, int revents)
-{
-	(void)w;
-	(void)revents;
-	if (srv.nconns < TCP_CONNS_MAX)
-		ev_io_start(loop, &srv.w);
 }
 
 static int
@@ -248,6 +225,7 @@ tcp_listen_start(struct ev_loop *loop, const struct plug_opts *o)
 {
 	struct stat	 st;
 	char		 host[256], port[32], name[300], ctl[PATH_MAX + 8];
+	int		 fd;
 
 	errno = 0;
 	if (switchplug_hostport(o->addr, host, sizeof(host), port,
@@ -261,21 +239,19 @@ tcp_listen_start(struct ev_loop *loop, const struct plug_opts *o)
 			    errno ? strerror(errno) : "not a socket");
 	}
 	if (host[0] != '\0')
-		srv.fd = tcp_listen_on(host, port, AF_UNSPEC, name,
-		    sizeof(name));
-	else if ((srv.fd = tcp_listen_on(NULL, port, AF_INET6, name,
+		fd = tcp_listen_on(host, port, AF_UNSPEC, name, sizeof(name));
+	else if ((fd = tcp_listen_on(NULL, port, AF_INET6, name,
 	    sizeof(name))) == -1)
 		/* No IPv6 here: every IPv4 address then. */
-		srv.fd = tcp_listen_on(NULL, port, AF_INET, name,
-		    sizeof(name));
-	if (srv.fd == -1)
+		fd = tcp_listen_on(NULL, port, AF_INET, name, sizeof(name));
+	if (fd == -1)
 		fatal("-l %s: listen", o->addr);
 	srv.loop = loop;
 	srv.o = o;
 	LIST_INIT(&srv.conns);
-	ev_io_init(&srv.w, tcp_accept_cb, srv.fd, EV_READ);
-	ev_timer_init(&srv.pause_w, tcp_pause_cb, 1., 0.);
-	ev_io_start(loop, &srv.w);
+	/* A connection needs two descriptors more, for its switch port. */
+	listener_init(&srv.l, loop, fd, TCP_RESERVE, "tcp", tcp_accept_cb);
+	listener_start(&srv.l);
 	log_info("tcp: listening on %s for %s", name, o->dir);
 }
 
@@ -432,12 +408,7 @@ tcp_stop(void)
 
 	while ((c = LIST_FIRST(&srv.conns)) != NULL)
 		tcp_conn_free(c);
-	if (srv.fd != -1) {
-		ev_io_stop(srv.loop, &srv.w);
-		ev_timer_stop(srv.loop, &srv.pause_w);
-		close(srv.fd);
-		srv.fd = -1;
-	}
+	listener_close(&srv.l);
 	if (cli.loop != NULL) {
 		ev_io_stop(cli.loop, &cli.w);
 		ev_timer_stop(cli.loop, &cli.retry_w);

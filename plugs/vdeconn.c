@@ -40,13 +40,13 @@ struct vdeconn_qf {
 
 /* Kinds of drop, each logged at its own pace. */
 enum vdeconn_drop {
-	DROP_RUNT,
-	DROP_GIANT,
-	DROP_BADSRC,
-	DROP_QFULL,
-	DROP_ERROR,
-	DROP_RXBAD,
-	DROP_NKINDS
+	VDECONN_DROP_RUNT,
+	VDECONN_DROP_GIANT,
+	VDECONN_DROP_BADSRC,
+	VDECONN_DROP_QFULL,
+	VDECONN_DROP_ERROR,
+	VDECONN_DROP_RXBAD,
+	VDECONN_DROP_NKINDS
 };
 
 struct vdeconn_stats {
@@ -78,7 +78,7 @@ struct vdeconn {
 	STAILQ_HEAD(, vdeconn_qf) q;
 	unsigned int		 qlen;
 	struct vdeconn_stats	 st;
-	struct log_ratelim	 rl[DROP_NKINDS];
+	struct log_ratelim	 rl[VDECONN_DROP_NKINDS];
 };
 
 static LIST_HEAD(, vdeconn) vdeconn_all = LIST_HEAD_INITIALIZER(vdeconn_all);
@@ -399,14 +399,14 @@ vdeconn_rx_cb(struct ev_loop *loop, ev_io *w, int revents)
 		if (n == -1) {
 			if (errno != EAGAIN && errno != EINTR) {
 				vc->st.errors++;
-				vdeconn_drop(vc, DROP_ERROR, "receive from the "
+				vdeconn_drop(vc, VDECONN_DROP_ERROR, "receive from the "
 				    "switch: %s", strerror(errno));
 			}
 			return;
 		}
 		if (n < FRAME_MIN || n > FRAME_MAX) {
 			vc->st.rx_bad++;
-			vdeconn_drop(vc, DROP_RXBAD, "frame of %zd bytes from "
+			vdeconn_drop(vc, VDECONN_DROP_RXBAD, "frame of %zd bytes from "
 			    "the switch dropped", n);
 			continue;
 		}
@@ -428,7 +428,7 @@ vdeconn_tx_cb(struct ev_loop *loop, ev_io *w, int revents)
 			if (errno == EAGAIN || errno == EWOULDBLOCK)
 				return;
 			vc->st.errors++;
-			vdeconn_drop(vc, DROP_ERROR, "send to the switch: "
+			vdeconn_drop(vc, VDECONN_DROP_ERROR, "send to the switch: "
 			    "%s", strerror(errno));
 		} else {
 			vc->st.tx_frames++;
@@ -453,20 +453,20 @@ vdeconn_send(struct vdeconn *vc, const unsigned char *f, size_t len)
 
 	if (len < FRAME_MIN) {
 		vc->st.runts++;
-		vdeconn_drop(vc, DROP_RUNT, "frame too short (%zu bytes) "
+		vdeconn_drop(vc, VDECONN_DROP_RUNT, "frame too short (%zu bytes) "
 		    "dropped", len);
 		return -1;
 	}
 	if (len > FRAME_MAX) {
 		vc->st.giants++;
-		vdeconn_drop(vc, DROP_GIANT, "frame longer than %d bytes "
+		vdeconn_drop(vc, VDECONN_DROP_GIANT, "frame longer than %d bytes "
 		    "(%zu) dropped", FRAME_MAX, len);
 		return -1;
 	}
 	/* No station sends from a group address. */
 	if (f[6] & 1) {
 		vc->st.badsrc++;
-		vdeconn_drop(vc, DROP_BADSRC, "frame from a multicast source "
+		vdeconn_drop(vc, VDECONN_DROP_BADSRC, "frame from a multicast source "
 		    "address dropped");
 		return -1;
 	}
@@ -482,7 +482,7 @@ vdeconn_send(struct vdeconn *vc, const unsigned char *f, size_t len)
 		}
 		if (errno != EAGAIN && errno != EWOULDBLOCK) {
 			vc->st.errors++;
-			vdeconn_drop(vc, DROP_ERROR, "send to the switch: "
+			vdeconn_drop(vc, VDECONN_DROP_ERROR, "send to the switch: "
 			    "%s", strerror(errno));
 			return -1;
 		}
@@ -490,7 +490,7 @@ vdeconn_send(struct vdeconn *vc, const unsigned char *f, size_t len)
 	if (vc->qlen >= VDECONN_QMAX ||
 	    (qf = malloc(sizeof(*qf) + len)) == NULL) {
 		vc->st.qfull++;
-		vdeconn_drop(vc, DROP_QFULL, "switch busy, queue full: frame "
+		vdeconn_drop(vc, VDECONN_DROP_QFULL, "switch busy, queue full: frame "
 		    "dropped");
 		return -1;
 	}

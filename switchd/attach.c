@@ -5,6 +5,8 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
+#include <stdarg.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -12,22 +14,38 @@
 #include <unistd.h>
 
 #include "attach.h"
+#include "listener.h"
+#include "log.h"
 #include "port.h"
-#include "switchd.h"
+#include "sw.h"
+#include "util.h"
 #include "vde.h"
-
-#define container_of(p, type, member) \
-	((type *)(void *)((char *)(p) - offsetof(type, member)))
 
 #define ATTACH_PENDING_MAX	64	/* connections yet to send a request */
 #define ATTACH_TIMEOUT		5.0	/* seconds to send it */
 #define ATTACH_BUFSIZE		1024	/* data sockets' buffers, in frames */
 #define ATTACH_GROUPS_MAX	256
+/* Descriptors kept free: a connection that becomes a port needs one more. */
+#define ATTACH_RESERVE		8
+
+struct pending;
+
+struct attach {
+	struct sw	*sw;
+	char		 dir[PATH_MAX];
+	char		 path[sizeof(((struct sockaddr_un *)0)->sun_path)];
+	mode_t		 mode;		/* of the sockets; DIR gets x bits */
+	struct listener	 l;
+	uint32_t	 npending;	/* connections yet to ask */
+	LIST_HEAD(, pending) pendings;
+	uint64_t	 refused;
+	struct log_ratelim rl;
+};
 
 /* A control connection that has not yet asked for a port. */
 struct pending {
 	LIST_ENTRY(pending) entry;
-	struct switchd	*sd;
+	struct attach	*a;
 	int		 fd;
 	ev_io		 w;
 	ev_timer	 tmo;
@@ -38,35 +56,38 @@ struct pending {
 	unsigned char	 buf[VDE_REQ_MAX + 1];
 };
 
-static void	attach_accept_cb(struct ev_loop *, ev_io *, int);
-
 static void
 attach_pending_free(struct pending *pd, int closefd)
 {
-	struct switchd *sd = pd->sd;
+	struct attach *a = pd->a;
 
-	ev_io_stop(sd->loop, &pd->w);
-	ev_timer_stop(sd->loop, &pd->tmo);
+	ev_io_stop(a->sw->loop, &pd->w);
+	ev_timer_stop(a->sw->loop, &pd->tmo);
 	if (closefd)
 		close(pd->fd);
 	LIST_REMOVE(pd, entry);
 	free(pd);
 	/* A slot is free again: resume accepting if it was full. */
-	if (sd->pending-- == ATTACH_PENDING_MAX && sd->ctlfd != -1 &&
-	    !ev_is_active(&sd->ctl_pause_w))
-		ev_io_start(sd->loop, &sd->ctl_w);
+	if (a->npending-- == ATTACH_PENDING_MAX)
+		listener_hold(&a->l, 0);
 }
 
+static void	attach_refuse(struct pending *, const char *, ...)
+		    __attribute__((format(printf, 2, 3)));
+
 static void
-attach_refuse(struct pending *pd, const char *fmt, const char *arg)
+attach_refuse(struct pending *pd, const char *fmt, ...)
 {
-	struct switchd *sd = pd->sd;
+	struct attach *a = pd->a;
 	char msg[256];
+	va_list ap;
 	int n;
 
-	sd->attach_refused++;
-	if ((n = log_ratelim(&sd->attach_rl, ev_now(sd->loop), 1.0)) > 0) {
-		snprintf(msg, sizeof(msg), fmt, arg);
+	a->refused++;
+	if ((n = log_ratelim(&a->rl, ev_now(a->sw->loop), 1.0)) > 0) {
+		va_start(ap, fmt);
+		vsnprintf(msg, sizeof(msg), fmt, ap);
+		va_end(ap);
 		log_warnx("attach from uid=%ld pid=%ld refused: %s%s",
 		    (long)pd->cred.uid, (long)pd->cred.pid, msg,
 		    n > 1 ? " (and others not logged)" : "");
@@ -96,7 +117,7 @@ attach_check_path(const struct pending *pd, const char *path)
 static int
 attach_allowed(const struct pending *pd, int num)
 {
-	const struct portcfg *c = &pd->sd->portcfg[num];
+	const struct conf_port *c = &pd->a->sw->conf->port[num];
 	int i;
 
 	if (pd->cred.uid == 0)
@@ -114,20 +135,20 @@ attach_allowed(const struct pending *pd, int num)
 static int
 attach_pick(const struct pending *pd, int want)
 {
-	struct switchd *sd = pd->sd;
+	struct sw *sw = pd->a->sw;
 	uint32_t i;
 
 	if (want >= 0)
-		return port_pick(sd, want) != -1 && attach_allowed(pd, want) ?
+		return port_pick(sw, want) != -1 && attach_allowed(pd, want) ?
 		    want : -1;
-	for (i = 1; i < sd->nports; i++)
-		if (sd->ports[i] == NULL && attach_allowed(pd, (int)i))
+	for (i = 1; i < sw->conf->nports; i++)
+		if (sw->ports[i] == NULL && attach_allowed(pd, (int)i))
 			return (int)i;
 	return -1;
 }
 
 static int
-attach_datasock(struct switchd *sd, const struct vde_req *req, int num,
+attach_datasock(struct attach *a, const struct vde_req *req, int num,
     struct sockaddr_un *sun)
 {
 	int fd, sz = ATTACH_BUFSIZE * 2048;
@@ -145,14 +166,14 @@ attach_datasock(struct switchd *sd, const struct vde_req *req, int num,
 	memset(sun, 0, sizeof(*sun));
 	sun->sun_family = AF_UNIX;
 	if ((size_t)snprintf(sun->sun_path, sizeof(sun->sun_path), "%s/%03d.%d",
-	    sd->dir, num, fd) >= sizeof(sun->sun_path)) {
+	    a->dir, num, fd) >= sizeof(sun->sun_path)) {
 		errno = ENAMETOOLONG;
 		goto fail;
 	}
 	(void)unlink(sun->sun_path);
 	if (bind(fd, (struct sockaddr *)sun, sizeof(*sun)) == -1)
 		goto fail;
-	if (chmod(sun->sun_path, sd->mode) == -1) {
+	if (chmod(sun->sun_path, a->mode) == -1) {
 		(void)unlink(sun->sun_path);
 		goto fail;
 	}
@@ -165,12 +186,11 @@ fail:
 static void
 attach_request(struct pending *pd)
 {
-	struct switchd *sd = pd->sd;
+	struct attach *a = pd->a;
 	struct sockaddr_un sun;
 	struct vde_req req;
 	struct port *p;
 	const char *why;
-	char num[16];
 	int n, fd;
 
 	if (vde_req_parse(pd->buf, pd->len, &req, &why) == -1) {
@@ -186,13 +206,14 @@ attach_request(struct pending *pd)
 		return;
 	}
 	if ((n = attach_pick(pd, req.port)) == -1) {
-		snprintf(num, sizeof(num), "%d", req.port);
-		attach_refuse(pd, req.port < 0 ? "no free port it may use%s" :
-		    "port %s is busy, out of range or reserved for another "
-		    "user or group", req.port < 0 ? "" : num);
+		if (req.port < 0)
+			attach_refuse(pd, "no free port it may use");
+		else
+			attach_refuse(pd, "port %d is busy, out of range or "
+			    "reserved for another user or group", req.port);
 		return;
 	}
-	if ((fd = attach_datasock(sd, &req, n, &sun)) == -1) {
+	if ((fd = attach_datasock(a, &req, n, &sun)) == -1) {
 		attach_refuse(pd, "data socket: %s", strerror(errno));
 		return;
 	}
@@ -202,7 +223,7 @@ attach_request(struct pending *pd)
 		attach_refuse(pd, "%s", "could not send the reply");
 		return;
 	}
-	if ((p = port_new(sd, (uint16_t)n, PORT_UNIX, fd)) == NULL) {
+	if ((p = port_new(a->sw, (uint16_t)n, PORT_UNIX, fd)) == NULL) {
 		(void)unlink(sun.sun_path);
 		close(fd);
 		attach_refuse(pd, "%s", "out of memory");
@@ -257,41 +278,20 @@ attach_timeout_cb(struct ev_loop *loop, ev_timer *w, int revents)
 }
 
 static void
-attach_pause_cb(struct ev_loop *loop, ev_timer *w, int revents)
+attach_accept_cb(struct listener *l, int fd, const struct sockaddr *sa,
+    socklen_t salen)
 {
-	struct switchd *sd = container_of(w, struct switchd, ctl_pause_w);
-
-	(void)revents;
-	if (sd->pending < ATTACH_PENDING_MAX)
-		ev_io_start(loop, &sd->ctl_w);
-}
-
-static void
-attach_accept_cb(struct ev_loop *loop, ev_io *w, int revents)
-{
-	struct switchd *sd = container_of(w, struct switchd, ctl_w);
+	struct attach *a = container_of(l, struct attach, l);
 	struct pending *pd;
 	socklen_t len;
-	int fd;
 
-	(void)revents;
-	fd = accept4(sd->ctlfd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
-	if (fd == -1) {
-		if (errno == EMFILE || errno == ENFILE || errno == ENOBUFS ||
-		    errno == ENOMEM) {
-			/* Out of descriptors: pause rather than spin. */
-			log_warn("attach: accept, pausing for a second");
-			ev_io_stop(loop, w);
-			ev_timer_set(&sd->ctl_pause_w, 1.0, 0.0);
-			ev_timer_start(loop, &sd->ctl_pause_w);
-		}
-		return;
-	}
+	(void)sa;
+	(void)salen;
 	if ((pd = calloc(1, sizeof(*pd))) == NULL) {
 		close(fd);
 		return;
 	}
-	pd->sd = sd;
+	pd->a = a;
 	pd->fd = fd;
 	len = sizeof(pd->cred);
 	if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &pd->cred, &len) == -1) {
@@ -305,11 +305,11 @@ attach_accept_cb(struct ev_loop *loop, ev_io *w, int revents)
 		pd->ngroups = (int)(len / sizeof(gid_t));
 	ev_io_init(&pd->w, attach_read_cb, fd, EV_READ);
 	ev_timer_init(&pd->tmo, attach_timeout_cb, ATTACH_TIMEOUT, 0.0);
-	ev_io_start(loop, &pd->w);
-	ev_timer_start(loop, &pd->tmo);
-	LIST_INSERT_HEAD(&sd->pendings, pd, entry);
-	if (++sd->pending >= ATTACH_PENDING_MAX)
-		ev_io_stop(loop, w);
+	ev_io_start(a->sw->loop, &pd->w);
+	ev_timer_start(a->sw->loop, &pd->tmo);
+	LIST_INSERT_HEAD(&a->pendings, pd, entry);
+	if (++a->npending >= ATTACH_PENDING_MAX)
+		listener_hold(&a->l, 1);
 }
 
 /*
@@ -328,77 +328,131 @@ attach_in_use(const struct sockaddr_un *sun)
 	return r == 0;
 }
 
-int
-attach_listen(struct switchd *sd)
+/* DIR and DIR/ctl, made, owned and opened to who may attach. */
+static int
+attach_listen(struct attach *a, uid_t owner, gid_t group, char *err,
+    size_t len)
 {
 	struct sockaddr_un sun;
 	mode_t dirmode;
+	int fd;
 
 	memset(&sun, 0, sizeof(sun));
 	sun.sun_family = AF_UNIX;
+	/* Room for the data sockets' names too. */
 	if ((size_t)snprintf(sun.sun_path, sizeof(sun.sun_path), "%s/ctl",
-	    sd->dir) >= sizeof(sun.sun_path) - 16) {
-		log_warnx("socket directory %s: path too long", sd->dir);
-		return -1;
-	}
+	    a->dir) >= sizeof(sun.sun_path) - 16)
+		return util_err(err, len, "socket directory %s: path too long",
+		    a->dir);
 	/* Clients bind their own sockets in DIR: it needs x and w too. */
-	dirmode = sd->mode | ((sd->mode & 0444) >> 2) | 0700;
+	dirmode = a->mode | ((a->mode & 0444) >> 2) | 0700;
 	/* Shared: nobody may remove what another user put there. */
 	if (dirmode & 0022)
 		dirmode |= S_ISVTX;
-	if (mkdir(sd->dir, dirmode) == -1 && errno != EEXIST) {
-		log_warn("socket directory %s", sd->dir);
-		return -1;
-	}
-	if (attach_in_use(&sun)) {
-		log_warnx("%s: another switch is running there", sun.sun_path);
-		return -1;
-	}
+	if (mkdir(a->dir, dirmode) == -1 && errno != EEXIST)
+		return util_err(err, len, "socket directory %s: %s", a->dir,
+		    strerror(errno));
+	if (attach_in_use(&sun))
+		return util_err(err, len, "%s: another switch is running there",
+		    sun.sun_path);
 	(void)unlink(sun.sun_path);
-	sd->ctlfd = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC,
-	    0);
-	if (sd->ctlfd == -1 ||
-	    bind(sd->ctlfd, (struct sockaddr *)&sun, sizeof(sun)) == -1) {
-		log_warn("%s", sun.sun_path);
+	snprintf(a->path, sizeof(a->path), "%s", sun.sun_path);
+	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	if (fd == -1 || bind(fd, (struct sockaddr *)&sun, sizeof(sun)) == -1) {
+		util_err(err, len, "%s: %s", a->path, strerror(errno));
+		if (fd != -1)
+			close(fd);
 		return -1;
 	}
-	snprintf(sd->ctlpath, sizeof(sd->ctlpath), "%s", sun.sun_path);
-	if (chmod(sd->dir, dirmode) == -1 || chmod(sd->ctlpath, sd->mode) == -1) {
-		log_warn("chmod %s", sd->dir);
-		return -1;
-	}
-	if (sd->sockgid != (gid_t)-1 &&
-	    (chown(sd->dir, (uid_t)-1, sd->sockgid) == -1 ||
-	    chown(sd->ctlpath, (uid_t)-1, sd->sockgid) == -1)) {
-		log_warn("chown %s", sd->dir);
-		return -1;
-	}
-	if (listen(sd->ctlfd, 128) == -1) {
-		log_warn("listen %s", sd->ctlpath);
-		return -1;
-	}
-	ev_io_init(&sd->ctl_w, attach_accept_cb, sd->ctlfd, EV_READ);
-	ev_timer_init(&sd->ctl_pause_w, attach_pause_cb, 1.0, 0.0);
+	listener_init(&a->l, a->sw->loop, fd, ATTACH_RESERVE,
+	    "attach", attach_accept_cb);
+	if (chmod(a->dir, dirmode) == -1 || chmod(a->path, a->mode) == -1)
+		return util_err(err, len, "chmod %s: %s", a->dir,
+		    strerror(errno));
+	if ((owner != (uid_t)-1 || group != (gid_t)-1) &&
+	    (chown(a->dir, owner, group) == -1 ||
+	    chown(a->path, owner, group) == -1))
+		return util_err(err, len, "chown %s: %s", a->dir,
+		    strerror(errno));
+	if (listen(fd, 128) == -1)
+		return util_err(err, len, "listen %s: %s", a->path,
+		    strerror(errno));
 	return 0;
 }
 
-void
-attach_start(struct switchd *sd)
+/*
+ * The privileged part: the directory and the control socket, with mode
+ * `mode` (DIR gets the matching x bits), owned by owner and group where
+ * they are not -1.  Nothing is accepted before attach_start().
+ */
+struct attach *
+attach_new(struct sw *sw, const char *dir, mode_t mode, uid_t owner,
+    gid_t group, char *err, size_t len)
 {
-	ev_io_start(sd->loop, &sd->ctl_w);
+	struct attach *a;
+
+	if ((a = calloc(1, sizeof(*a))) == NULL) {
+		util_err(err, len, "out of memory");
+		return NULL;
+	}
+	a->sw = sw;
+	a->mode = mode;
+	a->l.fd = -1;
+	LIST_INIT(&a->pendings);
+	if ((size_t)snprintf(a->dir, sizeof(a->dir), "%s", dir) >=
+	    sizeof(a->dir)) {
+		util_err(err, len, "socket directory %s: path too long", dir);
+		free(a);
+		return NULL;
+	}
+	if (attach_listen(a, owner, group, err, len) == -1) {
+		attach_free(a);
+		return NULL;
+	}
+	return a;
 }
 
 void
-attach_close(struct switchd *sd)
+attach_start(struct attach *a)
 {
-	while (!LIST_EMPTY(&sd->pendings))
-		attach_pending_free(LIST_FIRST(&sd->pendings), 1);
-	if (sd->ctlfd == -1)
+	listener_start(&a->l);
+}
+
+void
+attach_free(struct attach *a)
+{
+	if (a == NULL)
 		return;
-	ev_io_stop(sd->loop, &sd->ctl_w);
-	ev_timer_stop(sd->loop, &sd->ctl_pause_w);
-	close(sd->ctlfd);
-	sd->ctlfd = -1;
-	if (unlink(sd->ctlpath) == -1 && errno != ENOENT)
-		log_warn("unlink %s", sd->ctlpath);
+	while (!LIST_EMPTY(&a->pendings))
+		attach_pending_free(LIST_FIRST(&a->pendings), 1);
+	if (a->l.fd != -1) {
+		listener_close(&a->l);
+		if (unlink(a->path) == -1 && errno != ENOENT)
+			log_warn("unlink %s", a->path);
+	}
+	free(a);
+}
+
+const char *
+attach_dir(const struct attach *a)
+{
+	return a->dir;
+}
+
+const char *
+attach_path(const struct attach *a)
+{
+	return a->path;
+}
+
+uint64_t
+attach_refused(const struct attach *a)
+{
+	return a->refused;
+}
+
+void
+attach_counters_reset(struct attach *a)
+{
+	a->refused = 0;
 }

@@ -1,15 +1,27 @@
 /*
  * The VDE control socket, DIR/ctl: where QEMU and libvdeplug programs
  * ask for a port, get a data socket, and stay connected for as long as
- * they use it.
+ * they use it.  The handshake is described in switchd(8), PROTOCOL.
  */
 #ifndef ATTACH_H
 #define ATTACH_H
 
-struct switchd;
+#include <sys/types.h>
 
-int	attach_listen(struct switchd *);
-void	attach_start(struct switchd *);
-void	attach_close(struct switchd *);
+#include <stddef.h>
+#include <stdint.h>
+
+struct attach;
+struct sw;
+
+/* attach.c */
+struct attach	*attach_new(struct sw *, const char *dir, mode_t mode,
+		    uid_t owner, gid_t group, char *err, size_t len);
+void		 attach_start(struct attach *);
+void		 attach_free(struct attach *);
+const char	*attach_dir(const struct attach *);
+const char	*attach_path(const struct attach *);
+uint64_t	 attach_refused(const struct attach *);
+void		 attach_counters_reset(struct attach *);
 
 #endif

@@ -1,28 +1,54 @@
 /*
- * Settings as lines of text: the configuration file (switchd.conf(5)),
- * command-line options and switchctl all change the switch through
- * conf_exec(), and conf_dump() writes the running settings back out in
- * the same form.
+ * A configuration is a value: the settings of switchd.conf(5), parsed
+ * line by line into a struct conf that nothing else refers to.  The
+ * file, the command-line options and switchctl's "set" all build one;
+ * the switch compares it with the one it runs and applies the
+ * difference whole, or nothing (sw_apply()).  conf_dump() writes a
+ * configuration back out in the same words.
  */
 #ifndef CONF_H
 #define CONF_H
+
+#include <sys/types.h>
 
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 
-struct switchd;
+#include "vlan.h"
 
 #define CONF_LINE_MAX	1024
 #define CONF_ARGS_MAX	16
+#define CONF_QLEN_DEFAULT	256
+#define CONF_QLEN_MAX		65536
+#define CONF_AGING_MAX		1000000
 
-int	conf_known(const char *);
-int	conf_exec(struct switchd *, char *line, char *err, size_t errlen);
-int	conf_load(struct switchd *, const char *path);
-void	conf_reset(struct switchd *);
-void	conf_dump(struct switchd *, FILE *);
-int	conf_split(char *line, char **argv, int max);
-int	conf_vlans(const char *s, uint64_t *bits);
-void	conf_vlans_str(const uint64_t *bits, char *buf, size_t len);
+/* What belongs to a port number, whoever is attached there. */
+struct conf_port {
+	struct vlan_port vlan;
+	uint32_t	 maclimit;	/* 0 = no limit of its own */
+	uid_t		 uid;		/* (uid_t)-1: anyone may attach */
+	gid_t		 gid;		/* (gid_t)-1: any group */
+};
+
+struct conf {
+	uint32_t	 nports;	/* port numbers 0 .. nports-1 */
+	uint32_t	 maclimit;
+	uint32_t	 aging;		/* seconds; 0 = never */
+	int		 hub;
+	uint32_t	 qlen;		/* egress queue limit, frames */
+	struct conf_port *port;		/* nports of them */
+};
+
+/* conf.c */
+struct conf	*conf_new(uint32_t nports);
+struct conf	*conf_dup(const struct conf *);
+void		 conf_free(struct conf *);
+int		 conf_known(const char *);
+int		 conf_split(char *line, char **argv, int max);
+int		 conf_set(struct conf *, char *line, char *err, size_t len);
+int		 conf_load(struct conf *, const char *path, char *err,
+		    size_t len);
+void		 conf_dump(const struct conf *, FILE *);
 
 #endif

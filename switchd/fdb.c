@@ -237,9 +237,21 @@ fdb_flush(struct fdb *f, int port, int vid)
 }
 
 uint32_t
+fdb_count(const struct fdb *f)
+{
+	return f->count;
+}
+
+uint32_t
 fdb_portcount(const struct fdb *f, uint16_t port)
 {
 	return port < f->nports ? f->portcount[port] : 0;
+}
+
+void
+fdb_setaging(struct fdb *f, uint32_t aging)
+{
+	f->aging = aging;
 }
 
 /* A smaller limit than the current count keeps the first entries found. */

@@ -41,6 +41,7 @@ struct fdb {
 struct fdb	*fdb_new(uint32_t limit, uint32_t aging, uint32_t nports);
 void		 fdb_free(struct fdb *);
 int		 fdb_setlimit(struct fdb *, uint32_t limit);
+void		 fdb_setaging(struct fdb *, uint32_t aging);
 uint64_t	 fdb_key(const uint8_t *mac, uint16_t vid);
 enum fdb_learn	 fdb_learn(struct fdb *, const uint8_t *mac, uint16_t vid,
 		    uint16_t port, uint32_t now, uint32_t portlimit,
@@ -49,6 +50,7 @@ int		 fdb_lookup(const struct fdb *, const uint8_t *mac, uint16_t vid,
 		    uint32_t now);
 uint32_t	 fdb_age(struct fdb *, uint32_t now);
 uint32_t	 fdb_flush(struct fdb *, int port, int vid);
+uint32_t	 fdb_count(const struct fdb *);
 uint32_t	 fdb_portcount(const struct fdb *, uint16_t port);
 
 /* Walk every entry; stop early when cb returns non-zero. */

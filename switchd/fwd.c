@@ -74,6 +74,39 @@ fwd_port_reconf(struct fwd *w, uint16_t port)
 		fdb_flush(w->fdb, port, -1);
 }
 
+/* A port number's settings, attached or not. */
+void
+fwd_port_set(struct fwd *w, uint16_t port, const struct vlan_port *vp,
+    uint32_t maclimit)
+{
+	struct fwd_port *p;
+
+	if (port >= w->nports)
+		return;
+	p = &w->ports[port];
+	p->maclimit = maclimit;
+	if (vlan_port_equal(&p->vlan, vp))
+		return;
+	p->vlan = *vp;
+	fwd_port_reconf(w, port);
+}
+
+/* Counters of one port, or of every port and the switch (port -1). */
+void
+fwd_counters_reset(struct fwd *w, int port)
+{
+	uint32_t i;
+
+	for (i = 0; i < w->nports; i++) {
+		if (port >= 0 && i != (uint32_t)port)
+			continue;
+		memset(&w->ports[i].st, 0, sizeof(w->ports[i].st));
+		w->ports[i].learn_refused = 0;
+	}
+	if (port < 0)
+		w->moves = w->learn_full = 0;
+}
+
 void
 fwd_port_del(struct fwd *w, uint16_t port)
 {

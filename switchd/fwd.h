@@ -77,6 +77,9 @@ int		 fwd_port_add(struct fwd *, uint16_t port);
 void		 fwd_port_del(struct fwd *, uint16_t port);
 struct fwd_port	*fwd_port(struct fwd *, uint16_t port);
 void		 fwd_port_reconf(struct fwd *, uint16_t port);
+void		 fwd_port_set(struct fwd *, uint16_t port,
+		    const struct vlan_port *, uint32_t maclimit);
+void		 fwd_counters_reset(struct fwd *, int port);
 int		 fwd_frame(struct fwd *, uint16_t inport, const uint8_t *frame,
 		    size_t len, uint32_t now, struct fwd_out *);
 const char	*fwd_drop_str(enum fwd_drop);

@@ -13,18 +13,33 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "attach.h"
 #include "conf.h"
-#include "number.h"
+#include "listener.h"
+#include "log.h"
 #include "mgmt.h"
+#include "number.h"
 #include "port.h"
-#include "switchd.h"
+#include "sw.h"
+#include "util.h"
 
-#define container_of(p, type, member) \
-	((type *)(void *)((char *)(p) - offsetof(type, member)))
+/* Descriptors kept free when accepting a management client. */
+#define MGMT_RESERVE	4
+
+struct mclient;
+
+struct mgmt {
+	struct sw	*sw;
+	struct attach	*attach;	/* for its counters, may be NULL */
+	char		 path[sizeof(((struct sockaddr_un *)0)->sun_path)];
+	struct listener	 l;
+	uint32_t	 nclients;
+	LIST_HEAD(, mclient) clients;
+};
 
 struct mclient {
 	LIST_ENTRY(mclient) entry;
-	struct switchd	*sd;
+	struct mgmt	*m;
 	int		 fd;
 	ev_io		 r_w;
 	ev_io		 w_w;
@@ -37,7 +52,7 @@ struct mclient {
 	size_t		 outoff;
 };
 
-typedef int (*mgmt_fn)(struct switchd *, int, char **, json_object *,
+typedef int (*mgmt_fn)(struct mgmt *, int, char **, json_object *,
     char *, size_t);
 
 struct mgmt_cmd {
@@ -45,26 +60,26 @@ struct mgmt_cmd {
 	mgmt_fn		 fn;
 };
 
-static int	mgmt_info(struct switchd *, int, char **, json_object *,
+static int	mgmt_info(struct mgmt *, int, char **, json_object *,
 		    char *, size_t);
-static int	mgmt_ports(struct switchd *, int, char **, json_object *,
+static int	mgmt_ports(struct mgmt *, int, char **, json_object *,
 		    char *, size_t);
-static int	mgmt_macs(struct switchd *, int, char **, json_object *,
+static int	mgmt_macs(struct mgmt *, int, char **, json_object *,
 		    char *, size_t);
-static int	mgmt_vlans(struct switchd *, int, char **, json_object *,
+static int	mgmt_vlans(struct mgmt *, int, char **, json_object *,
 		    char *, size_t);
-static int	mgmt_config(struct switchd *, int, char **, json_object *,
+static int	mgmt_config(struct mgmt *, int, char **, json_object *,
 		    char *, size_t);
-static int	mgmt_disconnect(struct switchd *, int, char **, json_object *,
+static int	mgmt_disconnect(struct mgmt *, int, char **, json_object *,
 		    char *, size_t);
-static int	mgmt_counters(struct switchd *, int, char **, json_object *,
+static int	mgmt_counters(struct mgmt *, int, char **, json_object *,
 		    char *, size_t);
-static int	mgmt_loglevel(struct switchd *, int, char **, json_object *,
+static int	mgmt_loglevel(struct mgmt *, int, char **, json_object *,
 		    char *, size_t);
-static int	mgmt_reload(struct switchd *, int, char **, json_object *,
+static int	mgmt_reload(struct mgmt *, int, char **, json_object *,
 		    char *, size_t);
 
-/* Everything else is a setting, handed to conf_exec(). */
+/* Everything else is a setting, handed to sw_set(). */
 static const struct mgmt_cmd mgmt_cmds[] = {
 	{ "info",	mgmt_info },
 	{ "ports",	mgmt_ports },
@@ -76,21 +91,6 @@ static const struct mgmt_cmd mgmt_cmds[] = {
 	{ "loglevel",	mgmt_loglevel },
 	{ "reload",	mgmt_reload },
 };
-
-static int
-mgmt_err(char *err, size_t len, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-
-static int
-mgmt_err(char *err, size_t len, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(err, len, fmt, ap);
-	va_end(ap);
-	return -1;
-}
 
 static void
 mgmt_add(json_object *o, const char *key, json_object *v)
@@ -105,36 +105,39 @@ mgmt_u64(uint64_t v)
 }
 
 static int
-mgmt_info(struct switchd *sd, int argc, char **argv, json_object *r,
+mgmt_info(struct mgmt *m, int argc, char **argv, json_object *r,
     char *err, size_t len)
 {
-	struct fwd *w = sd->fwd;
-	uint32_t i, used = 0;
+	struct sw *sw = m->sw;
+	const struct conf *c = sw->conf;
 
 	(void)argv;
 	if (argc != 1)
-		return mgmt_err(err, len, "usage: info");
-	for (i = 0; i < sd->nports; i++)
-		used += sd->ports[i] != NULL;
+		return util_err(err, len, "usage: info");
 	mgmt_add(r, "version", json_object_new_string(VERSION));
 	mgmt_add(r, "protocol", json_object_new_int(MGMT_PROTOCOL));
-	mgmt_add(r, "uptime", mgmt_u64((uint64_t)(ev_now(sd->loop) -
-	    sd->started)));
-	mgmt_add(r, "dir", json_object_new_string(sd->dir));
-	mgmt_add(r, "ctl", json_object_new_string(sd->ctlpath));
-	mgmt_add(r, "mgmt", json_object_new_string(sd->mgmtpath));
-	mgmt_add(r, "ports", mgmt_u64(used));
-	mgmt_add(r, "ports_max", mgmt_u64(sd->nports - 1));
-	mgmt_add(r, "macs", mgmt_u64(w->fdb->count));
-	mgmt_add(r, "macs_max", mgmt_u64(w->fdb->limit));
-	mgmt_add(r, "aging", mgmt_u64(w->fdb->aging));
-	mgmt_add(r, "hub", json_object_new_boolean(w->hub));
-	mgmt_add(r, "queue_max", mgmt_u64(sd->qlen));
-	mgmt_add(r, "mgmt_clients", mgmt_u64(sd->nmclients));
+	mgmt_add(r, "uptime", mgmt_u64((uint64_t)(ev_now(sw->loop) -
+	    sw->started)));
+	if (m->attach != NULL) {
+		mgmt_add(r, "dir", json_object_new_string(
+		    attach_dir(m->attach)));
+		mgmt_add(r, "ctl", json_object_new_string(
+		    attach_path(m->attach)));
+	}
+	mgmt_add(r, "mgmt", json_object_new_string(m->path));
+	mgmt_add(r, "ports", mgmt_u64(sw_nattached(sw)));
+	mgmt_add(r, "ports_max", mgmt_u64(c->nports - 1));
+	mgmt_add(r, "macs", mgmt_u64(fdb_count(sw->fwd->fdb)));
+	mgmt_add(r, "macs_max", mgmt_u64(c->maclimit));
+	mgmt_add(r, "aging", mgmt_u64(c->aging));
+	mgmt_add(r, "hub", json_object_new_boolean(c->hub));
+	mgmt_add(r, "queue_max", mgmt_u64(c->qlen));
+	mgmt_add(r, "mgmt_clients", mgmt_u64(m->nclients));
 	mgmt_add(r, "mgmt_clients_max", mgmt_u64(MGMT_CLIENTS_MAX));
-	mgmt_add(r, "moves", mgmt_u64(w->moves));
-	mgmt_add(r, "learn_full", mgmt_u64(w->learn_full));
-	mgmt_add(r, "attach_refused", mgmt_u64(sd->attach_refused));
+	mgmt_add(r, "moves", mgmt_u64(sw->fwd->moves));
+	mgmt_add(r, "learn_full", mgmt_u64(sw->fwd->learn_full));
+	mgmt_add(r, "attach_refused", mgmt_u64(m->attach != NULL ?
+	    attach_refused(m->attach) : 0));
 	mgmt_add(r, "loglevel", json_object_new_string(log_getverbose() ?
 	    "debug" : "info"));
 	return 0;
@@ -154,14 +157,14 @@ static json_object *
 mgmt_vlan(const struct vlan_port *vp)
 {
 	json_object *v = json_object_new_object();
-	char buf[CONF_LINE_MAX];
+	char buf[VLANLIST_STR_MAX];
 
 	if (!vp->trunk) {
 		mgmt_add(v, "mode", json_object_new_string("access"));
 		mgmt_add(v, "vlan", json_object_new_int(vp->pvid));
 		return v;
 	}
-	conf_vlans_str(vp->allowed, buf, sizeof(buf));
+	vlanlist_str(vp->allowed, buf, sizeof(buf));
 	mgmt_add(v, "mode", json_object_new_string("trunk"));
 	mgmt_add(v, "allowed", json_object_new_string(buf));
 	mgmt_add(v, "native", json_object_new_int(vp->pvid));
@@ -169,9 +172,9 @@ mgmt_vlan(const struct vlan_port *vp)
 }
 
 static json_object *
-mgmt_port(struct switchd *sd, const struct port *p)
+mgmt_port(struct sw *sw, const struct port *p)
 {
-	const struct fwd_port *fp = &sd->fwd->ports[p->num];
+	const struct fwd_port *fp = &sw->fwd->ports[p->num];
 	json_object *o = json_object_new_object(), *d;
 	struct passwd *pw;
 	int i;
@@ -198,56 +201,56 @@ mgmt_port(struct switchd *sd, const struct port *p)
 	for (i = 0; i < DROP_NR; i++)
 		mgmt_add(d, fwd_drop_str(i), mgmt_u64(fp->st.drops[i]));
 	mgmt_add(o, "drops", d);
-	mgmt_add(o, "macs", mgmt_u64(fdb_portcount(sd->fwd->fdb, p->num)));
+	mgmt_add(o, "macs", mgmt_u64(fdb_portcount(sw->fwd->fdb, p->num)));
 	mgmt_add(o, "maclimit", mgmt_u64(fp->maclimit));
 	mgmt_add(o, "learn_refused", mgmt_u64(fp->learn_refused));
 	mgmt_add(o, "queue", mgmt_u64(p->qcount));
-	mgmt_add(o, "queue_max", mgmt_u64(sd->qlen));
+	mgmt_add(o, "queue_max", mgmt_u64(p->qlen));
 	return o;
 }
 
 static int
-mgmt_portnum(struct switchd *sd, const char *s, struct port **pp, char *err,
+mgmt_portnum(struct sw *sw, const char *s, struct port **pp, char *err,
     size_t len)
 {
 	unsigned long n;
 
-	if (number_parse(s, 1, sd->nports - 1, &n) == -1)
-		return mgmt_err(err, len, "'%s' is not a port number from 1 "
-		    "to %u", s, sd->nports - 1);
-	if (pp != NULL && (*pp = sd->ports[n]) == NULL)
-		return mgmt_err(err, len, "no such port: %lu (nothing is "
+	if (number_parse(s, 1, sw->conf->nports - 1, &n) == -1)
+		return util_err(err, len, "'%s' is not a port number from 1 "
+		    "to %u", s, sw->conf->nports - 1);
+	if (pp != NULL && (*pp = sw->ports[n]) == NULL)
+		return util_err(err, len, "no such port: %lu (nothing is "
 		    "attached there)", n);
 	return (int)n;
 }
 
 static int
-mgmt_ports(struct switchd *sd, int argc, char **argv, json_object *r,
+mgmt_ports(struct mgmt *m, int argc, char **argv, json_object *r,
     char *err, size_t len)
 {
+	struct sw *sw = m->sw;
 	json_object *a;
 	struct port *p;
 	uint32_t i;
 
 	/* "port N" shows one port; "ports" all of them. */
 	if (argc == 2) {
-		if (mgmt_portnum(sd, argv[1], &p, err, len) == -1)
+		if (mgmt_portnum(sw, argv[1], &p, err, len) == -1)
 			return -1;
-		mgmt_add(r, "port", mgmt_port(sd, p));
+		mgmt_add(r, "port", mgmt_port(sw, p));
 		return 0;
 	}
 	if (argc != 1)
-		return mgmt_err(err, len, "usage: ports | port N");
+		return util_err(err, len, "usage: ports | port N");
 	a = json_object_new_array();
-	for (i = 0; i < sd->nports; i++)
-		if (sd->ports[i] != NULL)
-			json_object_array_add(a, mgmt_port(sd, sd->ports[i]));
+	for (i = 0; i < sw->conf->nports; i++)
+		if (sw->ports[i] != NULL)
+			json_object_array_add(a, mgmt_port(sw, sw->ports[i]));
 	mgmt_add(r, "ports", a);
 	return 0;
 }
 
 struct mgmt_macsel {
-	struct switchd	*sd;
 	json_object	*a;
 	int		 port;
 	int		 vid;
@@ -277,10 +280,11 @@ mgmt_mac_cb(void *arg, const uint8_t *mac, uint16_t vid, uint16_t port,
 
 /* macs [flush] [port N] [vlan V] */
 static int
-mgmt_macs(struct switchd *sd, int argc, char **argv, json_object *r,
+mgmt_macs(struct mgmt *m, int argc, char **argv, json_object *r,
     char *err, size_t len)
 {
-	struct mgmt_macsel s = { sd, NULL, -1, -1, switchd_now(sd) };
+	struct sw *sw = m->sw;
+	struct mgmt_macsel s = { NULL, -1, -1, sw_now() };
 	unsigned long v;
 	int i = 1, flush = 0;
 
@@ -290,51 +294,52 @@ mgmt_macs(struct switchd *sd, int argc, char **argv, json_object *r,
 	}
 	for (; i < argc; i += 2) {
 		if (i + 1 >= argc)
-			return mgmt_err(err, len, "usage: macs [flush] "
+			return util_err(err, len, "usage: macs [flush] "
 			    "[port N] [vlan V]");
 		if (strcmp(argv[i], "port") == 0) {
-			if ((s.port = mgmt_portnum(sd, argv[i + 1], NULL, err,
+			if ((s.port = mgmt_portnum(sw, argv[i + 1], NULL, err,
 			    len)) == -1)
 				return -1;
 		} else if (strcmp(argv[i], "vlan") == 0) {
 			if (number_parse(argv[i + 1], VLAN_MIN, VLAN_MAX,
 			    &v) == -1)
-				return mgmt_err(err, len, "'%s' is not a VLAN "
+				return util_err(err, len, "'%s' is not a VLAN "
 				    "from 1 to 4094", argv[i + 1]);
 			s.vid = (int)v;
 		} else
-			return mgmt_err(err, len, "usage: macs [flush] "
+			return util_err(err, len, "usage: macs [flush] "
 			    "[port N] [vlan V]");
 	}
 	if (flush) {
-		mgmt_add(r, "flushed", mgmt_u64(fdb_flush(sd->fwd->fdb,
+		mgmt_add(r, "flushed", mgmt_u64(fdb_flush(sw->fwd->fdb,
 		    s.port, s.vid)));
 		return 0;
 	}
 	s.a = json_object_new_array();
-	fdb_walk(sd->fwd->fdb, mgmt_mac_cb, &s);
+	fdb_walk(sw->fwd->fdb, mgmt_mac_cb, &s);
 	mgmt_add(r, "macs", s.a);
 	return 0;
 }
 
 static int
-mgmt_vlans(struct switchd *sd, int argc, char **argv, json_object *r,
+mgmt_vlans(struct mgmt *m, int argc, char **argv, json_object *r,
     char *err, size_t len)
 {
+	struct sw *sw = m->sw;
 	json_object *a, *o, *acc, *tr;
 	uint32_t i;
 	unsigned int v;
 
 	(void)argv;
 	if (argc != 1)
-		return mgmt_err(err, len, "usage: vlans");
+		return util_err(err, len, "usage: vlans");
 	a = json_object_new_array();
 	for (v = VLAN_MIN; v <= VLAN_MAX; v++) {
 		acc = tr = NULL;
-		for (i = 0; i < sd->nports; i++) {
-			const struct vlan_port *vp = &sd->fwd->ports[i].vlan;
+		for (i = 0; i < sw->conf->nports; i++) {
+			const struct vlan_port *vp = &sw->fwd->ports[i].vlan;
 
-			if (sd->ports[i] == NULL || !vlan_member(vp, (uint16_t)v))
+			if (sw->ports[i] == NULL || !vlan_member(vp, (uint16_t)v))
 				continue;
 			if (vp->trunk) {
 				if (tr == NULL)
@@ -361,19 +366,20 @@ mgmt_vlans(struct switchd *sd, int argc, char **argv, json_object *r,
 }
 
 static int
-mgmt_config(struct switchd *sd, int argc, char **argv, json_object *r,
+mgmt_config(struct mgmt *m, int argc, char **argv, json_object *r,
     char *err, size_t len)
 {
+	struct sw *sw = m->sw;
 	char *buf = NULL;
 	size_t n = 0;
 	FILE *f;
 
 	(void)argv;
 	if (argc != 1)
-		return mgmt_err(err, len, "usage: config");
+		return util_err(err, len, "usage: config");
 	if ((f = open_memstream(&buf, &n)) == NULL)
-		return mgmt_err(err, len, "out of memory");
-	conf_dump(sd, f);
+		return util_err(err, len, "out of memory");
+	conf_dump(sw->conf, f);
 	fclose(f);
 	mgmt_add(r, "config", json_object_new_string(buf ? buf : ""));
 	free(buf);
@@ -381,15 +387,16 @@ mgmt_config(struct switchd *sd, int argc, char **argv, json_object *r,
 }
 
 static int
-mgmt_disconnect(struct switchd *sd, int argc, char **argv, json_object *r,
+mgmt_disconnect(struct mgmt *m, int argc, char **argv, json_object *r,
     char *err, size_t len)
 {
+	struct sw *sw = m->sw;
 	struct port *p;
 
 	(void)r;
 	if (argc != 2)
-		return mgmt_err(err, len, "usage: disconnect N");
-	if (mgmt_portnum(sd, argv[1], &p, err, len) == -1)
+		return util_err(err, len, "usage: disconnect N");
+	if (mgmt_portnum(sw, argv[1], &p, err, len) == -1)
 		return -1;
 	log_info("%s: disconnected by switchctl", port_name(p));
 	port_free(p);
@@ -397,62 +404,61 @@ mgmt_disconnect(struct switchd *sd, int argc, char **argv, json_object *r,
 }
 
 static int
-mgmt_counters(struct switchd *sd, int argc, char **argv, json_object *r,
+mgmt_counters(struct mgmt *m, int argc, char **argv, json_object *r,
     char *err, size_t len)
 {
+	struct sw *sw = m->sw;
 	struct port *p = NULL;
-	uint32_t i;
 
 	(void)r;
 	if (argc < 2 || argc > 3 || strcmp(argv[1], "reset") != 0)
-		return mgmt_err(err, len, "usage: counters reset [N]");
-	if (argc == 3 && mgmt_portnum(sd, argv[2], &p, err, len) == -1)
+		return util_err(err, len, "usage: counters reset [N]");
+	if (argc == 3 && mgmt_portnum(sw, argv[2], &p, err, len) == -1)
 		return -1;
-	for (i = 0; i < sd->nports; i++) {
-		if (p != NULL && i != p->num)
-			continue;
-		memset(&sd->fwd->ports[i].st, 0, sizeof(sd->fwd->ports[i].st));
-		sd->fwd->ports[i].learn_refused = 0;
-	}
-	if (p == NULL) {
-		sd->fwd->moves = sd->fwd->learn_full = 0;
-		sd->attach_refused = 0;
-	}
+	fwd_counters_reset(sw->fwd, p != NULL ? p->num : -1);
+	if (p == NULL && m->attach != NULL)
+		attach_counters_reset(m->attach);
 	return 0;
 }
 
 static int
-mgmt_loglevel(struct switchd *sd, int argc, char **argv, json_object *r,
+mgmt_loglevel(struct mgmt *m, int argc, char **argv, json_object *r,
     char *err, size_t len)
 {
-	(void)sd;
+	(void)m;
 	(void)r;
 	if (argc != 2 || (strcmp(argv[1], "info") != 0 &&
 	    strcmp(argv[1], "debug") != 0))
-		return mgmt_err(err, len, "usage: loglevel info | debug");
+		return util_err(err, len, "usage: loglevel info | debug");
 	log_setverbose(strcmp(argv[1], "debug") == 0);
 	return 0;
 }
 
 static int
-mgmt_reload(struct switchd *sd, int argc, char **argv, json_object *r,
+mgmt_reload(struct mgmt *m, int argc, char **argv, json_object *r,
     char *err, size_t len)
 {
+	struct sw *sw = m->sw;
+	char why[512];
+
 	(void)argv;
 	(void)r;
 	if (argc != 1)
-		return mgmt_err(err, len, "usage: reload");
-	if (sd->conffile == NULL)
-		return mgmt_err(err, len, "no configuration file: switchd "
+		return util_err(err, len, "usage: reload");
+	if (sw->conffile == NULL)
+		return util_err(err, len, "no configuration file: switchd "
 		    "was started without -f");
-	if (switchd_reload(sd) == -1)
-		return mgmt_err(err, len, "%s has errors: see the switch's "
-		    "log; what could be applied was", sd->conffile);
+	log_info("reloading %s, asked by switchctl", sw->conffile);
+	if (sw_reload(sw, why, sizeof(why)) == -1) {
+		log_warnx("reload: %s; nothing was changed", why);
+		return util_err(err, len, "%s has errors; nothing was changed: "
+		    "%s", sw->conffile, why);
+	}
 	return 0;
 }
 
 static int
-mgmt_dispatch(struct switchd *sd, char *line, json_object *r, char *err,
+mgmt_dispatch(struct mgmt *m, char *line, json_object *r, char *err,
     size_t len)
 {
 	char copy[MGMT_LINE_MAX + 1], *argv[CONF_ARGS_MAX];
@@ -462,22 +468,21 @@ mgmt_dispatch(struct switchd *sd, char *line, json_object *r, char *err,
 	log_debug("management: %s", line);
 	snprintf(copy, sizeof(copy), "%s", line);
 	if ((argc = conf_split(copy, argv, CONF_ARGS_MAX)) == -1)
-		return mgmt_err(err, len, "too many words");
+		return util_err(err, len, "too many words");
 	if (argc == 0)
-		return mgmt_err(err, len, "empty request");
+		return util_err(err, len, "empty request");
 	if (strcmp(argv[0], "port") == 0 && argc == 2)
-		return mgmt_ports(sd, argc, argv, r, err, len);
+		return mgmt_ports(m, argc, argv, r, err, len);
 	/* "ports N" is the setting, "ports" alone the show command. */
-	for (i = 0; i < sizeof(mgmt_cmds) / sizeof(mgmt_cmds[0]); i++)
+	for (i = 0; i < nitems(mgmt_cmds); i++)
 		if (strcmp(argv[0], mgmt_cmds[i].name) == 0 &&
 		    !(argc > 1 && strcmp(argv[0], "ports") == 0))
-			return mgmt_cmds[i].fn(sd, argc, argv, r, err, len);
+			return mgmt_cmds[i].fn(m, argc, argv, r, err, len);
 	if (!conf_known(argv[0]))
-		return mgmt_err(err, len, "unknown command '%s'", argv[0]);
-	snprintf(copy, sizeof(copy), "%s", line);
-	if (conf_exec(sd, line, err, len) == -1)
+		return util_err(err, len, "unknown command '%s'", argv[0]);
+	if (sw_set(m->sw, line, err, len) == -1)
 		return -1;
-	log_info("set by switchctl: %s", copy);
+	log_info("set by switchctl: %s", line);
 	return 0;
 }
 
@@ -486,7 +491,7 @@ mgmt_dispatch(struct switchd *sd, char *line, json_object *r, char *err,
  * newline).  The line is untrusted: any bytes, any length.
  */
 char *
-mgmt_request(struct switchd *sd, const char *req, size_t reqlen)
+mgmt_request(struct mgmt *m, const char *req, size_t reqlen)
 {
 	char line[MGMT_LINE_MAX + 1], err[512], *out;
 	json_object *r = json_object_new_object();
@@ -496,7 +501,7 @@ mgmt_request(struct switchd *sd, const char *req, size_t reqlen)
 
 	err[0] = '\0';
 	if (reqlen > MGMT_LINE_MAX)
-		rc = mgmt_err(err, sizeof(err), "request longer than %d bytes",
+		rc = util_err(err, sizeof(err), "request longer than %d bytes",
 		    MGMT_LINE_MAX);
 	else {
 		memcpy(line, req, reqlen);
@@ -511,10 +516,10 @@ mgmt_request(struct switchd *sd, const char *req, size_t reqlen)
 			    line[i] != '\r'))
 				break;
 		if (i < reqlen)
-			rc = mgmt_err(err, sizeof(err), "request has control "
+			rc = util_err(err, sizeof(err), "request has control "
 			    "characters or bytes that are not ASCII");
 		else
-			rc = mgmt_dispatch(sd, line, r, err, sizeof(err));
+			rc = mgmt_dispatch(m, line, r, err, sizeof(err));
 	}
 	if (rc == -1) {
 		json_object_put(r);
@@ -532,16 +537,16 @@ mgmt_request(struct switchd *sd, const char *req, size_t reqlen)
 static void
 mgmt_client_free(struct mclient *c)
 {
-	struct switchd *sd = c->sd;
+	struct ev_loop *loop = c->m->sw->loop;
 
-	ev_io_stop(sd->loop, &c->r_w);
-	ev_io_stop(sd->loop, &c->w_w);
-	ev_timer_stop(sd->loop, &c->idle_w);
+	ev_io_stop(loop, &c->r_w);
+	ev_io_stop(loop, &c->w_w);
+	ev_timer_stop(loop, &c->idle_w);
 	close(c->fd);
 	free(c->out);
 	LIST_REMOVE(c, entry);
+	c->m->nclients--;
 	free(c);
-	sd->nmclients--;
 }
 
 static void	mgmt_process(struct mclient *);
@@ -585,8 +590,8 @@ mgmt_reply(struct mclient *c, char *out)
 	c->outlen = strlen(out);
 	c->outoff = 0;
 	/* One reply at a time: read nothing more until it is out. */
-	ev_io_stop(c->sd->loop, &c->r_w);
-	ev_io_start(c->sd->loop, &c->w_w);
+	ev_io_stop(c->m->sw->loop, &c->r_w);
+	ev_io_start(c->m->sw->loop, &c->w_w);
 }
 
 /* Answer the first complete line in the buffer, if there is one. */
@@ -599,12 +604,12 @@ mgmt_process(struct mclient *c)
 	if ((nl = memchr(c->in, '\n', c->inlen)) == NULL) {
 		if (c->inlen == sizeof(c->in)) {
 			c->closing = 1;
-			mgmt_reply(c, mgmt_request(c->sd, c->in, c->inlen));
+			mgmt_reply(c, mgmt_request(c->m, c->in, c->inlen));
 		}
 		return;
 	}
 	n = (size_t)(nl - c->in);
-	mgmt_reply(c, mgmt_request(c->sd, c->in, n));
+	mgmt_reply(c, mgmt_request(c->m, c->in, n));
 	memmove(c->in, nl + 1, c->inlen - n - 1);
 	c->inlen -= n + 1;
 }
@@ -637,34 +642,16 @@ mgmt_idle_cb(struct ev_loop *loop, ev_timer *w, int revents)
 }
 
 static void
-mgmt_pause_cb(struct ev_loop *loop, ev_timer *w, int revents)
+mgmt_accept_cb(struct listener *l, int fd, const struct sockaddr *sa,
+    socklen_t salen)
 {
-	struct switchd *sd = container_of(w, struct switchd, mgmt_pause_w);
-
-	(void)revents;
-	ev_io_start(loop, &sd->mgmt_w);
-}
-
-static void
-mgmt_accept_cb(struct ev_loop *loop, ev_io *w, int revents)
-{
-	struct switchd *sd = container_of(w, struct switchd, mgmt_w);
+	struct mgmt *m = container_of(l, struct mgmt, l);
 	struct mclient *c;
 	char msg[128];
-	int fd;
 
-	(void)revents;
-	fd = accept4(sd->mgmtfd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
-	if (fd == -1) {
-		if (errno == EMFILE || errno == ENFILE || errno == ENOBUFS ||
-		    errno == ENOMEM) {
-			log_warn("management: accept, pausing for a second");
-			ev_io_stop(loop, w);
-			ev_timer_start(loop, &sd->mgmt_pause_w);
-		}
-		return;
-	}
-	if (sd->nmclients >= MGMT_CLIENTS_MAX) {
+	(void)sa;
+	(void)salen;
+	if (m->nclients >= MGMT_CLIENTS_MAX) {
 		snprintf(msg, sizeof(msg), "{\"error\":\"too many management "
 		    "clients (%d); try again\",\"ok\":false}\n",
 		    MGMT_CLIENTS_MAX);
@@ -676,10 +663,10 @@ mgmt_accept_cb(struct ev_loop *loop, ev_io *w, int revents)
 		close(fd);
 		return;
 	}
-	c->sd = sd;
+	c->m = m;
 	c->fd = fd;
-	sd->nmclients++;
-	LIST_INSERT_HEAD(&sd->mclients, c, entry);
+	m->nclients++;
+	LIST_INSERT_HEAD(&m->clients, c, entry);
 	/* Forwarding first: management waits while frames are pending. */
 	ev_io_init(&c->r_w, mgmt_read_cb, fd, EV_READ);
 	ev_io_init(&c->w_w, mgmt_write_cb, fd, EV_WRITE);
@@ -687,14 +674,34 @@ mgmt_accept_cb(struct ev_loop *loop, ev_io *w, int revents)
 	ev_set_priority(&c->w_w, EV_MINPRI);
 	ev_init(&c->idle_w, mgmt_idle_cb);
 	c->idle_w.repeat = MGMT_IDLE;
-	ev_timer_again(loop, &c->idle_w);
+	ev_timer_again(m->sw->loop, &c->idle_w);
 	snprintf(msg, sizeof(msg), "{\"switchd\":\"%s\",\"protocol\":%d}\n",
 	    VERSION, MGMT_PROTOCOL);
 	mgmt_reply(c, strdup(msg));
 }
 
+/* A management handler with no socket yet: mgmt_request() works. */
+struct mgmt *
+mgmt_new(struct sw *sw, struct attach *a)
+{
+	struct mgmt *m;
+
+	if ((m = calloc(1, sizeof(*m))) == NULL)
+		return NULL;
+	m->sw = sw;
+	m->attach = a;
+	m->l.fd = -1;
+	LIST_INIT(&m->clients);
+	return m;
+}
+
+/*
+ * The socket at path, with mode, owned by owner and group where they
+ * are not -1.  The caller made sure no other switch uses it.
+ */
 int
-mgmt_listen(struct switchd *sd, const char *path, mode_t mode, gid_t gid)
+mgmt_listen(struct mgmt *m, const char *path, mode_t mode, uid_t owner,
+    gid_t group, char *err, size_t len)
 {
 	struct sockaddr_un sun;
 	int fd;
@@ -702,47 +709,48 @@ mgmt_listen(struct switchd *sd, const char *path, mode_t mode, gid_t gid)
 	memset(&sun, 0, sizeof(sun));
 	sun.sun_family = AF_UNIX;
 	if ((size_t)snprintf(sun.sun_path, sizeof(sun.sun_path), "%s", path) >=
-	    sizeof(sun.sun_path)) {
-		log_warnx("management socket %s: path too long", path);
-		return -1;
-	}
-	/* attach_listen() already made sure no other switch owns DIR. */
+	    sizeof(sun.sun_path))
+		return util_err(err, len, "management socket %s: path too "
+		    "long", path);
 	(void)unlink(path);
 	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 	if (fd == -1 || bind(fd, (struct sockaddr *)&sun, sizeof(sun)) == -1 ||
 	    chmod(path, mode) == -1 ||
-	    (gid != (gid_t)-1 && chown(path, (uid_t)-1, gid) == -1) ||
+	    ((owner != (uid_t)-1 || group != (gid_t)-1) &&
+	    chown(path, owner, group) == -1) ||
 	    listen(fd, 128) == -1) {
-		log_warn("management socket %s", path);
-		if (fd != -1)
+		util_err(err, len, "management socket %s: %s", path,
+		    strerror(errno));
+		if (fd != -1) {
 			close(fd);
+			(void)unlink(path);
+		}
 		return -1;
 	}
-	sd->mgmtfd = fd;
-	snprintf(sd->mgmtpath, sizeof(sd->mgmtpath), "%s", path);
-	ev_io_init(&sd->mgmt_w, mgmt_accept_cb, fd, EV_READ);
-	ev_set_priority(&sd->mgmt_w, EV_MINPRI);
-	ev_timer_init(&sd->mgmt_pause_w, mgmt_pause_cb, 1.0, 0.0);
+	snprintf(m->path, sizeof(m->path), "%s", path);
+	listener_init(&m->l, m->sw->loop, fd, MGMT_RESERVE, "management",
+	    mgmt_accept_cb);
+	ev_set_priority(&m->l.io, EV_MINPRI);
 	return 0;
 }
 
 void
-mgmt_start(struct switchd *sd)
+mgmt_start(struct mgmt *m)
 {
-	ev_io_start(sd->loop, &sd->mgmt_w);
+	listener_start(&m->l);
 }
 
 void
-mgmt_close(struct switchd *sd)
+mgmt_free(struct mgmt *m)
 {
-	while (!LIST_EMPTY(&sd->mclients))
-		mgmt_client_free(LIST_FIRST(&sd->mclients));
-	if (sd->mgmtfd == -1)
+	if (m == NULL)
 		return;
-	ev_io_stop(sd->loop, &sd->mgmt_w);
-	ev_timer_stop(sd->loop, &sd->mgmt_pause_w);
-	close(sd->mgmtfd);
-	sd->mgmtfd = -1;
-	if (unlink(sd->mgmtpath) == -1 && errno != ENOENT)
-		log_warn("unlink %s", sd->mgmtpath);
+	while (!LIST_EMPTY(&m->clients))
+		mgmt_client_free(LIST_FIRST(&m->clients));
+	if (m->l.fd != -1) {
+		listener_close(&m->l);
+		if (unlink(m->path) == -1 && errno != ENOENT)
+			log_warn("unlink %s", m->path);
+	}
+	free(m);
 }

@@ -1,7 +1,7 @@
 /*
  * The management socket: one request per line, in the words of
  * switchd.conf(5) plus the show commands, one JSON object per reply line.
- * The protocol is described in switchctl(8).
+ * The protocol is described in switchctl(8), PROTOCOL.
  */
 #ifndef MGMT_H
 #define MGMT_H
@@ -17,11 +17,16 @@
 #define MGMT_CLIENTS_MAX	16
 #define MGMT_IDLE		60.0
 
-struct switchd;
+struct attach;
+struct mgmt;
+struct sw;
 
-int	 mgmt_listen(struct switchd *, const char *path, mode_t, gid_t);
-void	 mgmt_start(struct switchd *);
-void	 mgmt_close(struct switchd *);
-char	*mgmt_request(struct switchd *, const char *line, size_t len);
+/* mgmt.c */
+struct mgmt	*mgmt_new(struct sw *, struct attach *);
+int		 mgmt_listen(struct mgmt *, const char *path, mode_t,
+		    uid_t owner, gid_t group, char *err, size_t len);
+void		 mgmt_start(struct mgmt *);
+void		 mgmt_free(struct mgmt *);
+char		*mgmt_request(struct mgmt *, const char *line, size_t len);
 
 #endif

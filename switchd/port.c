@@ -14,10 +14,8 @@
 #include "frame.h"
 #include "gso.h"
 #include "port.h"
-#include "switchd.h"
-
-#define container_of(p, type, member) \
-	((type *)(void *)((char *)(p) - offsetof(type, member)))
+#include "sw.h"
+#include "util.h"
 
 #define PORT_ROUND(n)	(((n) + 15) & ~(size_t)15)
 /* A frame with its virtio_net_hdr in front, and one byte to spare. */
@@ -73,33 +71,34 @@ port_name(const struct port *p)
 
 /* The lowest free port, or want itself when it is free. */
 int
-port_pick(struct switchd *sd, int want)
+port_pick(struct sw *sw, int want)
 {
 	uint32_t i;
 
 	if (want >= 0)
-		return want > 0 && (uint32_t)want < sd->nports &&
-		    sd->ports[want] == NULL ? want : -1;
-	for (i = 1; i < sd->nports; i++)
-		if (sd->ports[i] == NULL)
+		return want > 0 && (uint32_t)want < sw->conf->nports &&
+		    sw->ports[want] == NULL ? want : -1;
+	for (i = 1; i < sw->conf->nports; i++)
+		if (sw->ports[i] == NULL)
 			return (int)i;
 	return -1;
 }
 
 struct port *
-port_new(struct switchd *sd, uint16_t num, enum port_kind kind, int fd)
+port_new(struct sw *sw, uint16_t num, enum port_kind kind, int fd)
 {
 	struct port *p;
 
-	if (num >= sd->nports || sd->ports[num] != NULL)
+	if (num >= sw->conf->nports || sw->ports[num] != NULL)
 		return NULL;
 	if ((p = calloc(1, sizeof(*p))) == NULL)
 		return NULL;
-	if ((p->q = calloc(sd->qlen, sizeof(*p->q))) == NULL) {
+	p->qlen = sw->conf->qlen;
+	if ((p->q = calloc(p->qlen, sizeof(*p->q))) == NULL) {
 		free(p);
 		return NULL;
 	}
-	p->sd = sd;
+	p->sw = sw;
 	p->num = num;
 	p->kind = kind;
 	p->fd = fd;
@@ -109,12 +108,12 @@ port_new(struct switchd *sd, uint16_t num, enum port_kind kind, int fd)
 	ev_io_init(&p->rx_w, port_rx_cb, fd, EV_READ);
 	ev_io_init(&p->tx_w, port_tx_cb, fd, EV_WRITE);
 	ev_timer_init(&p->stall_w, port_stall_cb, PORT_STALL, 0.0);
-	if (fwd_port_add(sd->fwd, num) == -1) {
+	if (fwd_port_add(sw->fwd, num) == -1) {
 		free(p->q);
 		free(p);
 		return NULL;
 	}
-	sd->ports[num] = p;
+	sw->ports[num] = p;
 	return p;
 }
 
@@ -145,9 +144,9 @@ port_ctl_cb(struct ev_loop *loop, ev_io *w, int revents)
 void
 port_start(struct port *p)
 {
-	ev_io_start(p->sd->loop, &p->rx_w);
+	ev_io_start(p->sw->loop, &p->rx_w);
 	if (p->ctlfd != -1)
-		ev_io_start(p->sd->loop, &p->ctl_w);
+		ev_io_start(p->sw->loop, &p->ctl_w);
 	log_info("%s: attached", port_name(p));
 }
 
@@ -162,12 +161,12 @@ port_unlink(struct port *p)
 void
 port_free(struct port *p)
 {
-	struct switchd *sd = p->sd;
+	struct sw *sw = p->sw;
 	uint32_t i;
 
-	ev_io_stop(sd->loop, &p->rx_w);
-	ev_io_stop(sd->loop, &p->tx_w);
-	ev_io_stop(sd->loop, &p->ctl_w);
+	ev_io_stop(sw->loop, &p->rx_w);
+	ev_io_stop(sw->loop, &p->tx_w);
+	ev_io_stop(sw->loop, &p->ctl_w);
 	port_unwait(p);
 	port_release(p);
 	port_unlink(p);
@@ -175,10 +174,10 @@ port_free(struct port *p)
 	if (p->ctlfd != -1)
 		close(p->ctlfd);
 	for (i = 0; i < p->qcount; i++)
-		free(p->q[(p->qhead + i) % sd->qlen].iov_base);
+		free(p->q[(p->qhead + i) % p->qlen].iov_base);
 	free(p->q);
-	fwd_port_del(sd->fwd, p->num);
-	sd->ports[p->num] = NULL;
+	fwd_port_del(sw->fwd, p->num);
+	sw->ports[p->num] = NULL;
 	free(p);
 }
 
@@ -188,12 +187,12 @@ port_release(struct port *p)
 {
 	struct port *w;
 
-	ev_timer_stop(p->sd->loop, &p->stall_w);
+	ev_timer_stop(p->sw->loop, &p->stall_w);
 	while ((w = p->waiters) != NULL) {
 		p->waiters = w->next_waiter;
 		w->waiting_on = NULL;
 		w->next_waiter = NULL;
-		ev_io_start(p->sd->loop, &w->rx_w);
+		ev_io_start(p->sw->loop, &w->rx_w);
 	}
 }
 
@@ -224,19 +223,19 @@ port_backpressure(struct port *in, struct port *out)
 	if (!out->unicast || out->stalled || in == out ||
 	    in->waiting_on != NULL || out->qcount == 0)
 		return;
-	if (in->kind != PORT_TAP && out->qcount + PORT_BATCH <= out->sd->qlen)
+	if (in->kind != PORT_TAP && out->qcount + PORT_BATCH <= out->qlen)
 		return;
 	log_debug("%s: held back until port %u drains", port_name(in),
 	    out->num);
-	ev_io_stop(in->sd->loop, &in->rx_w);
+	ev_io_stop(in->sw->loop, &in->rx_w);
 	in->waiting_on = out;
 	in->next_waiter = out->waiters;
 	out->waiters = in;
 	if (!ev_is_active(&out->stall_w)) {
 		out->outq = port_outq(out);
-		out->stall_tx = out->sd->fwd->ports[out->num].st.tx_frames;
+		out->stall_tx = out->sw->fwd->ports[out->num].st.tx_frames;
 		ev_timer_set(&out->stall_w, PORT_STALL, 0.0);
-		ev_timer_start(out->sd->loop, &out->stall_w);
+		ev_timer_start(out->sw->loop, &out->stall_w);
 	}
 }
 
@@ -259,7 +258,7 @@ static void
 port_stall_cb(struct ev_loop *loop, ev_timer *w, int revents)
 {
 	struct port *p = container_of(w, struct port, stall_w);
-	uint64_t tx = p->sd->fwd->ports[p->num].st.tx_frames;
+	uint64_t tx = p->sw->fwd->ports[p->num].st.tx_frames;
 	int outq = port_outq(p);
 
 	(void)revents;
@@ -283,7 +282,7 @@ port_stall_cb(struct ev_loop *loop, ev_timer *w, int revents)
 static void
 port_count_tx(struct port *p, size_t len)
 {
-	struct fwd_port *fp = &p->sd->fwd->ports[p->num];
+	struct fwd_port *fp = &p->sw->fwd->ports[p->num];
 
 	fp->st.tx_frames++;
 	fp->st.tx_bytes += len;
@@ -292,7 +291,7 @@ port_count_tx(struct port *p, size_t len)
 static void
 port_drop(struct port *p, enum fwd_drop why)
 {
-	p->sd->fwd->ports[p->num].st.drops[why]++;
+	p->sw->fwd->ports[p->num].st.drops[why]++;
 }
 
 /*
@@ -339,10 +338,10 @@ port_send(struct port *p, const struct iovec *iov, unsigned int n)
 		/* The peer refused this one frame: count it, go on. */
 		port_drop(p, DROP_ERROR);
 		if (p->kind == PORT_TAP && errno == EIO) {
-			if (log_ratelim(&p->rl, ev_now(p->sd->loop), 1.0) > 0)
+			if (log_ratelim(&p->rl, ev_now(p->sw->loop), 1.0) > 0)
 				log_warnx("%s: the interface is down; frames "
 				    "for it are dropped", port_name(p));
-		} else if (log_ratelim(&p->rl, ev_now(p->sd->loop), 1.0) > 0)
+		} else if (log_ratelim(&p->rl, ev_now(p->sw->loop), 1.0) > 0)
 			log_warn("%s: send", port_name(p));
 		done++;
 	}
@@ -352,12 +351,12 @@ port_send(struct port *p, const struct iovec *iov, unsigned int n)
 static void
 port_enqueue_copy(struct port *p, const void *data, size_t len)
 {
-	uint32_t qlen = p->sd->qlen;
+	uint32_t qlen = p->qlen;
 	void *copy;
 
 	if (p->qcount >= qlen || (copy = malloc(len)) == NULL) {
 		port_drop(p, DROP_QUEUE);
-		if (log_ratelim(&p->rl, ev_now(p->sd->loop), 1.0) > 0)
+		if (log_ratelim(&p->rl, ev_now(p->sw->loop), 1.0) > 0)
 			log_warnx("%s: queue full (%u frames), dropping what "
 			    "it cannot take", port_name(p), qlen);
 		return;
@@ -367,7 +366,7 @@ port_enqueue_copy(struct port *p, const void *data, size_t len)
 	p->q[(p->qhead + p->qcount) % qlen].iov_len = len;
 	p->qcount++;
 	if (!ev_is_active(&p->tx_w))
-		ev_io_start(p->sd->loop, &p->tx_w);
+		ev_io_start(p->sw->loop, &p->tx_w);
 }
 
 static void
@@ -411,7 +410,7 @@ port_tx_cb(struct ev_loop *loop, ev_io *w, int revents)
 {
 	struct port *p = container_of(w, struct port, tx_w);
 	struct iovec iov[PORT_BATCH];
-	uint32_t qlen = p->sd->qlen;
+	uint32_t qlen = p->qlen;
 	unsigned int i, n, sent;
 
 	(void)revents;
@@ -440,7 +439,7 @@ port_log_learn(struct port *p, const uint8_t *f, const struct fwd_out *o)
 
 	if (o->learn != FDB_MOVED)
 		return;
-	if ((n = log_ratelim(&b.moverl, ev_now(p->sd->loop), 1.0)) == 0)
+	if ((n = log_ratelim(&b.moverl, ev_now(p->sw->loop), 1.0)) == 0)
 		return;
 	log_info("MAC %02x:%02x:%02x:%02x:%02x:%02x VLAN %u moved from "
 	    "port %u to port %u%s", m[0], m[1], m[2], m[3], m[4], m[5],
@@ -463,12 +462,12 @@ port_segment(struct port *p, const struct virtio_net_hdr *h, const uint8_t *f,
 
 	if (gso_start(&g, h, f, len) == -1) {
 		port_drop(p, DROP_ERROR);
-		if (log_ratelim(&p->rl, ev_now(p->sd->loop), 1.0) > 0)
+		if (log_ratelim(&p->rl, ev_now(p->sw->loop), 1.0) > 0)
 			log_warnx("%s: dropped a TCP segmentation frame that "
 			    "does not parse", port_name(p));
 		return;
 	}
-	if (gso_seglen(&g) > p->sd->fwd->ports[p->num].maxlen ||
+	if (gso_seglen(&g) > p->sw->fwd->ports[p->num].maxlen ||
 	    gso_seglen(&g) > sizeof(b.seg[0])) {
 		port_drop(p, DROP_GIANT);
 		return;
@@ -496,7 +495,7 @@ port_emit(struct port *p, uint8_t *f, size_t len, int unicast)
 
 	if (!p->vnet && h->gso_type != VIRTIO_NET_HDR_GSO_NONE)
 		port_segment(p, h, f, len, unicast);
-	else if (len == 0 || len > p->sd->fwd->ports[p->num].maxlen)
+	else if (len == 0 || len > p->sw->fwd->ports[p->num].maxlen)
 		port_drop(p, DROP_GIANT);
 	else if (p->vnet)
 		port_enqueue(p, f - GSO_HDRLEN, len + GSO_HDRLEN, unicast);
@@ -518,13 +517,13 @@ port_csum(struct port *in, struct virtio_net_hdr *h, uint8_t *f, size_t len,
 	    h->gso_type != VIRTIO_NET_HDR_GSO_NONE)
 		return 0;
 	for (d = 0; d < o->n; d++)
-		if (!in->sd->ports[o->dst[d].port]->vnet)
+		if (!in->sw->ports[o->dst[d].port]->vnet)
 			break;
 	if (d == o->n)
 		return 0;
 	if (gso_csum(h, f, len) == -1) {
 		port_drop(in, DROP_ERROR);
-		if (log_ratelim(&in->rl, ev_now(in->sd->loop), 1.0) > 0)
+		if (log_ratelim(&in->rl, ev_now(in->sw->loop), 1.0) > 0)
 			log_warnx("%s: dropped a frame whose checksum offsets "
 			    "lie outside it", port_name(in));
 		return -1;
@@ -536,14 +535,14 @@ port_csum(struct port *in, struct virtio_net_hdr *h, uint8_t *f, size_t len,
 static void
 port_forward(struct port *in, unsigned int i, size_t len, uint32_t now)
 {
-	struct switchd *sd = in->sd;
+	struct sw *sw = in->sw;
 	struct virtio_net_hdr *h = (void *)b.rx[i];
 	uint8_t *f = b.rx[i] + GSO_HDRLEN, *v;
 	struct fwd_out *o = &b.out;
 	unsigned int d;
 	int t, unicast;
 
-	if (fwd_frame(sd->fwd, in->num, f, len, now, o) == -1)
+	if (fwd_frame(sw->fwd, in->num, f, len, now, o) == -1)
 		return;
 	port_log_learn(in, f, o);
 	if (port_csum(in, h, f, len, o) == -1)
@@ -553,7 +552,7 @@ port_forward(struct port *in, unsigned int i, size_t len, uint32_t now)
 	for (d = 0; d < o->n; d++) {
 		t = o->dst[d].tagged;
 		if (!vlan_needs_rewrite(&o->tag, t)) {
-			port_emit(sd->ports[o->dst[d].port], f, len, unicast);
+			port_emit(sw->ports[o->dst[d].port], f, len, unicast);
 			continue;
 		}
 		v = b.var[i][t];
@@ -564,7 +563,7 @@ port_forward(struct port *in, unsigned int i, size_t len, uint32_t now)
 			gso_shift((struct virtio_net_hdr *)(void *)v,
 			    (int)b.varlen[i][t] - (int)len);
 		}
-		port_emit(sd->ports[o->dst[d].port], v + GSO_HDRLEN,
+		port_emit(sw->ports[o->dst[d].port], v + GSO_HDRLEN,
 		    b.varlen[i][t], unicast);
 	}
 }
@@ -573,10 +572,10 @@ port_forward(struct port *in, unsigned int i, size_t len, uint32_t now)
 static void
 port_checklen(struct port *p, size_t len)
 {
-	uint32_t max = p->sd->fwd->ports[p->num].maxlen;
+	uint32_t max = p->sw->fwd->ports[p->num].maxlen;
 
 	if ((len >= FRAME_MIN && len <= max) ||
-	    log_ratelim(&p->rl, ev_now(p->sd->loop), 1.0) == 0)
+	    log_ratelim(&p->rl, ev_now(p->sw->loop), 1.0) == 0)
 		return;
 	if (len > max)
 		log_warnx("%s: frame longer than %u bytes dropped",
@@ -655,7 +654,7 @@ port_rx_cb(struct ev_loop *loop, ev_io *w, int revents)
 
 	(void)loop;
 	(void)revents;
-	now = switchd_now(p->sd);	/* once a batch: seconds are enough */
+	now = sw_now();	/* once a batch: seconds are enough */
 	b.touched = NULL;
 	if (p->kind == PORT_TAP) {
 		/*

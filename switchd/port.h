@@ -26,10 +26,10 @@ enum port_kind {
 	PORT_TAP
 };
 
-struct switchd;
+struct sw;
 
 struct port {
-	struct switchd		*sd;
+	struct sw		*sw;
 	uint16_t		 num;
 	enum port_kind		 kind;
 	int			 fd;
@@ -58,6 +58,7 @@ struct port {
 
 	/* Frames the peer could not take yet: owned copies, a ring. */
 	struct iovec		*q;
+	uint32_t		 qlen;		/* its size */
 	uint32_t		 qhead;
 	uint32_t		 qcount;
 
@@ -80,10 +81,11 @@ struct port {
 	struct log_ratelim	 rl;
 };
 
-struct port	*port_new(struct switchd *, uint16_t num, enum port_kind, int fd);
+/* port.c */
+struct port	*port_new(struct sw *, uint16_t num, enum port_kind, int fd);
 void		 port_free(struct port *);
 void		 port_start(struct port *);
-int		 port_pick(struct switchd *, int want);
+int		 port_pick(struct sw *, int want);
 const char	*port_name(const struct port *);
 void		 port_unlink(struct port *);
 void		 port_ctl_init(struct port *);

@@ -9,6 +9,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <grp.h>
+#include <limits.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -17,17 +18,16 @@
 #include <unistd.h>
 
 #include "attach.h"
-#include "conf.h"
+#include "fwd.h"
+#include "log.h"
 #include "mgmt.h"
 #include "port.h"
 #include "priv.h"
-#include "switchd.h"
+#include "sw.h"
 #include "tap.h"
+#include "util.h"
 
-#define container_of(p, type, member) \
-	((type *)(void *)((char *)(p) - offsetof(type, member)))
-
-#define SWITCHD_DIR_ROOT	"/run/switchd"
+#define SWITCHD_TAPS_MAX	16
 
 struct options {
 	const char	*dir;
@@ -45,6 +45,20 @@ struct options {
 	/* settings given as options, applied after the file, as lines */
 	char		*settings[8];
 	int		 nsettings;
+
+	/* Decided while still root. */
+	uid_t		 runuid;	/* who the daemon runs as */
+	gid_t		 rungid;
+	gid_t		 sockgid;	/* (gid_t)-1: leave as is */
+	mode_t		 sockmode;
+};
+
+/* What main() runs, for the signal handlers. */
+struct switchd {
+	struct sw	*sw;
+	struct attach	*attach;
+	struct mgmt	*mgmt;
+	ev_signal	 sigint_w, sigterm_w, sighup_w;
 };
 
 static void
@@ -59,136 +73,6 @@ usage(void)
 	exit(1);
 }
 
-uint32_t
-switchd_now(struct switchd *sd)
-{
-	struct timespec ts;
-
-	(void)sd;
-	clock_gettime(CLOCK_MONOTONIC_COARSE, &ts);
-	return (uint32_t)ts.tv_sec;
-}
-
-int
-switchd_resize(struct switchd *sd, uint32_t nports)
-{
-	struct fwd *w;
-	struct port **ports;
-	struct portcfg *cfg;
-	uint32_t i;
-
-	w = fwd_new(nports, sd->fwd ? sd->fwd->fdb->limit : FDB_LIMIT_DEFAULT,
-	    sd->fwd ? sd->fwd->fdb->aging : FDB_AGING_DEFAULT);
-	ports = calloc(nports, sizeof(*ports));
-	cfg = calloc(nports, sizeof(*cfg));
-	if (w == NULL || ports == NULL || cfg == NULL) {
-		fwd_free(w);
-		free(ports);
-		free(cfg);
-		return -1;
-	}
-	for (i = 0; i < nports; i++) {
-		cfg[i].uid = (uid_t)-1;
-		cfg[i].gid = (gid_t)-1;
-	}
-	if (sd->fwd != NULL)
-		w->hub = sd->fwd->hub;
-	fwd_free(sd->fwd);
-	free(sd->ports);
-	free(sd->portcfg);
-	sd->fwd = w;
-	sd->ports = ports;
-	sd->portcfg = cfg;
-	sd->nports = nports;
-	return 0;
-}
-
-static void
-switchd_age_cb(struct ev_loop *loop, ev_timer *w, int revents)
-{
-	struct switchd *sd = container_of(w, struct switchd, age_w);
-	uint32_t n;
-
-	(void)loop;
-	(void)revents;
-	if ((n = fdb_age(sd->fwd->fdb, switchd_now(sd))) > 0)
-		log_debug("aging: %u MAC entries expired", n);
-}
-
-/* One timer, a tenth of the aging time apart, and none for "never". */
-void
-switchd_aging_timer(struct switchd *sd)
-{
-	uint32_t aging = sd->fwd->fdb->aging;
-	double every = aging / 10.0;
-
-	if (sd->loop == NULL)
-		return;
-	ev_timer_stop(sd->loop, &sd->age_w);
-	if (aging == 0)
-		return;
-	every = every < 1 ? 1 : every > 30 ? 30 : every;
-	ev_timer_set(&sd->age_w, every, every);
-	ev_timer_start(sd->loop, &sd->age_w);
-}
-
-static int
-switchd_configure(struct switchd *sd)
-{
-	char err[256], line[CONF_LINE_MAX];
-	int i, bad = 0;
-
-	if (sd->conffile != NULL && conf_load(sd, sd->conffile) == -1)
-		bad = 1;
-	for (i = 0; i < sd->nsettings; i++) {
-		snprintf(line, sizeof(line), "%s", sd->settings[i]);
-		if (conf_exec(sd, line, err, sizeof(err)) == -1) {
-			log_warnx("%s", err);
-			bad = 1;
-		}
-	}
-	return bad ? -1 : 0;
-}
-
-/*
- * Back to the defaults, then the file and the options again: what was
- * changed at run time and is not in the file is undone.
- */
-int
-switchd_reload(struct switchd *sd)
-{
-	struct vlan_port *old;
-	uint32_t i, n = sd->nports;
-	int rc = 0;
-
-	if (sd->conffile == NULL) {
-		log_info("reload: no configuration file (-f)");
-		return 0;
-	}
-	log_info("reloading %s", sd->conffile);
-	if ((old = calloc(sd->nports, sizeof(*old))) == NULL) {
-		log_warn("reload");
-		return -1;
-	}
-	for (i = 0; i < sd->nports; i++)
-		old[i] = sd->fwd->ports[i].vlan;
-	conf_reset(sd);
-	if (switchd_configure(sd) == -1) {
-		log_warnx("%s: the lines above were not applied", sd->conffile);
-		rc = -1;
-	}
-	/*
-	 * Stations stay learned on every port whose VLANs did not change.
-	 * A "ports" line may have made a new, empty table: compare only
-	 * the ports both have.
-	 */
-	for (i = 0; i < n && i < sd->nports; i++)
-		if (memcmp(&old[i], &sd->fwd->ports[i].vlan, sizeof(*old)) != 0)
-			fwd_port_reconf(sd->fwd, (uint16_t)i);
-	free(old);
-	return rc;
-}
-
 static void
 switchd_stop_cb(struct ev_loop *loop, ev_signal *w, int revents)
 {
@@ -200,39 +84,37 @@ switchd_stop_cb(struct ev_loop *loop, ev_signal *w, int revents)
 static void
 switchd_hup_cb(struct ev_loop *loop, ev_signal *w, int revents)
 {
+	struct switchd *sd = container_of(w, struct switchd, sighup_w);
+	char err[512];
+
 	(void)loop;
 	(void)revents;
-	(void)switchd_reload(container_of(w, struct switchd, sighup_w));
+	if (sd->sw->conffile == NULL) {
+		log_info("reload: no configuration file (-f)");
+		return;
+	}
+	log_info("reloading %s", sd->sw->conffile);
+	if (sw_reload(sd->sw, err, sizeof(err)) == -1)
+		log_warnx("reload: %s; nothing was changed", err);
 }
 
+/* Clients are told absolute paths, and daemon() moves to /. */
 static void
 switchd_default_dir(struct options *o)
 {
 	static char buf[PATH_MAX];
-	const char *xdg;
-
 	char cwd[PATH_MAX];
 
-	/* Clients are told absolute paths, and daemon() moves to /. */
-	if (o->dir != NULL && o->dir[0] != '/') {
+	if (o->dir == NULL) {
+		if (util_sockdir(buf, sizeof(buf)) == -1)
+			fatalx("socket directory: path too long");
+		o->dir = buf;
+	} else if (o->dir[0] != '/') {
 		if (getcwd(cwd, sizeof(cwd)) == NULL)
 			fatal("getcwd");
-		if (strlen(cwd) + strlen(o->dir) + 2 > sizeof(buf))
+		if ((size_t)snprintf(buf, sizeof(buf), "%s/%s", cwd, o->dir) >=
+		    sizeof(buf))
 			fatalx("-s: path too long");
-		strcpy(buf, cwd);
-		strcat(buf, "/");
-		strcat(buf, o->dir);
-		o->dir = buf;
-	}
-	if (o->dir != NULL)
-		return;
-	if (geteuid() == 0)
-		o->dir = SWITCHD_DIR_ROOT;
-	else if ((xdg = getenv("XDG_RUNTIME_DIR")) != NULL && *xdg == '/') {
-		snprintf(buf, sizeof(buf), "%s/switchd", xdg);
-		o->dir = buf;
-	} else {
-		snprintf(buf, sizeof(buf), "/tmp/switchd-%ld", (long)getuid());
 		o->dir = buf;
 	}
 }
@@ -327,30 +209,30 @@ switchd_options(struct options *o, int argc, char *argv[])
 
 /* Who runs the switch and who may attach, decided while still root. */
 static void
-switchd_identity(struct switchd *sd, struct options *o)
+switchd_identity(struct options *o)
 {
-	sd->runuid = geteuid();
-	sd->rungid = getegid();
-	sd->sockgid = (gid_t)-1;
+	o->runuid = geteuid();
+	o->rungid = getegid();
+	o->sockgid = (gid_t)-1;
 	if (geteuid() == 0) {
-		if (priv_lookup(o->user, o->group, &sd->runuid, &sd->rungid,
-		    &sd->sockgid) == -1)
+		if (priv_lookup(o->user, o->group, &o->runuid, &o->rungid,
+		    &o->sockgid) == -1)
 			exit(1);
 	} else {
 		if (o->user != NULL)
 			fatalx("-u: only root can run the switch as another "
 			    "user");
-		if (o->group != NULL && priv_group(o->group, &sd->sockgid) == -1)
+		if (o->group != NULL && priv_group(o->group, &o->sockgid) == -1)
 			fatalx("-g: no such group '%s'", o->group);
 	}
 	if (o->mode >= 0)
-		sd->mode = (mode_t)o->mode;
+		o->sockmode = (mode_t)o->mode;
 	else
-		sd->mode = o->group != NULL ? 0660 : 0600;
+		o->sockmode = o->group != NULL ? 0660 : 0600;
 }
 
 static void
-switchd_taps(struct switchd *sd, struct options *o)
+switchd_taps(struct sw *sw, struct options *o)
 {
 	char err[256];
 	struct port *p;
@@ -360,12 +242,12 @@ switchd_taps(struct switchd *sd, struct options *o)
 		if ((fd = tap_open(o->taps[i], &offload, err, sizeof(err))) ==
 		    -1)
 			fatalx("%s", err);
-		if ((num = port_pick(sd, -1)) == -1 ||
-		    (p = port_new(sd, (uint16_t)num, PORT_TAP, fd)) == NULL)
+		if ((num = port_pick(sw, -1)) == -1 ||
+		    (p = port_new(sw, (uint16_t)num, PORT_TAP, fd)) == NULL)
 			fatalx("tap %s: no free port", o->taps[i]);
 		p->vnet = 1;
 		p->offload = offload;
-		sd->fwd->ports[num].maxlen = PORT_VNET_MAX;
+		sw->fwd->ports[num].maxlen = PORT_VNET_MAX;
 		if (!offload)
 			log_warnx("tap %s: the kernel refused checksum and "
 			    "segmentation offloads; frames cross one by one",
@@ -375,24 +257,53 @@ switchd_taps(struct switchd *sd, struct options *o)
 	}
 }
 
-/* DIR/mgmt unless -S: the run user's only, or -G's group's too. */
-static void
-switchd_mgmt(struct switchd *sd, struct options *o)
+/*
+ * DIR and DIR/ctl belong to the user the switch will run as (when root
+ * starts it) and to -g's group.
+ */
+static struct attach *
+switchd_attach(struct sw *sw, struct options *o)
 {
-	char path[sizeof(sd->mgmtpath)];
+	struct attach *a;
+	char err[512];
+	uid_t owner = (uid_t)-1;
+	gid_t group = o->sockgid;
+
+	if (geteuid() == 0) {
+		owner = o->runuid;
+		if (group == (gid_t)-1)
+			group = o->rungid;
+	}
+	if ((a = attach_new(sw, o->dir, o->sockmode, owner, group, err,
+	    sizeof(err))) == NULL)
+		fatalx("%s", err);
+	return a;
+}
+
+/* DIR/mgmt unless -S: the run user's only, or -G's group's too. */
+static struct mgmt *
+switchd_mgmt(struct sw *sw, struct attach *a, struct options *o)
+{
+	char path[sizeof(((struct sockaddr_un *)0)->sun_path)], err[512];
+	struct mgmt *m;
+	uid_t owner = (uid_t)-1;
 	gid_t gid = (gid_t)-1;
 
 	if (o->mgmtgroup != NULL && priv_group(o->mgmtgroup, &gid) == -1)
 		fatalx("-G: no such group '%s'", o->mgmtgroup);
 	if ((o->mgmtpath == NULL ? (size_t)snprintf(path, sizeof(path),
-	    "%.*s/mgmt", (int)sizeof(path), sd->dir) : (size_t)snprintf(path,
-	    sizeof(path), "%s", o->mgmtpath)) >= sizeof(path))
+	    "%s/mgmt", o->dir) : (size_t)snprintf(path, sizeof(path), "%s",
+	    o->mgmtpath)) >= sizeof(path))
 		fatalx("management socket: path too long");
-	if (mgmt_listen(sd, path, gid != (gid_t)-1 ? 0660 : 0600, gid) == -1)
-		exit(1);
-	if (geteuid() == 0 && chown(sd->mgmtpath, sd->runuid,
-	    gid != (gid_t)-1 ? gid : sd->rungid) == -1)
-		fatal("chown %s", sd->mgmtpath);
+	if ((m = mgmt_new(sw, a)) == NULL)
+		fatal("management");
+	if (geteuid() == 0)
+		owner = o->runuid;
+	if (mgmt_listen(m, path, gid != (gid_t)-1 ? 0660 : 0600, owner,
+	    gid != (gid_t)-1 ? gid : geteuid() == 0 ? o->rungid : (gid_t)-1,
+	    err, sizeof(err)) == -1)
+		fatalx("%s", err);
+	return m;
 }
 
 static void
@@ -410,23 +321,15 @@ switchd_pidfile(const char *path)
 }
 
 static void
-switchd_shutdown(struct switchd *sd, struct options *o)
+switchd_signals(struct switchd *sd, struct ev_loop *loop)
 {
-	uint32_t i;
-
-	for (i = 0; i < sd->nports; i++)
-		if (sd->ports[i] != NULL)
-			port_free(sd->ports[i]);
-	attach_close(sd);
-	if (o->pidfile != NULL)
-		(void)unlink(o->pidfile);
-	fwd_free(sd->fwd);
-	free(sd->ports);
-	free(sd->portcfg);
-	mgmt_close(sd);
-	free((char *)o->conffile);
-	for (i = 0; i < (uint32_t)o->nsettings; i++)
-		free(o->settings[i]);
+	signal(SIGPIPE, SIG_IGN);
+	ev_signal_init(&sd->sigint_w, switchd_stop_cb, SIGINT);
+	ev_signal_init(&sd->sigterm_w, switchd_stop_cb, SIGTERM);
+	ev_signal_init(&sd->sighup_w, switchd_hup_cb, SIGHUP);
+	ev_signal_start(loop, &sd->sigint_w);
+	ev_signal_start(loop, &sd->sigterm_w);
+	ev_signal_start(loop, &sd->sighup_w);
 }
 
 int
@@ -434,6 +337,8 @@ main(int argc, char *argv[])
 {
 	struct options o;
 	struct switchd sd;
+	struct ev_loop *loop;
+	char err[512];
 	uint32_t i;
 
 	/* Whatever the parent left open is not ours to keep. */
@@ -441,39 +346,22 @@ main(int argc, char *argv[])
 	memset(&o, 0, sizeof(o));
 	memset(&sd, 0, sizeof(sd));
 	o.mode = -1;
-	sd.ctlfd = -1;
-	sd.mgmtfd = -1;
-	LIST_INIT(&sd.mclients);
-	sd.qlen = SWITCHD_QLEN_DEFAULT;
-	LIST_INIT(&sd.pendings);
 	switchd_options(&o, argc, argv);
 	/* Start-up errors go to the terminal, even with -d. */
 	log_init("switchd", 1, o.verbose);
 	switchd_default_dir(&o);
-	snprintf(sd.dir, sizeof(sd.dir), "%s", o.dir);
-	switchd_identity(&sd, &o);
+	switchd_identity(&o);
 
-	if ((sd.loop = ev_default_loop(EVFLAG_AUTO)) == NULL)
+	if ((loop = ev_default_loop(EVFLAG_AUTO)) == NULL)
 		fatalx("cannot start the event loop");
-	ev_timer_init(&sd.age_w, switchd_age_cb, 1.0, 1.0);
-	if (switchd_resize(&sd, FWD_PORTS_DEFAULT) == -1)
-		fatalx("out of memory");
-	sd.conffile = o.conffile;
-	sd.settings = o.settings;
-	sd.nsettings = o.nsettings;
-	if (switchd_configure(&sd) == -1)
-		fatalx("configuration errors, not starting");
-	switchd_aging_timer(&sd);
+	if ((sd.sw = sw_new(loop, o.conffile, o.settings, o.nsettings, err,
+	    sizeof(err))) == NULL)
+		fatalx("%s; not starting", err);
 
 	/* The privileged part: directory, control socket, taps. */
-	if (attach_listen(&sd) == -1)
-		exit(1);
-	if (geteuid() == 0 && (chown(sd.dir, sd.runuid, sd.sockgid !=
-	    (gid_t)-1 ? sd.sockgid : sd.rungid) == -1 || chown(sd.ctlpath,
-	    sd.runuid, sd.sockgid != (gid_t)-1 ? sd.sockgid : sd.rungid) == -1))
-		fatal("chown %s", sd.dir);
-	switchd_mgmt(&sd, &o);
-	switchd_taps(&sd, &o);
+	sd.attach = switchd_attach(sd.sw, &o);
+	sd.mgmt = switchd_mgmt(sd.sw, sd.attach, &o);
+	switchd_taps(sd.sw, &o);
 	if (o.daemonize) {
 		if (daemon(0, 0) == -1)
 			fatal("daemon");
@@ -481,33 +369,33 @@ main(int argc, char *argv[])
 	}
 	if (o.pidfile != NULL)
 		switchd_pidfile(o.pidfile);
-	if (priv_drop(sd.runuid, sd.rungid) == -1)
+	if (priv_drop(o.runuid, o.rungid) == -1)
 		exit(1);
-	if (access(sd.dir, W_OK | X_OK) == -1)
+	if (access(o.dir, W_OK | X_OK) == -1)
 		fatal("socket directory %s: the user switchd runs as (uid %ld) "
 		    "cannot create sockets there; check its parent directories",
-		    sd.dir, (long)sd.runuid);
+		    o.dir, (long)o.runuid);
 
-	signal(SIGPIPE, SIG_IGN);
-	ev_signal_init(&sd.sigint_w, switchd_stop_cb, SIGINT);
-	ev_signal_init(&sd.sigterm_w, switchd_stop_cb, SIGTERM);
-	ev_signal_init(&sd.sighup_w, switchd_hup_cb, SIGHUP);
-	ev_signal_start(sd.loop, &sd.sigint_w);
-	ev_signal_start(sd.loop, &sd.sigterm_w);
-	ev_signal_start(sd.loop, &sd.sighup_w);
-	for (i = 0; i < sd.nports; i++)
-		if (sd.ports[i] != NULL)
-			port_start(sd.ports[i]);
-	attach_start(&sd);
-	mgmt_start(&sd);
-	sd.started = ev_now(sd.loop);
+	switchd_signals(&sd, loop);
+	for (i = 0; i < sd.sw->conf->nports; i++)
+		if (sd.sw->ports[i] != NULL)
+			port_start(sd.sw->ports[i]);
+	attach_start(sd.attach);
+	mgmt_start(sd.mgmt);
 	log_info("switch %s ready, %u ports; attach a VM with: "
 	    "qemu-system-x86_64 -netdev vde,id=net0,sock=%s "
-	    "-device virtio-net-pci,netdev=net0", sd.dir, sd.nports - 1,
-	    sd.dir);
-	ev_run(sd.loop, 0);
+	    "-device virtio-net-pci,netdev=net0", o.dir,
+	    sd.sw->conf->nports - 1, o.dir);
+	ev_run(loop, 0);
 
-	switchd_shutdown(&sd, &o);
-	ev_loop_destroy(sd.loop);
+	sw_free(sd.sw);
+	attach_free(sd.attach);
+	mgmt_free(sd.mgmt);
+	if (o.pidfile != NULL)
+		(void)unlink(o.pidfile);
+	free((char *)o.conffile);
+	for (i = 0; i < (uint32_t)o.nsettings; i++)
+		free(o.settings[i]);
+	ev_loop_destroy(loop);
 	return 0;
 }

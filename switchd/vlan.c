@@ -43,6 +43,14 @@ vlan_allow_all(struct vlan_port *vp, int on)
 }
 
 int
+vlan_port_equal(const struct vlan_port *a, const struct vlan_port *b)
+{
+	return a->trunk == b->trunk && a->pvid == b->pvid &&
+	    (!a->trunk ||
+	    memcmp(a->allowed, b->allowed, sizeof(a->allowed)) == 0);
+}
+
+int
 vlan_member(const struct vlan_port *vp, uint16_t vid)
 {
 	if (vid > VLAN_MAX)

@@ -8,8 +8,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define VLAN_MIN	1
-#define VLAN_MAX	4094
+#include "frame.h"
+#include "vlanlist.h"
+
 #define VLAN_DEFAULT	1
 #define ETH_TPID_8021Q	0x8100
 
@@ -18,7 +19,7 @@ struct vlan_port {
 	/* Access ports: their VLAN.  Trunks: the native VLAN, 0 = none. */
 	uint16_t	 pvid;
 	/* Trunks: the allowed VLANs, one bit each. */
-	uint64_t	 allowed[64];
+	uint64_t	 allowed[VLANLIST_WORDS];
 };
 
 /* What ingress found out about a frame. */
@@ -43,6 +44,7 @@ void	 vlan_access(struct vlan_port *, uint16_t vid);
 void	 vlan_trunk(struct vlan_port *, uint16_t native);
 void	 vlan_allow(struct vlan_port *, uint16_t vid, int on);
 void	 vlan_allow_all(struct vlan_port *, int on);
+int	 vlan_port_equal(const struct vlan_port *, const struct vlan_port *);
 int	 vlan_member(const struct vlan_port *, uint16_t vid);
 int	 vlan_egress_tagged(const struct vlan_port *, uint16_t vid);
 enum vlan_verdict vlan_ingress(const struct vlan_port *, const uint8_t *frame,

@@ -50,7 +50,7 @@ static struct fuzzsd_file reload_file = { -1, "" };
 
 /* A frame from mac ..:n on port p, so that "macs" has something to show. */
 static void
-fuzz_learn(struct switchd *sd, uint16_t p, uint8_t n)
+fuzz_learn(struct sw *sw, uint16_t p, uint8_t n)
 {
 	static struct fwd_out o;
 	uint8_t f[60];
@@ -60,29 +60,32 @@ fuzz_learn(struct switchd *sd, uint16_t p, uint8_t n)
 	f[6] = 0x02;
 	f[11] = n;
 	f[12] = 0x08;
-	(void)fwd_frame(sd->fwd, p, f, sizeof(f), switchd_now(sd), &o);
+	(void)fwd_frame(sw->fwd, p, f, sizeof(f), sw_now(), &o);
 }
 
-static void
-fuzz_setup(struct switchd *sd)
+static struct sw *
+fuzz_setup(void)
 {
+	struct sw *sw;
 	struct port *p;
 	int fd;
 
-	fuzzsd_init(sd, reload_file.path, FUZZ_PORTS);
-	assert(fuzzsd_attach(sd, 1, "QEMU") == 0);
-	assert(fuzzsd_attach(sd, 2, "switchplug 1.0 ssh") == 0);
-	assert(fuzzsd_attach(sd, 7, "") == 0);
+	sw = fuzzsd_new(FUZZ_PORTS);
+	sw->conffile = reload_file.path;
+	assert(fuzzsd_attach(sw, 1, "QEMU") == 0);
+	assert(fuzzsd_attach(sw, 2, "switchplug 1.0 ssh") == 0);
+	assert(fuzzsd_attach(sw, 7, "") == 0);
 	if ((fd = dup(0)) == -1)
 		abort();
-	if ((p = port_new(sd, 9, PORT_TAP, fd)) == NULL)
+	if ((p = port_new(sw, 9, PORT_TAP, fd)) == NULL)
 		abort();
 	snprintf(p->ifname, sizeof(p->ifname), "tap0");
 	snprintf(p->descr, sizeof(p->descr), "tap tap0");
-	fuzz_learn(sd, 1, 1);
-	fuzz_learn(sd, 2, 2);
-	fuzz_learn(sd, 7, 3);
-	fuzz_learn(sd, 9, 4);
+	fuzz_learn(sw, 1, 1);
+	fuzz_learn(sw, 2, 2);
+	fuzz_learn(sw, 7, 3);
+	fuzz_learn(sw, 9, 4);
+	return sw;
 }
 
 static void
@@ -107,43 +110,17 @@ fuzz_check_reply(const char *out)
 	json_object_put(r);
 }
 
-static void
-fuzz_check_state(const struct switchd *sd)
-{
-	const struct fwd *w = sd->fwd;
-	uint32_t i, used = 0;
-
-	assert(sd->nports >= 2 && sd->nports <= FWD_PORTS_MAX);
-	assert(w->nports == sd->nports && w->fdb->nports == sd->nports);
-	assert(w->fdb->count <= w->fdb->limit);
-	assert(w->fdb->limit >= 1 && w->fdb->limit <= FDB_LIMIT_MAX);
-	assert(sd->qlen >= 1 && sd->qlen <= 65536);
-	for (i = 0; i < sd->nports; i++) {
-		const struct vlan_port *vp = &w->ports[i].vlan;
-
-		assert((sd->ports[i] != NULL) == (w->ports[i].in_use != 0));
-		if (sd->ports[i] != NULL) {
-			assert(sd->ports[i]->num == i);
-			used++;
-		}
-		assert(vp->pvid <= VLAN_MAX);
-		if (!vp->trunk)
-			assert(vp->pvid >= VLAN_MIN);
-	}
-	assert(used == w->nactive);
-}
-
 /* What is learned sits on an attached port that carries its VLAN. */
 static int
 fuzz_check_mac(void *arg, const uint8_t *mac, uint16_t vid, uint16_t port,
     uint32_t seen)
 {
-	const struct switchd *sd = arg;
+	const struct sw *sw = arg;
 
 	(void)mac;
 	(void)seen;
-	assert(port < sd->nports && sd->ports[port] != NULL);
-	assert(vlan_member(&sd->fwd->ports[port].vlan, vid));
+	assert(port < sw->conf->nports && sw->ports[port] != NULL);
+	assert(vlan_member(&sw->fwd->ports[port].vlan, vid));
 	return 0;
 }
 
@@ -168,27 +145,42 @@ fuzz_too_big(const uint8_t *req, size_t len)
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	struct switchd sd;
+	struct sw *sw;
+	struct mgmt *m;
 	const uint8_t *nl;
 	size_t off, n;
-	char *out;
+	char *out, *before;
+	int ok;
 
 	fuzzsd_quiet();
 	if (reload_file.fd == -1)
 		fuzzsd_file_set(&reload_file, reload_conf, strlen(reload_conf));
-	fuzz_setup(&sd);
+	sw = fuzz_setup();
+	if ((m = mgmt_new(sw, NULL)) == NULL)
+		abort();
 	for (off = 0; off < size; off += n + 1) {
 		nl = memchr(data + off, '\n', size - off);
 		n = nl != NULL ? (size_t)(nl - (data + off)) : size - off;
 		if (fuzz_too_big(data + off, n))
 			continue;
-		out = mgmt_request(&sd, (const char *)data + off, n);
+		before = fuzzsd_dump(sw);
+		out = mgmt_request(m, (const char *)data + off, n);
 		fuzz_check_reply(out);
+		/* A refused request changed no setting. */
+		ok = strstr(out, "\"ok\":true") != NULL;
+		if (!ok) {
+			char *after = fuzzsd_dump(sw);
+
+			assert(strcmp(before, after) == 0);
+			free(after);
+		}
+		free(before);
 		free(out);
-		fuzz_check_state(&sd);
+		fuzzsd_check(sw);
 	}
-	fdb_walk(sd.fwd->fdb, fuzz_check_mac, &sd);
-	fuzzsd_free(&sd);
+	fdb_walk(sw->fwd->fdb, fuzz_check_mac, sw);
+	mgmt_free(m);
+	fuzzsd_free(sw);
 	log_setverbose(0);
 	return 0;
 }

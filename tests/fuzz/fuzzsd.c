@@ -5,6 +5,7 @@
  */
 #include <sys/mman.h>
 
+#include <assert.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -38,77 +39,51 @@ fuzzsd_quiet(void)
 	stderr = null;
 }
 
-static char *fuzzsd_settings[] = { "aging 600", "queue 64" };
-
 /*
- * As main() leaves it before the configuration is read, with nports
- * ports (FWD_PORTS_DEFAULT as in switchd, or fewer like switchd -n), and
- * two settings as if given as options.  The loop is shared and never
- * runs; the aging timer is in it only while this switch lives.
+ * As switchd -n NPORTS -a 600 -q 64 starts it, before the sockets.  The
+ * loop is shared and never runs; the aging timer is in it only while
+ * this switch lives.
  */
-void
-fuzzsd_init(struct switchd *sd, const char *conffile, uint32_t nports)
+struct sw *
+fuzzsd_new(uint32_t nports)
 {
 	static struct ev_loop *loop;
+	static char ports[32];
+	static char *settings[] = { ports, "aging 600", "queue 64" };
+	char err[512];
+	struct sw *sw;
 
 	if (loop == NULL && (loop = ev_loop_new(EVFLAG_AUTO)) == NULL)
 		abort();
-	memset(sd, 0, sizeof(*sd));
-	sd->loop = loop;
-	sd->ctlfd = -1;
-	sd->mgmtfd = -1;
-	LIST_INIT(&sd->mclients);
-	LIST_INIT(&sd->pendings);
-	sd->qlen = SWITCHD_QLEN_DEFAULT;
-	sd->runuid = getuid();
-	sd->rungid = getgid();
-	sd->sockgid = (gid_t)-1;
-	sd->mode = 0600;
-	snprintf(sd->dir, sizeof(sd->dir), "/nonexistent/switchd-fuzz");
-	snprintf(sd->ctlpath, sizeof(sd->ctlpath), "%s/ctl", sd->dir);
-	snprintf(sd->mgmtpath, sizeof(sd->mgmtpath), "%s/mgmt", sd->dir);
-	ev_init(&sd->age_w, NULL);
-	if (switchd_resize(sd, nports) == -1)
+	snprintf(ports, sizeof(ports), "ports %u", nports);
+	if ((sw = sw_new(loop, NULL, settings, 3, err, sizeof(err))) == NULL) {
+		fprintf(fuzzsd_err, "sw_new: %s\n", err);
 		abort();
-	sd->conffile = conffile;
-	sd->settings = fuzzsd_settings;
-	sd->nsettings = (int)(sizeof(fuzzsd_settings) /
-	    sizeof(fuzzsd_settings[0]));
-	sd->started = ev_now(sd->loop);
+	}
+	return sw;
 }
 
 void
-fuzzsd_free(struct switchd *sd)
+fuzzsd_free(struct sw *sw)
 {
-	uint32_t i;
-
-	ev_timer_stop(sd->loop, &sd->age_w);
 	/*
 	 * The table goes with the switch: an empty count spares port_free()
 	 * a sweep of every slot per port.
 	 */
-	sd->fwd->fdb->count = 0;
-	for (i = 0; i < sd->nports; i++)
-		if (sd->ports[i] != NULL)
-			port_free(sd->ports[i]);
-	fwd_free(sd->fwd);
-	free(sd->ports);
-	free(sd->portcfg);
-	sd->fwd = NULL;
-	sd->ports = NULL;
-	sd->portcfg = NULL;
+	sw->fwd->fdb->count = 0;
+	sw_free(sw);
 }
 
 /* A unix port as attach.c makes it, on a descriptor that goes nowhere. */
 int
-fuzzsd_attach(struct switchd *sd, uint16_t num, const char *descr)
+fuzzsd_attach(struct sw *sw, uint16_t num, const char *descr)
 {
 	struct port *p;
 	int fd;
 
 	if ((fd = open("/dev/null", O_RDWR | O_CLOEXEC)) == -1)
 		abort();
-	if ((p = port_new(sd, num, PORT_UNIX, fd)) == NULL) {
+	if ((p = port_new(sw, num, PORT_UNIX, fd)) == NULL) {
 		close(fd);
 		return -1;
 	}
@@ -117,6 +92,61 @@ fuzzsd_attach(struct switchd *sd, uint16_t num, const char *descr)
 	p->pid = 4242;
 	snprintf(p->descr, sizeof(p->descr), "%s", descr);
 	return 0;
+}
+
+/*
+ * The tables are what the configuration says, and agree with each
+ * other, whatever was applied or refused.
+ */
+void
+fuzzsd_check(const struct sw *sw)
+{
+	const struct conf *c = sw->conf;
+	const struct fwd *w = sw->fwd;
+	uint32_t i, used = 0;
+
+	assert(c->nports >= 2 && c->nports <= FWD_PORTS_MAX);
+	assert(w->nports == c->nports && w->fdb->nports == c->nports);
+	assert(w->fdb->count <= w->fdb->limit);
+	assert(w->fdb->limit == c->maclimit);
+	assert(c->maclimit >= 1 && c->maclimit <= FDB_LIMIT_MAX);
+	assert(w->fdb->aging == c->aging && c->aging <= CONF_AGING_MAX);
+	assert(c->qlen >= 1 && c->qlen <= CONF_QLEN_MAX);
+	assert(w->hub == c->hub && (c->hub == 0 || c->hub == 1));
+	assert(!!ev_is_active(&sw->age_w) == (c->aging != 0));
+	for (i = 0; i < c->nports; i++) {
+		const struct vlan_port *vp = &w->ports[i].vlan;
+
+		assert(vlan_port_equal(vp, &c->port[i].vlan));
+		assert(w->ports[i].maclimit == c->port[i].maclimit);
+		assert((sw->ports[i] != NULL) == (w->ports[i].in_use != 0));
+		if (sw->ports[i] != NULL) {
+			assert(sw->ports[i]->num == i);
+			assert(sw->ports[i]->qlen == c->qlen);
+			used++;
+		}
+		assert(vp->pvid <= VLAN_MAX);
+		if (!vp->trunk)
+			assert(vp->pvid >= VLAN_MIN);
+		assert(c->port[i].maclimit <= FDB_LIMIT_MAX);
+	}
+	assert(used == w->nactive);
+}
+
+/* The running configuration as switchctl config shows it. */
+char *
+fuzzsd_dump(const struct sw *sw)
+{
+	char *buf = NULL;
+	size_t n = 0;
+	FILE *f;
+
+	if ((f = open_memstream(&buf, &n)) == NULL)
+		abort();
+	conf_dump(sw->conf, f);
+	if (fclose(f) != 0 || buf == NULL)
+		abort();
+	return buf;
 }
 
 /* Rewritten in place for each input: one descriptor for the whole run. */

@@ -46,11 +46,10 @@ max_len() {
 	esac
 }
 
-# Harnesses that link the daemon's state (struct switchd) need switchd.c
-# too, without its main(), and what builds a switch for them.
+# Harnesses that build a whole switch (sw.c) share what makes one.
 extra_src() {
 	case $1 in
-	mgmt | conf) echo tests/fuzz/fuzzsd.c "$out/obj/switchd/switchd-nomain.o" ;;
+	mgmt | conf) echo tests/fuzz/fuzzsd.c ;;
 	esac
 }
 
@@ -88,7 +87,7 @@ WARN=(-Wall -Wextra -Werror -Wshadow -Wstrict-prototypes
 # shellcheck disable=SC2207
 LIBS=(-lev -lcap-ng $(pkg-config --libs json-c) -lm)
 
-# The project's sources, instrumented; main()'s file on its own.
+# The project's sources, instrumented; all but main()'s file.
 srcs=()
 for s in common/*.c switchd/*.c; do
 	[ "$s" = switchd/switchd.c ] || srcs+=("$s")
@@ -98,31 +97,25 @@ rm -rf "${out:?}/obj" "${out:?}/bin"
 mkdir -p "$out/obj" "$out/bin"
 jobs=$(nproc 2>/dev/null || echo 2)
 build_failed=0
-for s in "${srcs[@]}" switchd/switchd.c; do
+for s in "${srcs[@]}"; do
 	o=$out/obj/${s%.c}.o
-	nomain=()
-	if [ "$s" = switchd/switchd.c ]; then
-		o=$out/obj/switchd/switchd-nomain.o
-		nomain=(-Dmain=switchd_main)
-	fi
 	mkdir -p "$(dirname "$o")"
 	"$CC" "${CFLAGS[@]}" "${SAN[@]}" -fsanitize=fuzzer-no-link \
-		"${nomain[@]}" -c -o "$o" "$s" >"$o.log" 2>&1 &
+		-c -o "$o" "$s" >"$o.log" 2>&1 &
 	while [ "$(jobs -rp | wc -l)" -ge "$jobs" ]; do
 		wait -n
 	done
 done
 wait
 objs=()
-for s in "${srcs[@]}" switchd/switchd.c; do
+for s in "${srcs[@]}"; do
 	o=$out/obj/${s%.c}.o
-	[ "$s" = switchd/switchd.c ] && o=$out/obj/switchd/switchd-nomain.o
 	if [ ! -f "$o" ]; then
 		echo "fuzz: cannot compile $s:"
 		sed 's/^/    /' "$o.log"
 		build_failed=1
 	fi
-	[ "$s" = switchd/switchd.c ] || objs+=("$o")
+	objs+=("$o")
 done
 [ "$build_failed" -eq 0 ] || exit 2
 rm -f "$out/libswitchd-fuzz.a"

@@ -20,83 +20,47 @@
 #include <cmocka.h>
 #include <json-c/json.h>
 
+#include "attach.h"
 #include "conf.h"
 #include "mgmt.h"
 #include "port.h"
-#include "switchd.h"
+#include "sw.h"
 
 #define TEST_NPORTS	8
 
-static struct switchd	 sd;
-static uint32_t		 test_clock = 1000;
-static int		 test_aging_calls;
+static struct sw	*sw;
+static struct mgmt	*test_m;
+static struct attach	*test_a;
+static char		 test_dir[64];
 static json_object	*test_last;	/* the last reply, freed by the next */
 static int		 test_peer[TEST_NPORTS];	/* other ends */
+static char		*test_options[] = { "ports 8" };
+static uint32_t		 test_ago;	/* seconds test_learn() goes back */
 
-/* What switchd.c provides to mgmt.c and conf.c, minus the loop. */
-uint32_t
-switchd_now(struct switchd *s)
-{
-	(void)s;
-	return test_clock;
-}
-
-int
-switchd_resize(struct switchd *s, uint32_t nports)
-{
-	struct fwd *w;
-	uint32_t i;
-
-	assert_non_null(w = fwd_new(nports, s->fwd ? s->fwd->fdb->limit :
-	    FDB_LIMIT_DEFAULT, s->fwd ? s->fwd->fdb->aging :
-	    FDB_AGING_DEFAULT));
-	if (s->fwd != NULL)
-		w->hub = s->fwd->hub;
-	fwd_free(s->fwd);
-	free(s->ports);
-	free(s->portcfg);
-	s->fwd = w;
-	assert_non_null(s->ports = calloc(nports, sizeof(*s->ports)));
-	assert_non_null(s->portcfg = calloc(nports, sizeof(*s->portcfg)));
-	for (i = 0; i < nports; i++) {
-		s->portcfg[i].uid = (uid_t)-1;
-		s->portcfg[i].gid = (gid_t)-1;
-	}
-	s->nports = nports;
-	return 0;
-}
-
-void
-switchd_aging_timer(struct switchd *s)
-{
-	(void)s;
-	test_aging_calls++;
-}
-
-int
-switchd_reload(struct switchd *s)
-{
-	conf_reset(s);
-	return conf_load(s, s->conffile);
-}
-
+/* A switch as switchd -n 8 makes it, with no sockets. */
 static int
 test_setup(void **state)
 {
+	char err[256], path[96];
+
 	(void)state;
-	memset(&sd, 0, sizeof(sd));
 	memset(test_peer, -1, sizeof(test_peer));
-	sd.loop = ev_default_loop(0);
-	sd.qlen = SWITCHD_QLEN_DEFAULT;
-	sd.ctlfd = sd.mgmtfd = -1;
-	LIST_INIT(&sd.mclients);
-	LIST_INIT(&sd.pendings);
-	snprintf(sd.dir, sizeof(sd.dir), "/run/test");
-	snprintf(sd.ctlpath, sizeof(sd.ctlpath), "/run/test/ctl");
-	snprintf(sd.mgmtpath, sizeof(sd.mgmtpath), "/run/test/mgmt");
-	sd.started = ev_now(sd.loop);
-	switchd_resize(&sd, TEST_NPORTS);
-	test_aging_calls = 0;
+	test_ago = 0;
+	sw = sw_new(ev_default_loop(0), NULL, test_options, 1, err,
+	    sizeof(err));
+	assert_non_null(sw);
+	/* Real sockets in a directory of its own, as switchd -s makes. */
+	snprintf(test_dir, sizeof(test_dir), "/tmp/test_mgmt.XXXXXX");
+	assert_non_null(mkdtemp(test_dir));
+	test_a = attach_new(sw, test_dir, 0600, (uid_t)-1, (gid_t)-1, err,
+	    sizeof(err));
+	if (test_a == NULL)
+		fail_msg("attach_new: %s", err);
+	assert_non_null(test_m = mgmt_new(sw, test_a));
+	snprintf(path, sizeof(path), "%s/mgmt", test_dir);
+	if (mgmt_listen(test_m, path, 0600, (uid_t)-1, (gid_t)-1, err,
+	    sizeof(err)) == -1)
+		fail_msg("mgmt_listen: %s", err);
 	log_setverbose(0);
 	return 0;
 }
@@ -109,15 +73,13 @@ test_teardown(void **state)
 	(void)state;
 	json_object_put(test_last);
 	test_last = NULL;
-	for (i = 0; i < sd.nports; i++)
-		if (sd.ports[i] != NULL)
-			port_free(sd.ports[i]);
+	mgmt_free(test_m);
+	attach_free(test_a);
+	sw_free(sw);
+	assert_int_equal(rmdir(test_dir), 0);
 	for (i = 0; i < TEST_NPORTS; i++)
 		if (test_peer[i] != -1)
 			close(test_peer[i]);
-	fwd_free(sd.fwd);
-	free(sd.ports);
-	free(sd.portcfg);
 	log_setverbose(0);
 	return 0;
 }
@@ -130,7 +92,7 @@ test_attach(uint16_t num, uid_t uid, pid_t pid, const char *descr)
 	int sv[2];
 
 	assert_int_equal(socketpair(AF_UNIX, SOCK_DGRAM, 0, sv), 0);
-	assert_non_null(p = port_new(&sd, num, PORT_UNIX, sv[0]));
+	assert_non_null(p = port_new(sw, num, PORT_UNIX, sv[0]));
 	test_peer[num] = sv[1];
 	p->uid = uid;
 	p->pid = pid;
@@ -145,7 +107,7 @@ test_attach_tap(uint16_t num, const char *ifname)
 	int sv[2];
 
 	assert_int_equal(socketpair(AF_UNIX, SOCK_DGRAM, 0, sv), 0);
-	assert_non_null(p = port_new(&sd, num, PORT_TAP, sv[0]));
+	assert_non_null(p = port_new(sw, num, PORT_TAP, sv[0]));
 	test_peer[num] = sv[1];
 	snprintf(p->ifname, sizeof(p->ifname), "%s", ifname);
 	snprintf(p->descr, sizeof(p->descr), "tap %s", ifname);
@@ -158,7 +120,7 @@ test_learn(uint8_t last, uint16_t vid, uint16_t port)
 	const uint8_t mac[6] = { 0x02, 0x00, 0x00, 0x00, 0x00, last };
 	uint16_t old;
 
-	assert_int_equal(fdb_learn(sd.fwd->fdb, mac, vid, port, test_clock,
+	assert_int_equal(fdb_learn(sw->fwd->fdb, mac, vid, port, sw_now() - test_ago,
 	    0, &old), FDB_NEW);
 }
 
@@ -177,7 +139,7 @@ test_req(const char *line, size_t len)
 
 	json_object_put(test_last);
 	test_last = NULL;
-	assert_non_null(out = mgmt_request(&sd, line, len));
+	assert_non_null(out = mgmt_request(test_m, line, len));
 	n = strlen(out);
 	assert_true(n >= 2);
 	assert_int_equal(out[n - 1], '\n');
@@ -290,7 +252,7 @@ test_oversized(void **state)
 	memcpy(buf, "hub on ", 7);
 	buf[MGMT_LINE_MAX + 1] = '\0';
 	test_err_len(buf, MGMT_LINE_MAX + 1, "longer than 1024");
-	assert_int_equal(sd.fwd->hub, 0);
+	assert_int_equal(sw->fwd->hub, 0);
 	/* A huge one is cut short, not copied. */
 	{
 		size_t n = 1 << 20;
@@ -312,15 +274,15 @@ test_control_chars(void **state)
 	(void)state;
 	test_err_len(nul, sizeof(nul) - 1, "control characters");
 	test_err_len(nul_set, sizeof(nul_set) - 1, "control characters");
-	assert_int_equal(sd.fwd->hub, 0);
+	assert_int_equal(sw->fwd->hub, 0);
 	test_err("info\nhub on", "control characters");
-	assert_int_equal(sd.fwd->hub, 0);
+	assert_int_equal(sw->fwd->hub, 0);
 	test_err("\x1b[2Jinfo", "control characters");
 	test_err("info\x01", "control characters");
 	test_err("\x7f", "control characters");
 	/* Tabs and a CR (from a telnet-like client) separate words. */
 	test_ok("port\t1\taccess 7\r");
-	assert_int_equal(sd.fwd->ports[1].vlan.pvid, 7);
+	assert_int_equal(sw->fwd->ports[1].vlan.pvid, 7);
 	/* Quotes and backslashes come back escaped, still valid JSON. */
 	test_err("\"}{\\", "unknown command '\"}{\\'");
 }
@@ -360,6 +322,7 @@ static void
 test_info(void **state)
 {
 	json_object *r;
+	char path[96];
 
 	(void)state;
 	test_attach(1, 0, 100, "a");
@@ -369,9 +332,11 @@ test_info(void **state)
 	assert_string_equal(test_str(r, "version"), VERSION);
 	assert_int_equal(test_int(r, "protocol"), MGMT_PROTOCOL);
 	assert_true(test_int(r, "uptime") >= 0);
-	assert_string_equal(test_str(r, "dir"), "/run/test");
-	assert_string_equal(test_str(r, "ctl"), "/run/test/ctl");
-	assert_string_equal(test_str(r, "mgmt"), "/run/test/mgmt");
+	snprintf(path, sizeof(path), "%s/ctl", test_dir);
+	assert_string_equal(test_str(r, "dir"), test_dir);
+	assert_string_equal(test_str(r, "ctl"), path);
+	snprintf(path, sizeof(path), "%s/mgmt", test_dir);
+	assert_string_equal(test_str(r, "mgmt"), path);
 	assert_int_equal(test_int(r, "ports"), 2);
 	assert_int_equal(test_int(r, "ports_max"), TEST_NPORTS - 1);
 	assert_int_equal(test_int(r, "macs"), 1);
@@ -379,7 +344,7 @@ test_info(void **state)
 	assert_int_equal(test_int(r, "aging"), FDB_AGING_DEFAULT);
 	assert_false(json_object_get_boolean(test_key(r, "hub",
 	    json_type_boolean)));
-	assert_int_equal(test_int(r, "queue_max"), SWITCHD_QLEN_DEFAULT);
+	assert_int_equal(test_int(r, "queue_max"), CONF_QLEN_DEFAULT);
 	assert_int_equal(test_int(r, "mgmt_clients_max"), MGMT_CLIENTS_MAX);
 	test_int(r, "mgmt_clients");
 	test_int(r, "moves");
@@ -411,7 +376,7 @@ test_port_shape(json_object *p, int num)
 	test_int(p, "maclimit");
 	test_int(p, "learn_refused");
 	assert_int_equal(test_int(p, "queue"), 0);
-	assert_int_equal(test_int(p, "queue_max"), SWITCHD_QLEN_DEFAULT);
+	assert_int_equal(test_int(p, "queue_max"), CONF_QLEN_DEFAULT);
 }
 
 static void
@@ -428,8 +393,8 @@ test_ports(void **state)
 	test_attach_tap(6, "tap7");
 	test_learn(1, 1, 2);
 	test_learn(2, 1, 2);
-	sd.fwd->ports[2].st.rx_frames = 11;
-	sd.fwd->ports[2].st.tx_bytes = 1234;
+	sw->fwd->ports[2].st.rx_frames = 11;
+	sw->fwd->ports[2].st.tx_bytes = 1234;
 	a = test_key(test_ok("ports"), "ports", json_type_array);
 	assert_int_equal(json_object_array_length(a), 3);
 	p = json_object_array_get_idx(a, 0);
@@ -497,10 +462,10 @@ test_macs(void **state)
 	(void)state;
 	test_attach(1, 0, 1, "a");
 	test_attach(2, 0, 2, "b");
+	test_ago = 7;
 	test_learn(0xa1, 1, 1);
 	test_learn(0xa2, 10, 1);
 	test_learn(0xb1, 10, 2);
-	test_clock += 7;
 	a = test_key(test_ok("macs"), "macs", json_type_array);
 	assert_int_equal(json_object_array_length(a), 3);
 	a = test_key(test_ok("macs port 2"), "macs", json_type_array);
@@ -509,7 +474,8 @@ test_macs(void **state)
 	assert_string_equal(test_str(m, "mac"), "02:00:00:00:00:b1");
 	assert_int_equal(test_int(m, "vlan"), 10);
 	assert_int_equal(test_int(m, "port"), 2);
-	assert_int_equal(test_int(m, "age"), 7);
+	/* A second may have ticked since. */
+	assert_in_range(test_int(m, "age"), 7, 8);
 	a = test_key(test_ok("macs vlan 10"), "macs", json_type_array);
 	assert_int_equal(json_object_array_length(a), 2);
 	a = test_key(test_ok("macs port 1 vlan 10"), "macs", json_type_array);
@@ -600,7 +566,12 @@ test_settings(void **state)
 
 	test_ok("aging 60");
 	assert_int_equal(test_int(test_ok("info"), "aging"), 60);
-	assert_true(test_aging_calls > 0);
+	/* The aging timer runs a tenth of the aging time apart. */
+	assert_true(ev_is_active(&sw->age_w));
+	assert_true(sw->age_w.repeat > 5.9 && sw->age_w.repeat < 6.1);
+	test_ok("aging 0");
+	assert_false(ev_is_active(&sw->age_w));
+	test_ok("aging 60");
 	test_ok("maclimit 100");
 	assert_int_equal(test_int(test_ok("info"), "macs_max"), 100);
 	test_ok("hub on");
@@ -696,10 +667,10 @@ test_counters(void **state)
 	(void)state;
 	test_attach(1, 0, 1, "a");
 	test_attach(2, 0, 2, "b");
-	sd.fwd->ports[1].st.rx_frames = 5;
-	sd.fwd->ports[1].st.drops[DROP_VLAN] = 3;
-	sd.fwd->ports[2].st.tx_frames = 9;
-	sd.fwd->moves = 4;
+	sw->fwd->ports[1].st.rx_frames = 5;
+	sw->fwd->ports[1].st.drops[DROP_VLAN] = 3;
+	sw->fwd->ports[2].st.tx_frames = 9;
+	sw->fwd->moves = 4;
 	test_ok("counters reset 1");
 	p = test_key(test_ok("port 1"), "port", json_type_object);
 	assert_int_equal(test_int(p, "rx_frames"), 0);
@@ -735,7 +706,7 @@ test_loglevel(void **state)
 static void
 test_reload(void **state)
 {
-	char path[] = "/tmp/test_mgmt.XXXXXX";
+	char path[] = "/tmp/test_mgmt.XXXXXX", *before;
 	FILE *f;
 	int fd;
 
@@ -745,19 +716,45 @@ test_reload(void **state)
 	assert_non_null(f = fdopen(fd, "w"));
 	fprintf(f, "aging 120\nport 4 access 30\n");
 	fclose(f);
-	sd.conffile = path;
+	sw->conffile = path;
 	test_ok("port 5 access 40");
 	test_ok("reload");
 	/* The file again, and what was set since forgotten. */
 	assert_string_equal(test_config(), "ports 8\nmaclimit 16384\n"
 	    "aging 120\nhub off\nqueue 256\nport 4 access 30\n");
+	/*
+	 * A file with one bad line among good ones changes nothing: not
+	 * the good lines before it, not those after.
+	 */
+	test_ok("hub on");
 	assert_non_null(f = fopen(path, "w"));
-	fprintf(f, "port 4 access 4095\n");
+	fprintf(f, "aging 90\nport 4 access 4095\nport 6 access 60\n"
+	    "maclimit 0\n");
 	fclose(f);
-	test_err("reload", path);
+	before = strdup(test_config());
+	assert_non_null(before);
+	test_err("reload", "nothing was changed");
+	test_err("reload", ":2: port 4 access: '4095' is not a VLAN");
+	test_err("reload", "(and 1 more errors)");
+	assert_string_equal(test_config(), before);
+	assert_int_equal(test_int(test_ok("info"), "aging"), 120);
 	assert_int_equal(unlink(path), 0);
 	test_err("reload", path);
-	sd.conffile = NULL;
+	assert_string_equal(test_config(), before);
+	free(before);
+	sw->conffile = NULL;
+}
+
+/* Back to a switch with the defaults and 8 ports, as a reload does. */
+static void
+test_defaults(void)
+{
+	struct conf *c;
+	char err[256], line[] = "ports 8";
+
+	assert_non_null(c = conf_new(FWD_PORTS_DEFAULT));
+	assert_int_equal(conf_set(c, line, err, sizeof(err)), 0);
+	assert_int_equal(sw_apply(sw, c, err, sizeof(err)), 0);
 }
 
 /* What config prints, fed back line by line, gives the same config. */
@@ -777,7 +774,7 @@ test_config_round_trip(void **state)
 	test_ok("port 5 user root");
 	test_ok("port 6 group root");
 	assert_non_null(dump = strdup(test_config()));
-	conf_reset(&sd);
+	test_defaults();
 	assert_string_not_equal(test_config(), dump);
 	{
 		char *copy = strdup(dump);

@@ -1,0 +1,243 @@
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "log.h"
+#include "port.h"
+#include "sw.h"
+#include "util.h"
+
+uint32_t
+sw_now(void)
+{
+	struct timespec ts;
+
+	/* Seconds are all the MAC table needs: the coarse clock will do. */
+	clock_gettime(CLOCK_MONOTONIC_COARSE, &ts);
+	return (uint32_t)ts.tv_sec;
+}
+
+static void
+sw_age_cb(struct ev_loop *loop, ev_timer *w, int revents)
+{
+	struct sw *sw = container_of(w, struct sw, age_w);
+	uint32_t n;
+
+	(void)loop;
+	(void)revents;
+	if ((n = fdb_age(sw->fwd->fdb, sw_now())) > 0)
+		log_debug("aging: %u MAC entries expired", n);
+}
+
+/* One timer, a tenth of the aging time apart, and none for "never". */
+static void
+sw_aging_timer(struct sw *sw)
+{
+	double every = sw->conf->aging / 10.0;
+
+	ev_timer_stop(sw->loop, &sw->age_w);
+	if (sw->conf->aging == 0)
+		return;
+	every = every < 1 ? 1 : every > 30 ? 30 : every;
+	ev_timer_set(&sw->age_w, every, every);
+	ev_timer_start(sw->loop, &sw->age_w);
+}
+
+struct sw *
+sw_new(struct ev_loop *loop, const char *conffile, char * const *settings,
+    int nsettings, char *err, size_t len)
+{
+	struct sw *sw;
+	struct conf *c;
+
+	if ((sw = calloc(1, sizeof(*sw))) == NULL) {
+		util_err(err, len, "out of memory");
+		return NULL;
+	}
+	sw->loop = loop;
+	sw->conffile = conffile;
+	sw->settings = settings;
+	sw->nsettings = nsettings;
+	sw->started = ev_now(loop);
+	ev_init(&sw->age_w, sw_age_cb);
+	/* The defaults run first, so that the first apply is a difference. */
+	if ((sw->conf = conf_new(FWD_PORTS_DEFAULT)) == NULL ||
+	    (sw->fwd = fwd_new(sw->conf->nports, sw->conf->maclimit,
+	    sw->conf->aging)) == NULL ||
+	    (sw->ports = calloc(sw->conf->nports, sizeof(*sw->ports))) ==
+	    NULL) {
+		util_err(err, len, "out of memory");
+		sw_free(sw);
+		return NULL;
+	}
+	if (sw_configure(sw, &c, err, len) == -1) {
+		sw_free(sw);
+		return NULL;
+	}
+	if (sw_apply(sw, c, err, len) == -1) {
+		conf_free(c);
+		sw_free(sw);
+		return NULL;
+	}
+	return sw;
+}
+
+void
+sw_free(struct sw *sw)
+{
+	uint32_t i;
+
+	if (sw == NULL)
+		return;
+	ev_timer_stop(sw->loop, &sw->age_w);
+	for (i = 0; sw->ports != NULL && i < sw->conf->nports; i++)
+		if (sw->ports[i] != NULL)
+			port_free(sw->ports[i]);
+	free(sw->ports);
+	fwd_free(sw->fwd);
+	conf_free(sw->conf);
+	free(sw);
+}
+
+/*
+ * A new configuration from the defaults, the file and the command-line
+ * settings, in that order: what was changed at run time and is in
+ * neither is undone.
+ */
+int
+sw_configure(const struct sw *sw, struct conf **out, char *err, size_t len)
+{
+	char line[CONF_LINE_MAX];
+	struct conf *c;
+	int i;
+
+	if ((c = conf_new(FWD_PORTS_DEFAULT)) == NULL)
+		return util_err(err, len, "out of memory");
+	if (sw->conffile != NULL && conf_load(c, sw->conffile, err,
+	    len) == -1) {
+		conf_free(c);
+		return -1;
+	}
+	for (i = 0; i < sw->nsettings; i++) {
+		snprintf(line, sizeof(line), "%s", sw->settings[i]);
+		if (conf_set(c, line, err, len) == -1) {
+			conf_free(c);
+			return -1;
+		}
+	}
+	*out = c;
+	return 0;
+}
+
+uint32_t
+sw_nattached(const struct sw *sw)
+{
+	uint32_t i, n = 0;
+
+	for (i = 0; i < sw->conf->nports; i++)
+		n += sw->ports[i] != NULL;
+	return n;
+}
+
+/* What needs memory is made first: past it, nothing can fail. */
+static int
+sw_prepare(struct sw *sw, const struct conf *nc, struct fwd **w,
+    struct port ***ports, char *err, size_t len)
+{
+	const struct conf *oc = sw->conf;
+
+	*w = NULL;
+	*ports = NULL;
+	if (nc->nports != oc->nports && sw_nattached(sw) > 0)
+		return util_err(err, len, "ports: the number of ports changes "
+		    "only with a restart");
+	if (nc->qlen != oc->qlen && sw_nattached(sw) > 0)
+		return util_err(err, len, "queue: the queue length changes "
+		    "only with a restart");
+	if (nc->nports != oc->nports) {
+		*w = fwd_new(nc->nports, nc->maclimit, nc->aging);
+		*ports = calloc(nc->nports, sizeof(**ports));
+		if (*w == NULL || *ports == NULL) {
+			fwd_free(*w);
+			free(*ports);
+			return util_err(err, len, "ports: out of memory");
+		}
+	} else if (nc->maclimit != oc->maclimit &&
+	    fdb_setlimit(sw->fwd->fdb, nc->maclimit) == -1)
+		return util_err(err, len, "maclimit: out of memory");
+	return 0;
+}
+
+/*
+ * Run nc instead of the configuration that runs now, and own it; on
+ * failure nothing changed and nc is still the caller's.  Stations stay
+ * learned on every port whose VLANs did not change.
+ */
+int
+sw_apply(struct sw *sw, struct conf *nc, char *err, size_t len)
+{
+	struct port **ports;
+	struct fwd *w;
+	uint32_t i;
+	int aging;
+
+	if (sw_prepare(sw, nc, &w, &ports, err, len) == -1)
+		return -1;
+	if (w != NULL) {
+		fwd_free(sw->fwd);
+		free(sw->ports);
+		sw->fwd = w;
+		sw->ports = ports;
+	}
+	aging = nc->aging != sw->conf->aging || w != NULL;
+	sw->fwd->hub = nc->hub;
+	fdb_setaging(sw->fwd->fdb, nc->aging);
+	for (i = 0; i < nc->nports; i++)
+		fwd_port_set(sw->fwd, (uint16_t)i, &nc->port[i].vlan,
+		    nc->port[i].maclimit);
+	conf_free(sw->conf);
+	sw->conf = nc;
+	if (aging || !ev_is_active(&sw->age_w))
+		sw_aging_timer(sw);
+	return 0;
+}
+
+/* The file again (SIGHUP, switchctl reload): all of it, or nothing. */
+int
+sw_reload(struct sw *sw, char *err, size_t len)
+{
+	struct conf *c;
+
+	if (sw->conffile == NULL)
+		return util_err(err, len, "no configuration file: switchd "
+		    "was started without -f");
+	if (sw_configure(sw, &c, err, len) == -1)
+		return -1;
+	if (sw_apply(sw, c, err, len) == -1) {
+		conf_free(c);
+		return -1;
+	}
+	return 0;
+}
+
+/* One setting, as switchctl sends it, on top of what runs. */
+int
+sw_set(struct sw *sw, const char *line, char *err, size_t len)
+{
+	char copy[CONF_LINE_MAX + 1];
+	struct conf *c;
+
+	if (strlen(line) >= sizeof(copy))
+		return util_err(err, len, "line longer than %d characters",
+		    CONF_LINE_MAX);
+	snprintf(copy, sizeof(copy), "%s", line);
+	if ((c = conf_dup(sw->conf)) == NULL)
+		return util_err(err, len, "out of memory");
+	if (conf_set(c, copy, err, len) == -1 ||
+	    sw_apply(sw, c, err, len) == -1) {
+		conf_free(c);
+		return -1;
+	}
+	return 0;
+}

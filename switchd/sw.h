@@ -1,0 +1,49 @@
+/*
+ * The switch: its configuration, its forwarding state and its ports, and
+ * their lifecycle.  main() makes one, the sockets feed it, and the tests
+ * and fuzzers link this module as it is.
+ *
+ * A configuration change of any kind (the file at start, a reload, a
+ * switchctl "set") is a whole new struct conf, applied by sw_apply() as
+ * a difference from the running one: completely, or not at all.
+ */
+#ifndef SW_H
+#define SW_H
+
+#include <ev.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "conf.h"
+#include "fwd.h"
+
+struct port;
+
+struct sw {
+	struct ev_loop	*loop;
+	struct conf	*conf;		/* what runs */
+	struct fwd	*fwd;
+	struct port	**ports;	/* by number: conf->nports of them */
+	ev_tstamp	 started;
+	ev_timer	 age_w;
+
+	/* What a reload reads: the file, then the command-line settings. */
+	const char	*conffile;
+	char * const	*settings;
+	int		 nsettings;
+};
+
+/* sw.c */
+struct sw	*sw_new(struct ev_loop *, const char *conffile,
+		    char * const *settings, int nsettings, char *err,
+		    size_t len);
+void		 sw_free(struct sw *);
+int		 sw_configure(const struct sw *, struct conf **, char *err,
+		    size_t len);
+int		 sw_apply(struct sw *, struct conf *, char *err, size_t len);
+int		 sw_reload(struct sw *, char *err, size_t len);
+int		 sw_set(struct sw *, const char *line, char *err, size_t len);
+uint32_t	 sw_nattached(const struct sw *);
+uint32_t	 sw_now(void);
+
+#endif
