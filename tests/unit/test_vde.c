@@ -351,6 +351,33 @@ test_build(void **state)
 	assert_int_equal(strlen(req.descr), VDE_DESCR_MAX);
 }
 
+/* The edges of what a client can ask for, through build and parse. */
+static void
+test_build_edges(void **state)
+{
+	unsigned char	 buf[VDE_REQ_MAX];
+	struct vde_req	 req;
+	const char	*why = NULL;
+	size_t		 len;
+
+	(void)state;
+	/* The highest port number the type can carry. */
+	memset(buf, 'x', sizeof(buf));
+	len = vde_req_build(buf, sizeof(buf), 0xffffff, TEST_PATH, NULL);
+	assert_int_equal(len, 122);
+	assert_int_equal(vde_req_parse(buf, len, &req, &why), 0);
+	assert_int_equal(req.type, 0xffffffU << 8);
+	assert_int_equal(req.port, 0xffffff);
+
+	/* A one-byte description arrives as that byte, and no more. */
+	memset(buf, 'x', sizeof(buf));
+	len = vde_req_build(buf, sizeof(buf), 5, TEST_PATH, "Q");
+	assert_int_equal(len, 123);
+	assert_int_equal(vde_req_parse(buf, len, &req, &why), 0);
+	assert_int_equal(req.port, 5);
+	assert_string_equal(req.descr, "Q");
+}
+
 static void
 test_build_fail(void **state)
 {
@@ -402,6 +429,23 @@ test_reply(void **state)
 	assert_int_equal(vde_reply_parse(buf + 1, sizeof(sun), &out), -1);
 }
 
+/* One byte more than an address is not a reply from a VDE switch. */
+static void
+test_reply_too_long(void **state)
+{
+	struct sockaddr_un	 sun, out;
+	unsigned char		 buf[sizeof(sun) + 1];
+
+	(void)state;
+	memset(&sun, 0, sizeof(sun));
+	sun.sun_family = AF_UNIX;
+	strcpy(sun.sun_path, "/run/switchd/003.12");
+	memcpy(buf, &sun, sizeof(sun));
+	buf[sizeof(sun)] = 0;
+	assert_int_equal(vde_reply_parse(buf, sizeof(sun), &out), 0);
+	assert_int_equal(vde_reply_parse(buf, sizeof(buf), &out), -1);
+}
+
 int
 main(void)
 {
@@ -420,8 +464,10 @@ main(void)
 		cmocka_unit_test(test_longest_path),
 		cmocka_unit_test(test_descr),
 		cmocka_unit_test(test_build),
+		cmocka_unit_test(test_build_edges),
 		cmocka_unit_test(test_build_fail),
 		cmocka_unit_test(test_reply),
+		cmocka_unit_test(test_reply_too_long),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
