@@ -163,6 +163,17 @@ test_expect(const struct fwd_out *o, const char *want)
 	}
 }
 
+/* The frame does not leave by port, whatever else it does. */
+static void
+test_not_to(const struct fwd_out *o, uint16_t port)
+{
+	unsigned int i;
+
+	for (i = 0; i < o->n; i++)
+		if (o->dst[i].port == port)
+			fail_msg("frame leaves by port %u", port);
+}
+
 static struct fwd_port *
 test_port(struct test_sw *s, uint16_t port)
 {
@@ -728,6 +739,48 @@ test_port_reconf(void **state)
 	test_sw_free(s);
 }
 
+/*
+ * A port's VLANs changed without its stations being flushed (the change
+ * and the flush are separate steps, and a bug could skip the second):
+ * frames to a station learned on it in a VLAN it has left still never
+ * go out there, while the VLANs it keeps work as before.
+ */
+static void
+test_stale_vlan(void **state)
+{
+	static const uint16_t v1020[] = { 10, 20 };
+	struct test_sw *s = test_sw_new(16, 1000, 1, 4);
+
+	(void)state;
+	test_access(s, 1, 10);
+	test_trunk(s, 2, 0, v1020, 2);
+	test_access(s, 3, 20);
+	test_access(s, 4, 10);
+	/* A behind trunk 2 in VLANs 10 and 20; B behind access 4. */
+	assert_int_equal(test_send(s, 2, test_bcast, test_sta(1), 10, 64, 0),
+	    0);
+	assert_int_equal(test_send(s, 2, test_bcast, test_sta(1), 20, 64, 0),
+	    0);
+	test_send_ok(s, 4, test_bcast, test_sta(2));
+	test_send_ok(s, 1, test_sta(1), test_sta(3));
+	test_expect(s->o, "2t");
+	test_send_ok(s, 1, test_sta(2), test_sta(3));
+	test_expect(s->o, "4");
+
+	/* The trunk drops VLAN 10, the access port moves to VLAN 30. */
+	vlan_allow(&test_port(s, 2)->vlan, 10, 0);
+	test_access(s, 4, 30);
+	assert_int_equal(fdb_portcount(s->w->fdb, 2), 2);
+	assert_int_equal(fdb_portcount(s->w->fdb, 4), 1);
+	test_send_ok(s, 1, test_sta(1), test_sta(3));
+	test_not_to(s->o, 2);
+	test_send_ok(s, 1, test_sta(2), test_sta(3));
+	test_not_to(s->o, 4);
+	test_send_ok(s, 3, test_sta(1), test_sta(4));
+	test_expect(s->o, "2t");
+	test_sw_free(s);
+}
+
 /* Deleting ports in the middle of the flood list keeps the rest. */
 static void
 test_port_del_many(void **state)
@@ -925,6 +978,7 @@ main(void)
 		cmocka_unit_test(test_port_del_many),
 		cmocka_unit_test(test_port_config_first),
 		cmocka_unit_test(test_port_reconf),
+		cmocka_unit_test(test_stale_vlan),
 		cmocka_unit_test(test_moves),
 		cmocka_unit_test(test_table_full),
 		cmocka_unit_test(test_port_maclimit),

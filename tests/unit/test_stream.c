@@ -382,6 +382,43 @@ test_giant4(void **state)
 	test_giant(4, STREAM4_MAX, 0xfffffffeU, 3);
 }
 
+/*
+ * QEMU's length is 32 bits: a top byte set makes it a giant however
+ * small the low part. 01 00 00 40 followed by 64 bytes must not pass
+ * as a 64-byte frame, whether the header comes whole or byte by byte.
+ */
+static void
+test_giant4_topbyte(void **state)
+{
+	static const unsigned char hdr[4] = { 0x01, 0x00, 0x00, 0x40 };
+	unsigned char		 buf[4 + 0x40];
+	struct deframer		 d;
+	struct test_got		 g = { 0 };
+	size_t			 i;
+	int			 rc = 0;
+
+	(void)state;
+	memcpy(buf, hdr, sizeof(hdr));
+	for (i = sizeof(hdr); i < sizeof(buf); i++)
+		buf[i] = test_byte(0, i);
+	assert_int_equal(deframer_init(&d, 4, STREAM4_MAX), 0);
+	assert_int_equal(deframer_feed(&d, buf, sizeof(buf), test_cb, &g), -1);
+	assert_int_equal(g.n, 0);
+	assert_int_equal(d.st.giants, 1);
+	assert_int_equal(d.st.frames, 0);
+
+	deframer_reset(&d);
+	for (i = 0; i < sizeof(buf) && rc == 0; i++)
+		rc = deframer_feed(&d, buf + i, 1, test_cb, &g);
+	assert_int_equal(rc, -1);
+	assert_int_equal(i, sizeof(hdr));
+	assert_int_equal(g.n, 0);
+	assert_int_equal(d.st.giants, 2);
+	assert_int_equal(d.st.frames, 0);
+	deframer_free(&d);
+	test_got_clear(&g);
+}
+
 /* vde_plug's limit: 9236 passes, 9237 is a framing error. */
 static void
 test_boundary2(void **state)
@@ -594,6 +631,7 @@ main(void)
 		cmocka_unit_test(test_zero),
 		cmocka_unit_test(test_giant2),
 		cmocka_unit_test(test_giant4),
+		cmocka_unit_test(test_giant4_topbyte),
 		cmocka_unit_test(test_boundary2),
 		cmocka_unit_test(test_hdr),
 		cmocka_unit_test(test_init),

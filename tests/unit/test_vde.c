@@ -147,6 +147,23 @@ test_bad_type(void **state)
 	assert_string_equal(test_reject(&r), "bad request type");
 }
 
+/*
+ * Only the whole low byte tells a port request (0) from anything else:
+ * a request with just its top low bit set is refused, not taken as
+ * "port 0" or "port 3".
+ */
+static void
+test_bad_type_low_byte(void **state)
+{
+	struct test_req	 r = test_good;
+
+	(void)state;
+	r.type = 0x80;
+	assert_string_equal(test_reject(&r), "bad request type");
+	r.type = (3 << 8) | 0x80;
+	assert_string_equal(test_reject(&r), "bad request type");
+}
+
 static void
 test_short_long(void **state)
 {
@@ -214,6 +231,33 @@ test_abstract(void **state)
 	buf[1 + 12 + offsetof(struct sockaddr_un, sun_path)] = '\0';
 	assert_int_equal(vde_req_parse(buf + 1, len, &req, &why), -1);
 	assert_string_equal(why, "empty or abstract socket path");
+}
+
+/*
+ * A client may leave junk after its path's NUL: the parsed address
+ * carries zeros there, so two requests naming the same path give the
+ * same address.
+ */
+static void
+test_sun_junk(void **state)
+{
+	unsigned char		 buf[1 + 512];
+	struct sockaddr_un	 want;
+	struct vde_req		 req;
+	const char		*why = NULL;
+	size_t			 len, off, plen = strlen(TEST_PATH);
+
+	(void)state;
+	len = test_mkreq(buf, &test_good);
+	off = 1 + 12 + offsetof(struct sockaddr_un, sun_path);
+	memset(buf + off + plen + 1, 'J', sizeof(want.sun_path) - plen - 1);
+	assert_int_equal(vde_req_parse(buf + 1, len, &req, &why), 0);
+	memset(&want, 0, sizeof(want));
+	want.sun_family = AF_UNIX;
+	memcpy(want.sun_path, TEST_PATH, plen);
+	assert_memory_equal(&req.sun, &want, sizeof(want));
+	assert_int_equal(req.sunlen,
+	    offsetof(struct sockaddr_un, sun_path) + plen + 1);
 }
 
 /* A 107-character path is the longest that fits with its NUL. */
@@ -307,6 +351,33 @@ test_build(void **state)
 	assert_int_equal(strlen(req.descr), VDE_DESCR_MAX);
 }
 
+/* The edges of what a client can ask for, through build and parse. */
+static void
+test_build_edges(void **state)
+{
+	unsigned char	 buf[VDE_REQ_MAX];
+	struct vde_req	 req;
+	const char	*why = NULL;
+	size_t		 len;
+
+	(void)state;
+	/* The highest port number the type can carry. */
+	memset(buf, 'x', sizeof(buf));
+	len = vde_req_build(buf, sizeof(buf), 0xffffff, TEST_PATH, NULL);
+	assert_int_equal(len, 122);
+	assert_int_equal(vde_req_parse(buf, len, &req, &why), 0);
+	assert_int_equal(req.type, 0xffffffU << 8);
+	assert_int_equal(req.port, 0xffffff);
+
+	/* A one-byte description arrives as that byte, and no more. */
+	memset(buf, 'x', sizeof(buf));
+	len = vde_req_build(buf, sizeof(buf), 5, TEST_PATH, "Q");
+	assert_int_equal(len, 123);
+	assert_int_equal(vde_req_parse(buf, len, &req, &why), 0);
+	assert_int_equal(req.port, 5);
+	assert_string_equal(req.descr, "Q");
+}
+
 static void
 test_build_fail(void **state)
 {
@@ -358,6 +429,23 @@ test_reply(void **state)
 	assert_int_equal(vde_reply_parse(buf + 1, sizeof(sun), &out), -1);
 }
 
+/* One byte more than an address is not a reply from a VDE switch. */
+static void
+test_reply_too_long(void **state)
+{
+	struct sockaddr_un	 sun, out;
+	unsigned char		 buf[sizeof(sun) + 1];
+
+	(void)state;
+	memset(&sun, 0, sizeof(sun));
+	sun.sun_family = AF_UNIX;
+	strcpy(sun.sun_path, "/run/switchd/003.12");
+	memcpy(buf, &sun, sizeof(sun));
+	buf[sizeof(sun)] = 0;
+	assert_int_equal(vde_reply_parse(buf, sizeof(sun), &out), 0);
+	assert_int_equal(vde_reply_parse(buf, sizeof(buf), &out), -1);
+}
+
 int
 main(void)
 {
@@ -367,15 +455,19 @@ main(void)
 		cmocka_unit_test(test_port_n),
 		cmocka_unit_test(test_port0),
 		cmocka_unit_test(test_bad_type),
+		cmocka_unit_test(test_bad_type_low_byte),
 		cmocka_unit_test(test_short_long),
 		cmocka_unit_test(test_magic_version),
 		cmocka_unit_test(test_bad_sun),
 		cmocka_unit_test(test_abstract),
+		cmocka_unit_test(test_sun_junk),
 		cmocka_unit_test(test_longest_path),
 		cmocka_unit_test(test_descr),
 		cmocka_unit_test(test_build),
+		cmocka_unit_test(test_build_edges),
 		cmocka_unit_test(test_build_fail),
 		cmocka_unit_test(test_reply),
+		cmocka_unit_test(test_reply_too_long),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
