@@ -1,7 +1,6 @@
 /*
- * Length-prefixed frame streams: 2-byte big-endian (vde_plug stdio,
- * PROTOCOLS.md section 2) and 4-byte big-endian (QEMU socket/stream,
- * section 3).
+ * Length-prefixed frame streams: 2-byte big-endian (vde_plug stdio)
+ * and 4-byte big-endian (QEMU socket/stream); switchplug(1), PROTOCOL.
  */
 
 #ifndef STREAM_H

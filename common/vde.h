@@ -1,6 +1,6 @@
 /*
  * The VDE v3 control handshake spoken by libvdeplug and QEMU
- * (PROTOCOLS.md section 1).
+ * (switchd(8), PROTOCOL).
  */
 
 #ifndef VDE_H

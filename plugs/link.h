@@ -1,7 +1,7 @@
 /*
  * A byte stream carrying length-prefixed frames: stdin/stdout with
- * 2-byte headers, a TCP connection with 4-byte ones (PROTOCOLS.md
- * sections 2 and 3). The peer is untrusted.
+ * 2-byte headers, a TCP connection with 4-byte ones (switchplug(1),
+ * PROTOCOL). The peer is untrusted.
  */
 
 #ifndef LINK_H

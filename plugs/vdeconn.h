@@ -1,6 +1,6 @@
 /*
  * One port of a switch, attached the way QEMU and libvdeplug attach
- * (PROTOCOLS.md section 1): a control stream that lives as long as the
+ * (switchd(8), PROTOCOL): a control stream that lives as long as the
  * port, and a datagram socket that carries one frame per datagram.
  */
 

@@ -80,7 +80,7 @@ static void
 test_layout(void **state)
 {
 	(void)state;
-	/* The wire layout depends on these; PROTOCOLS.md section 1. */
+	/* The wire layout depends on these; switchd(8), PROTOCOL. */
 	assert_int_equal(sizeof(struct sockaddr_un), 110);
 	assert_int_equal(VDE_REQ_HDRLEN, 122);
 	assert_int_equal(VDE_REQ_HDRLEN + VDE_DESCR_MAX, VDE_REQ_MAX);
