@@ -29,6 +29,7 @@ struct listener {
 	ev_timer	 pause;
 };
 
+/* listener.c */
 void	listener_init(struct listener *, struct ev_loop *, int fd,
 	    unsigned int reserve, const char *name, listener_cb);
 void	listener_start(struct listener *);

@@ -16,6 +16,7 @@ struct log_ratelim {
 	unsigned int	suppressed;	/* messages dropped since then */
 };
 
+/* log.c */
 void	log_init(const char *, int, int);
 void	log_setverbose(int);
 int	log_getverbose(void);

@@ -2,6 +2,7 @@
 #ifndef NUMBER_H
 #define NUMBER_H
 
+/* number.c */
 int	number_parse(const char *, unsigned long min, unsigned long max,
 	    unsigned long *);
 

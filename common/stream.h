@@ -36,6 +36,7 @@ struct deframer {
 typedef void (*deframer_cb)(void *arg, const unsigned char *frame,
     size_t len);
 
+/* stream.c */
 int	deframer_init(struct deframer *, int, size_t);
 void	deframer_free(struct deframer *);
 int	deframer_feed(struct deframer *, const void *, size_t, deframer_cb,

@@ -14,6 +14,8 @@
 
 #define nitems(a)	(sizeof(a) / sizeof((a)[0]))
 
+/* util.c */
+
 /*
  * Errors come back as -1 and a message in the caller's buffer, written
  * in words a user can act on; the caller decides whether to log it,

@@ -12,6 +12,7 @@
 #include <stdint.h>
 #include <string.h>
 
+#include "util.h"
 #include "vde.h"
 
 #define VDE_OFF_MAGIC	0
@@ -91,39 +92,27 @@ vde_descr_copy(char *dst, const unsigned char *src, size_t len)
 }
 
 int
-vde_req_parse(const void *buf, size_t len, struct vde_req *req,
-    const char **why)
+vde_req_parse(const void *buf, size_t len, struct vde_req *req, char *err,
+    size_t errlen)
 {
 	const unsigned char	*p = buf;
-	const char		*err;
+	const char		*why;
 
 	memset(req, 0, sizeof(*req));
-	if (len < VDE_REQ_HDRLEN) {
-		*why = "short request";
-		return -1;
-	}
-	if (len > VDE_REQ_HDRLEN + VDE_DESCR_MAX) {
-		*why = "request too long";
-		return -1;
-	}
-	if (vde_get32(p, VDE_OFF_MAGIC) != VDE_MAGIC) {
-		*why = "bad magic";
-		return -1;
-	}
-	if (vde_get32(p, VDE_OFF_VERSION) != VDE_VERSION) {
-		*why = "unsupported version";
-		return -1;
-	}
+	if (len < VDE_REQ_HDRLEN)
+		return util_err(err, errlen, "short request");
+	if (len > VDE_REQ_HDRLEN + VDE_DESCR_MAX)
+		return util_err(err, errlen, "request too long");
+	if (vde_get32(p, VDE_OFF_MAGIC) != VDE_MAGIC)
+		return util_err(err, errlen, "bad magic");
+	if (vde_get32(p, VDE_OFF_VERSION) != VDE_VERSION)
+		return util_err(err, errlen, "unsupported version");
 	req->type = vde_get32(p, VDE_OFF_TYPE);
-	if ((req->port = vde_type_port(req->type)) == -2) {
-		*why = "bad request type";
-		return -1;
-	}
+	if ((req->port = vde_type_port(req->type)) == -2)
+		return util_err(err, errlen, "bad request type");
 	memcpy(&req->sun, p + VDE_OFF_SUN, sizeof(req->sun));
-	if ((err = vde_sun_check(&req->sun)) != NULL) {
-		*why = err;
-		return -1;
-	}
+	if ((why = vde_sun_check(&req->sun)) != NULL)
+		return util_err(err, errlen, "%s", why);
 	req->sunlen = (socklen_t)(offsetof(struct sockaddr_un, sun_path) +
 	    strlen(req->sun.sun_path) + 1);
 	vde_descr_copy(req->descr, p + VDE_REQ_HDRLEN, len - VDE_REQ_HDRLEN);

@@ -30,7 +30,9 @@ struct vde_req {
 	char			descr[VDE_DESCR_MAX + 1];
 };
 
-int	vde_req_parse(const void *, size_t, struct vde_req *, const char **);
+/* vde.c */
+int	vde_req_parse(const void *, size_t, struct vde_req *, char *err,
+	    size_t errlen);
 size_t	vde_req_build(void *, size_t, int, const char *, const char *);
 int	vde_reply_parse(const void *, size_t, struct sockaddr_un *);
 

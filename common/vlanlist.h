@@ -15,6 +15,7 @@
 /* Room for the longest list vlanlist_str() writes: every other VLAN. */
 #define VLANLIST_STR_MAX	(VLAN_MAX / 2 * 5 + 1)
 
+/* vlanlist.c */
 int	vlanlist_parse(const char *, uint64_t bits[VLANLIST_WORDS]);
 void	vlanlist_str(const uint64_t bits[VLANLIST_WORDS], char *, size_t);
 

@@ -25,6 +25,7 @@ struct client {
 	size_t		 cap;
 };
 
+/* client.c */
 void		 client_init(struct client *, const char *path,
 		    const char *start_hint);
 json_object	*client_call(struct client *, const char *request);

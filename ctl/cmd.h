@@ -13,6 +13,7 @@ struct cmd_env {
 	int		 json;		/* -j: print replies as JSON */
 };
 
+/* cmd.c */
 int	cmd_run(struct cmd_env *, int argc, char **argv);
 
 #endif

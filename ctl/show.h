@@ -7,6 +7,7 @@
 
 #include <json-c/json.h>
 
+/* show.c */
 void	show_json(json_object *);
 void	show_info(json_object *);
 void	show_ports(json_object *);

@@ -14,6 +14,7 @@ struct table;
  * heads: the column titles, or NULL for a table without a title row
  * (key: value views); align: one 'l' or 'r' per column.
  */
+/* table.c */
 struct table	*table_new(int ncols, const char *const *heads,
 		    const char *align);
 void		 table_cell(struct table *, const char *fmt, ...)

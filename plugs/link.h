@@ -30,6 +30,7 @@ struct link_cb {
 	void	(*end)(void *, int);
 };
 
+/* link.c */
 struct link	*link_new(struct ev_loop *, int, int, int, const char *,
 		    const struct link_cb *, void *);
 void		 link_free(struct link *);

@@ -23,6 +23,7 @@ struct session {
 extern const struct vdeconn_cb	session_vdeconn_cb;
 extern const struct link_cb	session_link_cb;
 
+/* session.c */
 void	session_link(struct session *, struct link *);
 void	session_unlink(struct session *);
 

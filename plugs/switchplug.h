@@ -36,14 +36,20 @@ struct plug_opts {
 #define BACKOFF_MIN	0.25
 #define BACKOFF_MAX	16.0
 
+/* switchplug.c */
 double	switchplug_backoff(double);
 int	switchplug_hostport(const char *, char *, size_t, char *, size_t);
 
+/* stdio.c */
 void	stdio_start(struct ev_loop *, const struct plug_opts *);
 void	stdio_stop(void);
+
+/* tcp.c */
 void	tcp_listen_start(struct ev_loop *, const struct plug_opts *);
 void	tcp_connect_start(struct ev_loop *, const struct plug_opts *);
 void	tcp_stop(void);
+
+/* mcast.c */
 void	mcast_start(struct ev_loop *, const struct plug_opts *);
 void	mcast_stop(void);
 

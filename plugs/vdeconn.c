@@ -158,8 +158,8 @@ vdeconn_perm(const char *ctlpath, const char *path)
 }
 
 /* Exactly one sockaddr_un comes back, or the switch hangs up on us. */
-static const char *
-vdeconn_reply(int fd, struct sockaddr_un *sw)
+static int
+vdeconn_reply(int fd, struct sockaddr_un *sw, char *err, size_t len)
 {
 	unsigned char	 buf[sizeof(struct sockaddr_un)];
 	struct pollfd	 pfd;
@@ -171,26 +171,27 @@ vdeconn_reply(int fd, struct sockaddr_un *sw)
 		pfd.fd = fd;
 		pfd.events = POLLIN;
 		if ((n = poll(&pfd, 1, VDECONN_TIMEOUT)) == 0)
-			return "the switch did not answer in time";
+			return util_err(err, len, "the switch did not answer "
+			    "in time");
 		if (n == -1) {
 			if (errno == EINTR)
 				continue;
-			return strerror(errno);
+			return util_err(err, len, "%s", strerror(errno));
 		}
 		r = read(fd, buf + have, sizeof(buf) - have);
 		if (r == 0)
-			return "the switch refused the port (busy, out of "
-			    "range or not allowed: see its log)";
+			return util_err(err, len, "the switch refused the port "
+			    "(busy, out of range or not allowed: see its log)");
 		if (r == -1) {
 			if (errno == EAGAIN || errno == EINTR)
 				continue;
-			return strerror(errno);
+			return util_err(err, len, "%s", strerror(errno));
 		}
 		have += (size_t)r;
 	}
 	if (vde_reply_parse(buf, have, sw) == -1)
-		return "malformed reply from the switch";
-	return NULL;
+		return util_err(err, len, "malformed reply from the switch");
+	return 0;
 }
 
 /* "DIR/005.12" is port 5 for switchd and vde_switch alike. */
@@ -208,13 +209,11 @@ vdeconn_portnum(const char *path)
 	return (int)n;
 }
 
-static const char *
-vdeconn_attach(struct vdeconn *vc, int *fail)
+static int
+vdeconn_attach(struct vdeconn *vc, int *fail, char *why, size_t whylen)
 {
-	static char		 why[PATH_MAX + 128];
 	struct sockaddr_un	 ctl, me, sw;
 	unsigned char		 req[VDE_REQ_MAX];
-	const char		*err;
 	size_t			 len;
 	int			 ctlfd, datafd, sz = VDECONN_SOCKBUF;
 
@@ -224,24 +223,24 @@ vdeconn_attach(struct vdeconn *vc, int *fail)
 	if ((size_t)snprintf(ctl.sun_path, sizeof(ctl.sun_path), "%s/ctl",
 	    vc->o->dir) >= sizeof(ctl.sun_path)) {
 		*fail = VDECONN_ABSENT;
-		snprintf(why, sizeof(why), "%s/ctl: path too long", vc->o->dir);
-		return why;
+		util_err(why, whylen, "%s/ctl: path too long", vc->o->dir);
+		return -1;
 	}
 	ctlfd = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 	datafd = socket(AF_UNIX, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 	if (ctlfd == -1 || datafd == -1) {
-		snprintf(why, sizeof(why), "socket: %s", strerror(errno));
+		util_err(why, whylen, "socket: %s", strerror(errno));
 		goto fail;
 	}
 	if (connect(ctlfd, (struct sockaddr *)&ctl, sizeof(ctl)) == -1) {
 		if (errno != EAGAIN)
 			*fail = VDECONN_ABSENT;
-		snprintf(why, sizeof(why), "cannot reach the switch (%s: %s)",
+		util_err(why, whylen, "cannot reach the switch (%s: %s)",
 		    ctl.sun_path, strerror(errno));
 		goto fail;
 	}
 	if (vdeconn_bind(datafd, vc->o->dir, &me) == -1) {
-		snprintf(why, sizeof(why), "cannot make a socket in %s or "
+		util_err(why, whylen, "cannot make a socket in %s or "
 		    "/tmp: %s", vc->o->dir, strerror(errno));
 		goto fail;
 	}
@@ -249,16 +248,14 @@ vdeconn_attach(struct vdeconn *vc, int *fail)
 	len = vde_req_build(req, sizeof(req), vc->o->port, me.sun_path,
 	    vc->descr);
 	if (len == 0 || send(ctlfd, req, len, MSG_NOSIGNAL) != (ssize_t)len) {
-		snprintf(why, sizeof(why), "cannot send the request to %s",
+		util_err(why, whylen, "cannot send the request to %s",
 		    ctl.sun_path);
 		goto unlink;
 	}
-	if ((err = vdeconn_reply(ctlfd, &sw)) != NULL) {
-		snprintf(why, sizeof(why), "%s", err);
+	if (vdeconn_reply(ctlfd, &sw, why, whylen) == -1)
 		goto unlink;
-	}
 	if (connect(datafd, (struct sockaddr *)&sw, sizeof(sw)) == -1) {
-		snprintf(why, sizeof(why), "connect %s: %s", sw.sun_path,
+		util_err(why, whylen, "connect %s: %s", sw.sun_path,
 		    strerror(errno));
 		goto unlink;
 	}
@@ -268,7 +265,7 @@ vdeconn_attach(struct vdeconn *vc, int *fail)
 	vc->ctlfd = ctlfd;
 	vc->datafd = datafd;
 	vc->portnum = vdeconn_portnum(sw.sun_path);
-	return NULL;
+	return 0;
 unlink:
 	(void)unlink(me.sun_path);
 fail:
@@ -276,7 +273,7 @@ fail:
 		close(ctlfd);
 	if (datafd != -1)
 		close(datafd);
-	return why;
+	return -1;
 }
 
 static void
@@ -355,12 +352,12 @@ static void
 vdeconn_retry_cb(struct ev_loop *loop, ev_timer *w, int revents)
 {
 	struct vdeconn	*vc = container_of(w, struct vdeconn, retry_w);
-	const char	*why;
+	char		 why[PATH_MAX + 128];
 	int		 fail;
 
 	(void)loop;
 	(void)revents;
-	if ((why = vdeconn_attach(vc, &fail)) != NULL) {
+	if (vdeconn_attach(vc, &fail, why, sizeof(why)) == -1) {
 		vdeconn_schedule(vc, why);
 		return;
 	}
@@ -538,7 +535,7 @@ vdeconn_open(struct ev_loop *loop, const struct plug_opts *o,
     const char *label, const struct vdeconn_cb *cb, void *arg, int *fail)
 {
 	struct vdeconn	*vc;
-	const char	*why;
+	char		 why[PATH_MAX + 128];
 
 	if ((vc = calloc(1, sizeof(*vc))) == NULL)
 		fatal("calloc");
@@ -555,7 +552,7 @@ vdeconn_open(struct ev_loop *loop, const struct plug_opts *o,
 	else
 		snprintf(vc->descr, sizeof(vc->descr), "switchplug %s", label);
 	ev_timer_init(&vc->retry_w, vdeconn_retry_cb, 0., 0.);
-	if ((why = vdeconn_attach(vc, fail)) != NULL) {
+	if (vdeconn_attach(vc, fail, why, sizeof(why)) == -1) {
 		if (!o->reconnect) {
 			log_warnx("%s: %s", label, why);
 			free(vc);

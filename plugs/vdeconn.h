@@ -31,6 +31,7 @@ struct vdeconn_cb {
 /* Frames waiting for room in the switch's socket, at most. */
 #define VDECONN_QMAX	256
 
+/* vdeconn.c */
 struct vdeconn	*vdeconn_open(struct ev_loop *, const struct plug_opts *,
 		    const char *, const struct vdeconn_cb *, void *, int *);
 void		 vdeconn_close(struct vdeconn *);

@@ -99,18 +99,19 @@ attach_refuse(struct pending *pd, const char *fmt, ...)
  * The client names its own socket: make sure it is one, and that it is
  * the client's, so nobody can point the switch at someone else's.
  */
-static const char *
-attach_check_path(const struct pending *pd, const char *path)
+static int
+attach_check_path(const struct pending *pd, const char *path, char *err,
+    size_t len)
 {
 	struct stat st;
 
 	if (lstat(path, &st) == -1)
-		return "cannot stat its socket";
+		return util_err(err, len, "cannot stat its socket");
 	if (!S_ISSOCK(st.st_mode))
-		return "its path is not a socket";
+		return util_err(err, len, "its path is not a socket");
 	if (pd->cred.uid != 0 && st.st_uid != pd->cred.uid)
-		return "its socket belongs to another user";
-	return NULL;
+		return util_err(err, len, "its socket belongs to another user");
+	return 0;
 }
 
 /* A port limited to a user or a group takes only them (and root). */
@@ -190,10 +191,10 @@ attach_request(struct pending *pd)
 	struct sockaddr_un sun;
 	struct vde_req req;
 	struct port *p;
-	const char *why;
+	char why[128];
 	int n, fd;
 
-	if (vde_req_parse(pd->buf, pd->len, &req, &why) == -1) {
+	if (vde_req_parse(pd->buf, pd->len, &req, why, sizeof(why)) == -1) {
 		attach_refuse(pd, "%s", why);
 		return;
 	}
@@ -201,7 +202,7 @@ attach_request(struct pending *pd)
 		attach_refuse(pd, "%s", "port 0 is not offered");
 		return;
 	}
-	if ((why = attach_check_path(pd, req.sun.sun_path)) != NULL) {
+	if (attach_check_path(pd, req.sun.sun_path, why, sizeof(why)) == -1) {
 		attach_refuse(pd, "%s", why);
 		return;
 	}

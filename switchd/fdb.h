@@ -38,6 +38,7 @@ struct fdb {
 	uint32_t		 nports;
 };
 
+/* fdb.c */
 struct fdb	*fdb_new(uint32_t limit, uint32_t aging, uint32_t nports);
 void		 fdb_free(struct fdb *);
 int		 fdb_setlimit(struct fdb *, uint32_t limit);

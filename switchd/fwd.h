@@ -71,6 +71,7 @@ struct fwd {
 	uint64_t	 learn_full;
 };
 
+/* fwd.c */
 struct fwd	*fwd_new(uint32_t nports, uint32_t fdblimit, uint32_t aging);
 void		 fwd_free(struct fwd *);
 int		 fwd_port_add(struct fwd *, uint16_t port);

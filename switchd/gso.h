@@ -21,6 +21,7 @@
  * Completes a partial checksum in place; 0, or -1 when the offsets lie
  * outside the frame.  A header without NEEDS_CSUM asks for nothing: 0.
  */
+/* gso.c */
 int	gso_csum(const struct virtio_net_hdr *h, uint8_t *f, size_t len);
 
 /*

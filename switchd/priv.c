@@ -11,6 +11,7 @@
 #include "log.h"
 #include "number.h"
 #include "priv.h"
+#include "util.h"
 
 #define PRIV_USER	"switchd"
 #define PRIV_FALLBACK	"nobody"
@@ -40,7 +41,7 @@ priv_group(const char *name, gid_t *gid)
 
 int
 priv_lookup(const char *user, const char *group, uid_t *uid, gid_t *gid,
-    gid_t *sockgid)
+    gid_t *sockgid, char *err, size_t len)
 {
 	struct passwd *pw;
 	unsigned long id;
@@ -56,17 +57,14 @@ priv_lookup(const char *user, const char *group, uid_t *uid, gid_t *gid,
 	} else if (user != NULL && number_parse(user, 0, (uid_t)-2, &id) == 0) {
 		*uid = (uid_t)id;
 		*gid = (gid_t)id;
-	} else {
-		log_warnx("user %s: no such user", user ? user :
-		    PRIV_USER " or " PRIV_FALLBACK);
-		return -1;
-	}
+	} else
+		return util_err(err, len, "user %s: no such user", user ?
+		    user : PRIV_USER " or " PRIV_FALLBACK);
 	*sockgid = (gid_t)-1;
 	if (group != NULL) {
-		if (priv_group(group, sockgid) == -1) {
-			log_warnx("group %s: no such group", group);
-			return -1;
-		}
+		if (priv_group(group, sockgid) == -1)
+			return util_err(err, len, "group %s: no such group",
+			    group);
 		*gid = *sockgid;
 	}
 	return 0;
@@ -77,7 +75,7 @@ priv_lookup(const char *user, const char *group, uid_t *uid, gid_t *gid,
  * set empty, bounding and ambient included.  Any failure is fatal: a
  * switch that meant to drop and could not must not run.
  */
-int
+void
 priv_drop(uid_t uid, gid_t gid)
 {
 	if (geteuid() != 0) {
@@ -85,7 +83,7 @@ priv_drop(uid_t uid, gid_t gid)
 		capng_clear(CAPNG_SELECT_BOTH);
 		if (capng_apply(CAPNG_SELECT_BOTH) != 0)
 			fatalx("cannot clear capabilities");
-		return 0;
+		return;
 	}
 	capng_clear(CAPNG_SELECT_ALL);
 	if (capng_change_id((int)uid, (int)gid,
@@ -97,5 +95,4 @@ priv_drop(uid_t uid, gid_t gid)
 		fatalx("capabilities left after dropping privileges");
 	if (getuid() == 0 || geteuid() == 0 || setuid(0) != -1)
 		fatalx("still root after dropping privileges");
-	return 0;
 }

@@ -4,9 +4,12 @@
 
 #include <sys/types.h>
 
+#include <stddef.h>
+
+/* priv.c */
 int	priv_lookup(const char *user, const char *group, uid_t *, gid_t *,
-	    gid_t *sockgid);
+	    gid_t *sockgid, char *err, size_t len);
 int	priv_group(const char *, gid_t *);
-int	priv_drop(uid_t, gid_t);
+void	priv_drop(uid_t, gid_t);
 
 #endif

@@ -211,13 +211,15 @@ switchd_options(struct options *o, int argc, char *argv[])
 static void
 switchd_identity(struct options *o)
 {
+	char err[256];
+
 	o->runuid = geteuid();
 	o->rungid = getegid();
 	o->sockgid = (gid_t)-1;
 	if (geteuid() == 0) {
 		if (priv_lookup(o->user, o->group, &o->runuid, &o->rungid,
-		    &o->sockgid) == -1)
-			exit(1);
+		    &o->sockgid, err, sizeof(err)) == -1)
+			fatalx("%s", err);
 	} else {
 		if (o->user != NULL)
 			fatalx("-u: only root can run the switch as another "
@@ -369,8 +371,7 @@ main(int argc, char *argv[])
 	}
 	if (o.pidfile != NULL)
 		switchd_pidfile(o.pidfile);
-	if (priv_drop(o.runuid, o.rungid) == -1)
-		exit(1);
+	priv_drop(o.runuid, o.rungid);
 	if (access(o.dir, W_OK | X_OK) == -1)
 		fatal("socket directory %s: the user switchd runs as (uid %ld) "
 		    "cannot create sockets there; check its parent directories",

@@ -4,6 +4,7 @@
 
 #include <stddef.h>
 
+/* tap.c */
 int	tap_open(const char *name, int *offload, char *err, size_t errlen);
 
 #endif

@@ -40,6 +40,7 @@ enum vlan_verdict {
 	VLAN_DROP_SHORT_TAG
 };
 
+/* vlan.c */
 void	 vlan_access(struct vlan_port *, uint16_t vid);
 void	 vlan_trunk(struct vlan_port *, uint16_t native);
 void	 vlan_allow(struct vlan_port *, uint16_t vid, int on);

@@ -42,13 +42,13 @@ fuzz_req_roundtrip(const struct vde_req *req)
 {
 	unsigned char buf[VDE_REQ_MAX + 16];
 	struct vde_req again;
-	const char *why = NULL;
+	char why[128] = "";
 	size_t n;
 
 	n = vde_req_build(buf, sizeof(buf), req->port, req->sun.sun_path,
 	    req->descr);
 	assert(n == VDE_REQ_HDRLEN + strlen(req->descr));
-	assert(vde_req_parse(buf, n, &again, &why) == 0);
+	assert(vde_req_parse(buf, n, &again, why, sizeof(why)) == 0);
 	assert(again.port == req->port);
 	assert(again.type == req->type);
 	assert(again.sunlen == req->sunlen);
@@ -61,7 +61,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct vde_req req;
 	struct sockaddr_un sun;
-	const char *why = NULL;
+	char why[128] = "";
 	unsigned char *buf;
 
 	/* One byte in: the parser must not rely on alignment. */
@@ -69,13 +69,13 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		return 0;
 	memcpy(buf + 1, data, size);
 
-	if (vde_req_parse(buf + 1, size, &req, &why) == 0) {
+	if (vde_req_parse(buf + 1, size, &req, why, sizeof(why)) == 0) {
 		assert(size >= VDE_REQ_HDRLEN &&
 		    size <= VDE_REQ_HDRLEN + VDE_DESCR_MAX);
 		fuzz_req_check(&req);
 		fuzz_req_roundtrip(&req);
 	} else
-		assert(why != NULL && why[0] != '\0');
+		assert(why[0] != '\0');
 
 	memset(&sun, 0x55, sizeof(sun));
 	if (vde_reply_parse(buf + 1, size, &sun) == 0) {

@@ -17,6 +17,8 @@
 
 #include "vde.h"
 
+#define TEST_WHY	128	/* room for a reason */
+
 #define TEST_PATH	"/run/switchd/.01234-00000"
 
 /* Request fields, written by hand so the parser is not tested by itself. */
@@ -54,25 +56,25 @@ test_mkreq(unsigned char *buf, const struct test_req *r)
 }
 
 static int
-test_parse(const struct test_req *r, struct vde_req *req, const char **why)
+test_parse(const struct test_req *r, struct vde_req *req, char *why)
 {
 	unsigned char	 buf[1 + 512];
 	size_t		 len;
 
-	*why = NULL;
+	why[0] = '\0';
 	len = test_mkreq(buf, r);
-	return vde_req_parse(buf + 1, len, req, why);
+	return vde_req_parse(buf + 1, len, req, why, TEST_WHY);
 }
 
 /* Parses r expecting failure, and returns the reason. */
 static const char *
 test_reject(const struct test_req *r)
 {
+	static char	 why[TEST_WHY];
 	struct vde_req	 req;
-	const char	*why;
 
-	assert_int_equal(test_parse(r, &req, &why), -1);
-	assert_non_null(why);
+	assert_int_equal(test_parse(r, &req, why), -1);
+	assert_true(why[0] != '\0');
 	return why;
 }
 
@@ -90,11 +92,11 @@ static void
 test_any(void **state)
 {
 	struct vde_req	 req;
-	const char	*why;
+	char		 why[TEST_WHY];
 
 	(void)state;
-	assert_int_equal(test_parse(&test_good, &req, &why), 0);
-	assert_null(why);
+	assert_int_equal(test_parse(&test_good, &req, why), 0);
+	assert_string_equal(why, "");
 	assert_int_equal(req.type, 0);
 	assert_int_equal(req.port, -1);
 	assert_int_equal(req.sun.sun_family, AF_UNIX);
@@ -109,14 +111,14 @@ test_port_n(void **state)
 {
 	struct test_req	 r = test_good;
 	struct vde_req	 req;
-	const char	*why;
+	char		 why[TEST_WHY];
 
 	(void)state;
 	r.type = 3 << 8;
-	assert_int_equal(test_parse(&r, &req, &why), 0);
+	assert_int_equal(test_parse(&r, &req, why), 0);
 	assert_int_equal(req.port, 3);
 	r.type = 0xffffffU << 8;
-	assert_int_equal(test_parse(&r, &req, &why), 0);
+	assert_int_equal(test_parse(&r, &req, why), 0);
 	assert_int_equal(req.port, 0xffffff);
 }
 
@@ -125,11 +127,11 @@ test_port0(void **state)
 {
 	struct test_req	 r = test_good;
 	struct vde_req	 req;
-	const char	*why;
+	char		 why[TEST_WHY];
 
 	(void)state;
 	r.type = 1;
-	assert_int_equal(test_parse(&r, &req, &why), 0);
+	assert_int_equal(test_parse(&r, &req, why), 0);
 	assert_int_equal(req.port, 0);
 }
 
@@ -169,21 +171,25 @@ test_short_long(void **state)
 {
 	unsigned char	 buf[1 + 512];
 	struct vde_req	 req;
-	const char	*why = NULL;
+	char		 why[TEST_WHY] = "";
 	size_t		 len;
 
 	(void)state;
 	len = test_mkreq(buf, &test_good);
-	assert_int_equal(vde_req_parse(buf + 1, 121, &req, &why), -1);
+	assert_int_equal(vde_req_parse(buf + 1, 121, &req, why,
+	    sizeof(why)), -1);
 	assert_string_equal(why, "short request");
-	assert_int_equal(vde_req_parse(buf + 1, 0, &req, &why), -1);
+	assert_int_equal(vde_req_parse(buf + 1, 0, &req, why,
+	    sizeof(why)), -1);
 	assert_string_equal(why, "short request");
 	/* 122 is the minimum: no description at all. */
-	assert_int_equal(vde_req_parse(buf + 1, 122, &req, &why), 0);
+	assert_int_equal(vde_req_parse(buf + 1, 122, &req, why,
+	    sizeof(why)), 0);
 	assert_string_equal(req.descr, "");
 	/* A valid request padded with description bytes to 251. */
 	memset(buf + 1 + len, 'a', 251 - len);
-	assert_int_equal(vde_req_parse(buf + 1, 251, &req, &why), -1);
+	assert_int_equal(vde_req_parse(buf + 1, 251, &req, why,
+	    sizeof(why)), -1);
 	assert_string_equal(why, "request too long");
 }
 
@@ -223,13 +229,14 @@ test_abstract(void **state)
 {
 	unsigned char	 buf[1 + 512];
 	struct vde_req	 req;
-	const char	*why = NULL;
+	char		 why[TEST_WHY] = "";
 	size_t		 len;
 
 	(void)state;
 	len = test_mkreq(buf, &test_good);
 	buf[1 + 12 + offsetof(struct sockaddr_un, sun_path)] = '\0';
-	assert_int_equal(vde_req_parse(buf + 1, len, &req, &why), -1);
+	assert_int_equal(vde_req_parse(buf + 1, len, &req, why,
+	    sizeof(why)), -1);
 	assert_string_equal(why, "empty or abstract socket path");
 }
 
@@ -244,14 +251,15 @@ test_sun_junk(void **state)
 	unsigned char		 buf[1 + 512];
 	struct sockaddr_un	 want;
 	struct vde_req		 req;
-	const char		*why = NULL;
+	char			 why[TEST_WHY] = "";
 	size_t			 len, off, plen = strlen(TEST_PATH);
 
 	(void)state;
 	len = test_mkreq(buf, &test_good);
 	off = 1 + 12 + offsetof(struct sockaddr_un, sun_path);
 	memset(buf + off + plen + 1, 'J', sizeof(want.sun_path) - plen - 1);
-	assert_int_equal(vde_req_parse(buf + 1, len, &req, &why), 0);
+	assert_int_equal(vde_req_parse(buf + 1, len, &req, why,
+	    sizeof(why)), 0);
 	memset(&want, 0, sizeof(want));
 	want.sun_family = AF_UNIX;
 	memcpy(want.sun_path, TEST_PATH, plen);
@@ -267,14 +275,14 @@ test_longest_path(void **state)
 	char		 path[sizeof(((struct sockaddr_un *)0)->sun_path)];
 	struct test_req	 r = test_good;
 	struct vde_req	 req;
-	const char	*why;
+	char		 why[TEST_WHY];
 
 	(void)state;
 	memset(path, 'p', sizeof(path) - 1);
 	path[0] = '/';
 	path[sizeof(path) - 1] = '\0';
 	r.path = path;
-	assert_int_equal(test_parse(&r, &req, &why), 0);
+	assert_int_equal(test_parse(&r, &req, why), 0);
 	assert_string_equal(req.sun.sun_path, path);
 }
 
@@ -285,12 +293,12 @@ test_descr(void **state)
 	char		 want[VDE_DESCR_MAX + 1];
 	struct test_req	 r = test_good;
 	struct vde_req	 req;
-	const char	*why;
+	char		 why[TEST_WHY];
 	size_t		 i;
 
 	(void)state;
 	r.descrlen = 0;
-	assert_int_equal(test_parse(&r, &req, &why), 0);
+	assert_int_equal(test_parse(&r, &req, why), 0);
 	assert_string_equal(req.descr, "");
 
 	for (i = 0; i < sizeof(raw); i++)
@@ -299,19 +307,19 @@ test_descr(void **state)
 	want[VDE_DESCR_MAX] = '\0';
 	r.descr = raw;
 	r.descrlen = sizeof(raw);
-	assert_int_equal(test_parse(&r, &req, &why), 0);
+	assert_int_equal(test_parse(&r, &req, why), 0);
 	assert_int_equal(strlen(req.descr), VDE_DESCR_MAX);
 	assert_string_equal(req.descr, want);
 
 	r.descr = "ok\n\033[2J\x7f\xffz";
 	r.descrlen = 10;
-	assert_int_equal(test_parse(&r, &req, &why), 0);
+	assert_int_equal(test_parse(&r, &req, why), 0);
 	assert_string_equal(req.descr, "ok??[2J??z");
 
 	/* Some clients count the terminator: stop there. */
 	r.descr = "vdeplug: user=0\0junk";
 	r.descrlen = 20;
-	assert_int_equal(test_parse(&r, &req, &why), 0);
+	assert_int_equal(test_parse(&r, &req, why), 0);
 	assert_string_equal(req.descr, "vdeplug: user=0");
 }
 
@@ -321,25 +329,28 @@ test_build(void **state)
 	unsigned char	 buf[VDE_REQ_MAX];
 	char		 longdescr[200];
 	struct vde_req	 req;
-	const char	*why = NULL;
+	char		 why[TEST_WHY] = "";
 	size_t		 len;
 
 	(void)state;
 	len = vde_req_build(buf, sizeof(buf), -1, TEST_PATH, "switchplug");
 	assert_int_equal(len, 122 + 10);
-	assert_int_equal(vde_req_parse(buf, len, &req, &why), 0);
+	assert_int_equal(vde_req_parse(buf, len, &req, why,
+	    sizeof(why)), 0);
 	assert_int_equal(req.port, -1);
 	assert_string_equal(req.sun.sun_path, TEST_PATH);
 	assert_string_equal(req.descr, "switchplug");
 
 	len = vde_req_build(buf, sizeof(buf), 0, TEST_PATH, NULL);
 	assert_int_equal(len, 122);
-	assert_int_equal(vde_req_parse(buf, len, &req, &why), 0);
+	assert_int_equal(vde_req_parse(buf, len, &req, why,
+	    sizeof(why)), 0);
 	assert_int_equal(req.type, 1);
 	assert_int_equal(req.port, 0);
 
 	len = vde_req_build(buf, sizeof(buf), 7, TEST_PATH, "");
-	assert_int_equal(vde_req_parse(buf, len, &req, &why), 0);
+	assert_int_equal(vde_req_parse(buf, len, &req, why,
+	    sizeof(why)), 0);
 	assert_int_equal(req.type, 7 << 8);
 	assert_int_equal(req.port, 7);
 
@@ -347,7 +358,8 @@ test_build(void **state)
 	longdescr[sizeof(longdescr) - 1] = '\0';
 	len = vde_req_build(buf, sizeof(buf), -1, TEST_PATH, longdescr);
 	assert_int_equal(len, VDE_REQ_MAX);
-	assert_int_equal(vde_req_parse(buf, len, &req, &why), 0);
+	assert_int_equal(vde_req_parse(buf, len, &req, why,
+	    sizeof(why)), 0);
 	assert_int_equal(strlen(req.descr), VDE_DESCR_MAX);
 }
 
@@ -357,7 +369,7 @@ test_build_edges(void **state)
 {
 	unsigned char	 buf[VDE_REQ_MAX];
 	struct vde_req	 req;
-	const char	*why = NULL;
+	char		 why[TEST_WHY] = "";
 	size_t		 len;
 
 	(void)state;
@@ -365,7 +377,8 @@ test_build_edges(void **state)
 	memset(buf, 'x', sizeof(buf));
 	len = vde_req_build(buf, sizeof(buf), 0xffffff, TEST_PATH, NULL);
 	assert_int_equal(len, 122);
-	assert_int_equal(vde_req_parse(buf, len, &req, &why), 0);
+	assert_int_equal(vde_req_parse(buf, len, &req, why,
+	    sizeof(why)), 0);
 	assert_int_equal(req.type, 0xffffffU << 8);
 	assert_int_equal(req.port, 0xffffff);
 
@@ -373,7 +386,8 @@ test_build_edges(void **state)
 	memset(buf, 'x', sizeof(buf));
 	len = vde_req_build(buf, sizeof(buf), 5, TEST_PATH, "Q");
 	assert_int_equal(len, 123);
-	assert_int_equal(vde_req_parse(buf, len, &req, &why), 0);
+	assert_int_equal(vde_req_parse(buf, len, &req, why,
+	    sizeof(why)), 0);
 	assert_int_equal(req.port, 5);
 	assert_string_equal(req.descr, "Q");
 }
