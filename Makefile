@@ -1,7 +1,10 @@
-# switchd top-level Makefile.  Works right after a clone: the first build
-# installs missing Debian packages, runs autoreconf and configure, and keeps
-# everything it produces under $(B).  A second tree, build-san, holds the
-# same build with AddressSanitizer and UndefinedBehaviorSanitizer.
+# switchd top-level Makefile.  `make` builds into $(B) and installs
+# nothing: before the first configure it names, on one line, what is
+# missing and its Debian package.  `make run`, `make check`, `make bench`,
+# `make fuzz` and `make deps` first install what is missing on Debian
+# (build-aux/deps.sh), so they work right after a clone.  A second tree,
+# build-san, holds the same build with AddressSanitizer and
+# UndefinedBehaviorSanitizer.
 
 B ?= build
 PREFIX ?= /usr/local
@@ -13,10 +16,26 @@ CONFIGURE_FLAGS += --enable-sanitizers
 endif
 
 .DEFAULT_GOAL := all
-.PHONY: all run check check-build tests bench fuzz install clean distclean deps
+.PHONY: all run check tests bench fuzz install clean distclean deps
 
-ifeq ($(filter clean distclean deps,$(MAKECMDGOALS)),)
+# The configuration is read only by a make that compiles: these goals
+# configure a tree or install what is missing first, then call make again
+# to build, or build nothing.
+DRIVERS = all run check tests bench fuzz install clean distclean deps
+ifneq ($(filter-out $(DRIVERS),$(MAKECMDGOALS)),)
 -include $(B)/config.mk
+-include $(shell find $(B)/obj -name '*.d' 2>/dev/null)
+endif
+
+# Plain make installs nothing: a tree about to be configured first checks
+# that everything is there, and stops on one line if not.
+ifneq ($(filter all tests install,$(or $(MAKECMDGOALS),all)),)
+ifeq ($(wildcard $(B)/config.mk),)
+MISSING := $(shell build-aux/deps.sh -n build 2>&1)
+ifneq ($(MISSING),)
+$(error $(MISSING))
+endif
+endif
 endif
 
 WARN = -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes \
@@ -56,11 +75,9 @@ deps:
 	@build-aux/deps.sh build
 
 configure: configure.ac
-	@build-aux/deps.sh build
 	autoreconf -fi
 
 $(B)/config.mk: configure config.mk.in
-	@build-aux/deps.sh build
 	@mkdir -p $(B)
 	cd $(B) && ../configure -q $(CONFIGURE_FLAGS)
 
@@ -102,10 +119,10 @@ $(B)/tools/%: $(B)/obj/tests/tools/%.o $(COMMON_LIB)
 	@echo "  LD      $@"
 	@$(CC) $(LDFLAGS_ALL) -o $@ $^ $(EV_LIBS) -lm
 
--include $(shell find $(B)/obj -name '*.d' 2>/dev/null)
-
 # Start a switch in the foreground with the defaults; ^C stops it.
-run: all
+run:
+	@build-aux/deps.sh build
+	@$(MAKE) --no-print-directory B=$(B) all
 	$(B)/switchd $(SWITCHD_FLAGS)
 
 # Every test on the normal build, again under the sanitizers, and the
@@ -116,8 +133,9 @@ check:
 	@$(MAKE) --no-print-directory B=build-san tests
 	@tests/run.sh build build-san valgrind:build
 
-bench: tests
+bench:
 	@build-aux/deps.sh test
+	@$(MAKE) --no-print-directory B=$(B) tests
 	tests/bench/run.sh $(B)
 
 # Every fuzzing harness for FUZZ_SECONDS each (make check runs a short pass).
