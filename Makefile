@@ -16,11 +16,12 @@ CONFIGURE_FLAGS += --enable-sanitizers
 endif
 
 .DEFAULT_GOAL := all
-.PHONY: all run check tests bench fuzz install clean distclean deps
+.PHONY: all run check tests bench fuzz install clean distclean deps \
+	progs test-progs
 
 # The configuration is read only by a make that compiles: these goals
 # configure a tree or install what is missing first, then call make again
-# to build, or build nothing.
+# (on progs or test-progs) to build, or build nothing.
 DRIVERS = all run check tests bench fuzz install clean distclean deps
 ifneq ($(filter-out $(DRIVERS),$(MAKECMDGOALS)),)
 -include $(B)/config.mk
@@ -65,11 +66,16 @@ TOOL_PROGS = $(patsubst tests/tools/%.c,$(B)/tools/%,$(TOOL_SRC))
 LIBS_DAEMON = $(EV_LIBS) $(CAPNG_LIBS) $(JSONC_LIBS)
 
 all: $(B)/config.mk
-	@$(MAKE) --no-print-directory B=$(B) $(PROGS)
+	@$(MAKE) --no-print-directory B=$(B) progs
 
 tests: $(B)/config.mk
-	@$(MAKE) --no-print-directory B=$(B) $(PROGS) $(UNIT_PROGS) \
-		$(BENCH_PROGS) $(TOOL_PROGS)
+	@$(MAKE) --no-print-directory B=$(B) test-progs
+
+# Named goals with a recipe: nothing is said when all is up to date.
+progs: $(PROGS)
+	@:
+test-progs: $(PROGS) $(UNIT_PROGS) $(BENCH_PROGS) $(TOOL_PROGS)
+	@:
 
 deps:
 	@build-aux/deps.sh build
@@ -118,6 +124,11 @@ $(B)/tools/%: $(B)/obj/tests/tools/%.o $(COMMON_LIB)
 	@mkdir -p $(dir $@)
 	@echo "  LD      $@"
 	@$(CC) $(LDFLAGS_ALL) -o $@ $^ $(EV_LIBS) -lm
+
+# The objects of tests, benchmarks and tools are reached through pattern
+# rules only, so make would delete them after linking and compile them
+# again next time.  Keep them.
+.SECONDARY: $(call obj,$(UNIT_SRC) $(BENCH_SRC) $(TOOL_SRC))
 
 # Start a switch in the foreground with the defaults; ^C stops it.
 run:
