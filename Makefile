@@ -4,7 +4,7 @@
 # `make fuzz` and `make deps` first install what is missing on Debian
 # (build-aux/deps.sh), so they work right after a clone.  A second tree,
 # build-san, holds the same build with AddressSanitizer and
-# UndefinedBehaviorSanitizer.
+# UndefinedBehaviorSanitizer.  `make V=1` shows the commands in full.
 
 B ?= build
 PREFIX ?= /usr/local
@@ -39,6 +39,13 @@ endif
 endif
 endif
 
+# Short lines by default, as "  CC      file"; V=1 shows each command.
+ifeq ($(V),1)
+quiet =
+else
+quiet = @printf '  %-7s %s\n' '$(1)' '$(2)';
+endif
+
 WARN = -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes \
 	-Wmissing-prototypes -Wpointer-arith
 CFLAGS_ALL = -std=gnu11 -O2 -g $(WARN) -D_GNU_SOURCE -DVERSION='"$(VERSION)"' \
@@ -64,6 +71,7 @@ BENCH_PROGS = $(patsubst tests/bench/%.c,$(B)/bench/%,$(BENCH_SRC))
 TOOL_PROGS = $(patsubst tests/tools/%.c,$(B)/tools/%,$(TOOL_SRC))
 
 LIBS_DAEMON = $(EV_LIBS) $(CAPNG_LIBS) $(JSONC_LIBS)
+LIBS_TEST = $(CMOCKA_LIBS) $(LIBS_DAEMON) -lm
 
 all: $(B)/config.mk
 	@$(MAKE) --no-print-directory B=$(B) progs
@@ -81,49 +89,41 @@ deps:
 	@build-aux/deps.sh build
 
 configure: configure.ac
-	autoreconf -fi
+	$(call quiet,GEN,$@)autoreconf -fi
 
 $(B)/config.mk: configure config.mk.in
 	@mkdir -p $(B)
-	cd $(B) && ../configure -q $(CONFIGURE_FLAGS)
+	$(call quiet,GEN,$@)cd $(B) && ../configure -q $(CONFIGURE_FLAGS)
 
 $(COMMON_LIB): $(call obj,$(COMMON_SRC))
 $(SWITCHD_LIB): $(call obj,$(SWITCHD_SRC))
 $(COMMON_LIB) $(SWITCHD_LIB):
-	@rm -f $@
-	@ar rcs $@ $^
+	$(call quiet,AR,$@)rm -f $@ && ar rcs $@ $^
 
 $(B)/obj/%.o: %.c
 	@mkdir -p $(dir $@)
-	@echo "  CC      $<"
-	@$(CC) $(CFLAGS_ALL) -MMD -MP -c -o $@ $<
+	$(call quiet,CC,$<)$(CC) $(CFLAGS_ALL) -MMD -MP -c -o $@ $<
 
 $(B)/switchd: $(call obj,switchd/switchd.c) $(SWITCHD_LIB) $(COMMON_LIB)
-	@echo "  LD      $@"
-	@$(CC) $(LDFLAGS_ALL) -o $@ $^ $(LIBS_DAEMON) -lm
+	$(call quiet,LD,$@)$(CC) $(LDFLAGS_ALL) -o $@ $^ $(LIBS_DAEMON) -lm
 
 $(B)/switchctl: $(call obj,$(CTL_SRC)) $(COMMON_LIB)
-	@echo "  LD      $@"
-	@$(CC) $(LDFLAGS_ALL) -o $@ $^ $(JSONC_LIBS)
+	$(call quiet,LD,$@)$(CC) $(LDFLAGS_ALL) -o $@ $^ $(JSONC_LIBS)
 
 $(B)/switchplug: $(call obj,$(PLUG_SRC)) $(COMMON_LIB)
-	@echo "  LD      $@"
-	@$(CC) $(LDFLAGS_ALL) -o $@ $^ $(EV_LIBS)
+	$(call quiet,LD,$@)$(CC) $(LDFLAGS_ALL) -o $@ $^ $(EV_LIBS)
 
 $(B)/tests/%: $(B)/obj/tests/unit/%.o $(SWITCHD_LIB) $(COMMON_LIB)
 	@mkdir -p $(dir $@)
-	@echo "  LD      $@"
-	@$(CC) $(LDFLAGS_ALL) -o $@ $^ $(CMOCKA_LIBS) $(LIBS_DAEMON) -lm
+	$(call quiet,LD,$@)$(CC) $(LDFLAGS_ALL) -o $@ $^ $(LIBS_TEST)
 
 $(B)/bench/%: $(B)/obj/tests/bench/%.o $(SWITCHD_LIB) $(COMMON_LIB)
 	@mkdir -p $(dir $@)
-	@echo "  LD      $@"
-	@$(CC) $(LDFLAGS_ALL) -o $@ $^ $(EV_LIBS) -lm
+	$(call quiet,LD,$@)$(CC) $(LDFLAGS_ALL) -o $@ $^ $(EV_LIBS) -lm
 
 $(B)/tools/%: $(B)/obj/tests/tools/%.o $(COMMON_LIB)
 	@mkdir -p $(dir $@)
-	@echo "  LD      $@"
-	@$(CC) $(LDFLAGS_ALL) -o $@ $^ $(EV_LIBS) -lm
+	$(call quiet,LD,$@)$(CC) $(LDFLAGS_ALL) -o $@ $^ $(EV_LIBS) -lm
 
 # The objects of tests, benchmarks and tools are reached through pattern
 # rules only, so make would delete them after linking and compile them
