@@ -1,7 +1,10 @@
-# switchd top-level Makefile.  Works right after a clone: the first build
-# installs missing Debian packages, runs autoreconf and configure, and keeps
-# everything it produces under $(B).  A second tree, build-san, holds the
-# same build with AddressSanitizer and UndefinedBehaviorSanitizer.
+# switchd top-level Makefile.  `make` builds into $(B) and installs
+# nothing: before the first configure it names, on one line, what is
+# missing and its Debian package.  `make run`, `make check`, `make bench`,
+# `make fuzz` and `make deps` first install what is missing on Debian
+# (build-aux/deps.sh), so they work right after a clone.  A second tree,
+# build-san, holds the same build with AddressSanitizer and
+# UndefinedBehaviorSanitizer.  `make V=1` shows the commands in full.
 
 B ?= build
 PREFIX ?= /usr/local
@@ -13,10 +16,34 @@ CONFIGURE_FLAGS += --enable-sanitizers
 endif
 
 .DEFAULT_GOAL := all
-.PHONY: all run check check-build tests bench fuzz install clean distclean deps
+.PHONY: all run check tests bench fuzz install clean distclean deps \
+	progs test-progs
 
-ifeq ($(filter clean distclean deps,$(MAKECMDGOALS)),)
+# The configuration is read only by a make that compiles: these goals
+# configure a tree or install what is missing first, then call make again
+# (on progs or test-progs) to build, or build nothing.
+DRIVERS = all run check tests bench fuzz install clean distclean deps
+ifneq ($(filter-out $(DRIVERS),$(MAKECMDGOALS)),)
 -include $(B)/config.mk
+-include $(shell find $(B)/obj -name '*.d' 2>/dev/null)
+endif
+
+# Plain make installs nothing: a tree about to be configured first checks
+# that everything is there, and stops on one line if not.
+ifneq ($(filter all tests install,$(or $(MAKECMDGOALS),all)),)
+ifeq ($(wildcard $(B)/config.mk),)
+MISSING := $(shell build-aux/deps.sh -n build 2>&1)
+ifneq ($(MISSING),)
+$(error $(MISSING))
+endif
+endif
+endif
+
+# Short lines by default, as "  CC      file"; V=1 shows each command.
+ifeq ($(V),1)
+quiet =
+else
+quiet = @printf '  %-7s %s\n' '$(1)' '$(2)';
 endif
 
 WARN = -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes \
@@ -44,68 +71,69 @@ BENCH_PROGS = $(patsubst tests/bench/%.c,$(B)/bench/%,$(BENCH_SRC))
 TOOL_PROGS = $(patsubst tests/tools/%.c,$(B)/tools/%,$(TOOL_SRC))
 
 LIBS_DAEMON = $(EV_LIBS) $(CAPNG_LIBS) $(JSONC_LIBS)
+LIBS_TEST = $(CMOCKA_LIBS) $(LIBS_DAEMON) -lm
 
 all: $(B)/config.mk
-	@$(MAKE) --no-print-directory B=$(B) $(PROGS)
+	@$(MAKE) --no-print-directory B=$(B) progs
 
 tests: $(B)/config.mk
-	@$(MAKE) --no-print-directory B=$(B) $(PROGS) $(UNIT_PROGS) \
-		$(BENCH_PROGS) $(TOOL_PROGS)
+	@$(MAKE) --no-print-directory B=$(B) test-progs
+
+# Named goals with a recipe: nothing is said when all is up to date.
+progs: $(PROGS)
+	@:
+test-progs: $(PROGS) $(UNIT_PROGS) $(BENCH_PROGS) $(TOOL_PROGS)
+	@:
 
 deps:
 	@build-aux/deps.sh build
 
 configure: configure.ac
-	@build-aux/deps.sh build
-	autoreconf -fi
+	$(call quiet,GEN,$@)autoreconf -fi
 
 $(B)/config.mk: configure config.mk.in
-	@build-aux/deps.sh build
 	@mkdir -p $(B)
-	cd $(B) && ../configure -q $(CONFIGURE_FLAGS)
+	$(call quiet,GEN,$@)cd $(B) && ../configure -q $(CONFIGURE_FLAGS)
 
 $(COMMON_LIB): $(call obj,$(COMMON_SRC))
 $(SWITCHD_LIB): $(call obj,$(SWITCHD_SRC))
 $(COMMON_LIB) $(SWITCHD_LIB):
-	@rm -f $@
-	@ar rcs $@ $^
+	$(call quiet,AR,$@)rm -f $@ && ar rcs $@ $^
 
 $(B)/obj/%.o: %.c
 	@mkdir -p $(dir $@)
-	@echo "  CC      $<"
-	@$(CC) $(CFLAGS_ALL) -MMD -MP -c -o $@ $<
+	$(call quiet,CC,$<)$(CC) $(CFLAGS_ALL) -MMD -MP -c -o $@ $<
 
 $(B)/switchd: $(call obj,switchd/switchd.c) $(SWITCHD_LIB) $(COMMON_LIB)
-	@echo "  LD      $@"
-	@$(CC) $(LDFLAGS_ALL) -o $@ $^ $(LIBS_DAEMON) -lm
+	$(call quiet,LD,$@)$(CC) $(LDFLAGS_ALL) -o $@ $^ $(LIBS_DAEMON) -lm
 
 $(B)/switchctl: $(call obj,$(CTL_SRC)) $(COMMON_LIB)
-	@echo "  LD      $@"
-	@$(CC) $(LDFLAGS_ALL) -o $@ $^ $(JSONC_LIBS)
+	$(call quiet,LD,$@)$(CC) $(LDFLAGS_ALL) -o $@ $^ $(JSONC_LIBS)
 
 $(B)/switchplug: $(call obj,$(PLUG_SRC)) $(COMMON_LIB)
-	@echo "  LD      $@"
-	@$(CC) $(LDFLAGS_ALL) -o $@ $^ $(EV_LIBS)
+	$(call quiet,LD,$@)$(CC) $(LDFLAGS_ALL) -o $@ $^ $(EV_LIBS)
 
 $(B)/tests/%: $(B)/obj/tests/unit/%.o $(SWITCHD_LIB) $(COMMON_LIB)
 	@mkdir -p $(dir $@)
-	@echo "  LD      $@"
-	@$(CC) $(LDFLAGS_ALL) -o $@ $^ $(CMOCKA_LIBS) $(LIBS_DAEMON) -lm
+	$(call quiet,LD,$@)$(CC) $(LDFLAGS_ALL) -o $@ $^ $(LIBS_TEST)
 
 $(B)/bench/%: $(B)/obj/tests/bench/%.o $(SWITCHD_LIB) $(COMMON_LIB)
 	@mkdir -p $(dir $@)
-	@echo "  LD      $@"
-	@$(CC) $(LDFLAGS_ALL) -o $@ $^ $(EV_LIBS) -lm
+	$(call quiet,LD,$@)$(CC) $(LDFLAGS_ALL) -o $@ $^ $(EV_LIBS) -lm
 
 $(B)/tools/%: $(B)/obj/tests/tools/%.o $(COMMON_LIB)
 	@mkdir -p $(dir $@)
-	@echo "  LD      $@"
-	@$(CC) $(LDFLAGS_ALL) -o $@ $^ $(EV_LIBS) -lm
+	$(call quiet,LD,$@)$(CC) $(LDFLAGS_ALL) -o $@ $^ $(EV_LIBS) -lm
 
--include $(shell find $(B)/obj -name '*.d' 2>/dev/null)
+# The objects of tests, benchmarks and tools are reached through pattern
+# rules only, so make would delete them after linking and compile them
+# again next time.  Keep them.
+.SECONDARY: $(call obj,$(UNIT_SRC) $(BENCH_SRC) $(TOOL_SRC))
 
 # Start a switch in the foreground with the defaults; ^C stops it.
-run: all
+run:
+	@build-aux/deps.sh build
+	@$(MAKE) --no-print-directory B=$(B) all
 	$(B)/switchd $(SWITCHD_FLAGS)
 
 # Every test on the normal build, again under the sanitizers, and the
@@ -116,8 +144,9 @@ check:
 	@$(MAKE) --no-print-directory B=build-san tests
 	@tests/run.sh build build-san valgrind:build
 
-bench: tests
+bench:
 	@build-aux/deps.sh test
+	@$(MAKE) --no-print-directory B=$(B) tests
 	tests/bench/run.sh $(B)
 
 # Every fuzzing harness for FUZZ_SECONDS each (make check runs a short pass).

@@ -87,56 +87,79 @@ WARN=(-Wall -Wextra -Werror -Wshadow -Wstrict-prototypes
 # shellcheck disable=SC2207
 LIBS=(-lev -lcap-ng $(pkg-config --libs json-c) -lm)
 
+# The harnesses of the last build are kept if it was made by the same
+# compiler and no source, header or this script has changed since (nor
+# was a file added or removed, which changes its directory).
+stamp=$out/bin/built-by
+up_to_date() {
+	local h
+	[ -f "$stamp" ] && [ "$(cat "$stamp")" = "$CC" ] || return 1
+	for h in $harnesses; do
+		[ -x "$out/bin/fuzz_$h" ] || return 1
+	done
+	[ -z "$(find common switchd tests/fuzz tests/*.h -maxdepth 1 \
+		\( -type d -o -name '*.[ch]' -o -name run.sh \) \
+		-newer "$stamp" -print -quit)" ]
+}
+
 # The project's sources, instrumented; all but main()'s file.
 srcs=()
 for s in common/*.c switchd/*.c; do
 	[ "$s" = switchd/switchd.c ] || srcs+=("$s")
 done
-echo "fuzz: building harnesses into ${out#"$top"/}/"
-rm -rf "${out:?}/obj" "${out:?}/bin"
-mkdir -p "$out/obj" "$out/bin"
-jobs=$(nproc 2>/dev/null || echo 2)
-build_failed=0
-for s in "${srcs[@]}"; do
-	o=$out/obj/${s%.c}.o
-	mkdir -p "$(dirname "$o")"
-	"$CC" "${CFLAGS[@]}" "${SAN[@]}" -fsanitize=fuzzer-no-link \
-		-c -o "$o" "$s" >"$o.log" 2>&1 &
-	while [ "$(jobs -rp | wc -l)" -ge "$jobs" ]; do
-		wait -n
+if up_to_date; then
+	echo "fuzz: harnesses in ${out#"$top"/}/ are up to date"
+else
+	echo "fuzz: building harnesses into ${out#"$top"/}/"
+	# Stamped with the time the build starts: a file changed during the build
+	# is newer, and the next run builds again.
+	echo "$CC" >"$out/built-by.new" || exit 2
+	rm -rf "${out:?}/obj" "${out:?}/bin"
+	mkdir -p "$out/obj" "$out/bin"
+	jobs=$(nproc 2>/dev/null || echo 2)
+	build_failed=0
+	for s in "${srcs[@]}"; do
+		o=$out/obj/${s%.c}.o
+		mkdir -p "$(dirname "$o")"
+		"$CC" "${CFLAGS[@]}" "${SAN[@]}" -fsanitize=fuzzer-no-link \
+			-c -o "$o" "$s" >"$o.log" 2>&1 &
+		while [ "$(jobs -rp | wc -l)" -ge "$jobs" ]; do
+			wait -n
+		done
 	done
-done
-wait
-objs=()
-for s in "${srcs[@]}"; do
-	o=$out/obj/${s%.c}.o
-	if [ ! -f "$o" ]; then
-		echo "fuzz: cannot compile $s:"
-		sed 's/^/    /' "$o.log"
-		build_failed=1
-	fi
-	objs+=("$o")
-done
-[ "$build_failed" -eq 0 ] || exit 2
-rm -f "$out/libswitchd-fuzz.a"
-ar rcs "$out/libswitchd-fuzz.a" "${objs[@]}" || exit 2
+	wait
+	objs=()
+	for s in "${srcs[@]}"; do
+		o=$out/obj/${s%.c}.o
+		if [ ! -f "$o" ]; then
+			echo "fuzz: cannot compile $s:"
+			sed 's/^/    /' "$o.log"
+			build_failed=1
+		fi
+		objs+=("$o")
+	done
+	[ "$build_failed" -eq 0 ] || exit 2
+	rm -f "$out/libswitchd-fuzz.a"
+	ar rcs "$out/libswitchd-fuzz.a" "${objs[@]}" || exit 2
 
-for h in $harnesses; do
-	# shellcheck disable=SC2046
-	"$CC" "${CFLAGS[@]}" "${WARN[@]}" "${SAN[@]}" -fsanitize=fuzzer \
-		-o "$out/bin/fuzz_$h" "tests/fuzz/fuzz_$h.c" $(extra_src "$h") \
-		"$out/libswitchd-fuzz.a" "${LIBS[@]}" \
-		>"$out/bin/fuzz_$h.log" 2>&1 &
-done
-wait
-for h in $harnesses; do
-	if [ ! -x "$out/bin/fuzz_$h" ]; then
-		echo "fuzz: cannot build fuzz_$h:"
-		sed 's/^/    /' "$out/bin/fuzz_$h.log"
-		build_failed=1
-	fi
-done
-[ "$build_failed" -eq 0 ] || exit 2
+	for h in $harnesses; do
+		# shellcheck disable=SC2046
+		"$CC" "${CFLAGS[@]}" "${WARN[@]}" "${SAN[@]}" -fsanitize=fuzzer \
+			-o "$out/bin/fuzz_$h" "tests/fuzz/fuzz_$h.c" $(extra_src "$h") \
+			"$out/libswitchd-fuzz.a" "${LIBS[@]}" \
+			>"$out/bin/fuzz_$h.log" 2>&1 &
+	done
+	wait
+	for h in $harnesses; do
+		if [ ! -x "$out/bin/fuzz_$h" ]; then
+			echo "fuzz: cannot build fuzz_$h:"
+			sed 's/^/    /' "$out/bin/fuzz_$h.log"
+			build_failed=1
+		fi
+	done
+	[ "$build_failed" -eq 0 ] || exit 2
+	mv "$out/built-by.new" "$stamp" || exit 2
+fi
 
 # Reports to the terminal, not to where tests/run.sh points its own.
 export ASAN_OPTIONS="detect_leaks=1:allocator_may_return_null=1"
