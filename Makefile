@@ -46,7 +46,7 @@ else
 quiet = @printf '  %-7s %s\n' '$(1)' '$(2)';
 endif
 
-WARN = -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes \
+WARN = -Wall -Wextra -Werror -Wformat=2 -Wshadow -Wstrict-prototypes \
 	-Wmissing-prototypes -Wpointer-arith
 CFLAGS_ALL = -std=gnu11 -O2 -g $(WARN) -D_GNU_SOURCE -DVERSION='"$(VERSION)"' \
 	-Icommon -Iswitchd \

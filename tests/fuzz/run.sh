@@ -82,7 +82,7 @@ CFLAGS=(-std=gnu11 -g -O1 -fno-omit-frame-pointer -D_GNU_SOURCE
 	'-DVERSION="fuzz"' -Icommon -Iswitchd
 	$(pkg-config --cflags json-c libcap-ng))
 SAN=(-fsanitize=address -fsanitize=undefined -fno-sanitize-recover=all)
-WARN=(-Wall -Wextra -Werror -Wshadow -Wstrict-prototypes
+WARN=(-Wall -Wextra -Werror -Wformat=2 -Wshadow -Wstrict-prototypes
 	-Wmissing-prototypes -Wpointer-arith)
 # shellcheck disable=SC2207
 LIBS=(-lev -lcap-ng $(pkg-config --libs json-c) -lm)
