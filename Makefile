@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: ISC
 # switchd top-level Makefile.  `make` builds into $(B) and installs
 # nothing: before the first configure it names, on one line, what is
 # missing and its Debian package.  `make run`, `make check`, `make bench`,

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # What switchd needs, how to tell whether it is there, and the Debian
 # package that provides it.
 #   deps.sh [build]   compiler, autotools, pkg-config and the libraries

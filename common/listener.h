@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * A listening socket in a libev loop that accepts with a reserve: while
  * fewer than `reserve` descriptors are left, or accept() itself runs out

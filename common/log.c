@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * Logging: one place that decides between stderr and syslog, so every
  * binary reports errors the same way.

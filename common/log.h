@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * Logging for switchd, switchctl and switchplug: stderr in the
  * foreground, syslog(LOG_DAEMON) when daemonised.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * The management protocol between switchd and switchctl (switchctl(8),
  * PROTOCOL): the greeting's version, the longest request line, and the

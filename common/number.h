@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* Numbers from untrusted text: configuration, requests, arguments. */
 #ifndef NUMBER_H
 #define NUMBER_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * Incremental deframer and header writer for length-prefixed streams.
  * The bytes come from peers (pipes, ssh, TCP), so a length is checked

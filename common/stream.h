@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * Length-prefixed frame streams: 2-byte big-endian (vde_plug stdio)
  * and 4-byte big-endian (QEMU socket/stream); switchplug(1), PROTOCOL.

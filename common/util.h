@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * Small helpers every binary uses: getting from an embedded member back
  * to its struct, the one way errors come back to a caller, and where a

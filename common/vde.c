@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * VDE v3 control request and reply. Requests come from any local user
  * who can reach the control socket, so every byte is checked before use

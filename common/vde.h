@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * The VDE v3 control handshake spoken by libvdeplug and QEMU
  * (switchd(8), PROTOCOL).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * VLAN lists as people write them, in switchd.conf(5) and to switchctl:
  * "all", "none", or VLANs and ranges separated by commas (10,20,30-39).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * The management socket seen from switchctl.  Every failure is reported
  * here, in words that say what to do about it, so callers only need to

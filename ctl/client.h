@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * switchctl's side of the management socket (switchctl(8), PROTOCOL):
  * connect, check the greeting, send one request line, read one JSON

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * What is cheap to check is checked here, before connecting, so that a
  * typo gets an answer even when no switch is running; the switch checks

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * switchctl's commands: one function each, in a static table.  Each
  * checks its arguments before anything is sent, builds the request line

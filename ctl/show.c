@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * Human output.  Only what the switch sent is shown, and a field it did
  * not send shows as "?" rather than stopping the whole table: a newer

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * The switch's replies as people read them: aligned tables and
  * key: value views on stdout.  show_json() prints a reply as it came.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * switchctl: look at and change a running switchd through its management
  * socket (switchctl(8)).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * Aligned columns for switchctl's human output: cells are added left to
  * right, a row ends after the last column, and nothing is printed until

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * Framed byte streams, both ways. Input is cut into frames by the common
  * deframer, a slice at a time, so that input stops as soon as the switch

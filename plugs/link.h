@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * A byte stream carrying length-prefixed frames: stdin/stdout with
  * 2-byte headers, a TCP connection with 4-byte ones (switchplug(1),

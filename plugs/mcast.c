@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * The port over IPv4 UDP multicast, as QEMU's -netdev socket,mcast= and
  * -netdev dgram: one raw frame per datagram, sent to GROUP:PORT, heard

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * The glue between a switch port and a framed stream: frames cross over,
  * and each side stops reading while the other cannot take more.

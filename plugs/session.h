@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * A switch port carried by a framed stream: a vdeconn on one side, a
  * link on the other, each holding back when the other is full. The link

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * The port over stdin/stdout with vde_plug's 2-byte framing, so that
  * "dpipe switchplug A = ssh host switchplug B" joins two switches and

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * switchplug: attach to a switch like any VM and carry that port's
  * frames over stdin/stdout, TCP or UDP multicast. See switchplug(1).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * switchplug: one switch port carried over stdin/stdout, TCP or UDP
  * multicast. What every transport shares: the options and the entry

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * The port over TCP with QEMU's 4-byte framing (-netdev socket or
  * stream). Listening, every connection is a port of its own, attached

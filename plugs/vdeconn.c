@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * Attaching to a switch as a VDE client, and moving frames through the
  * port it gives. The switch is local and trusted to speak the protocol,

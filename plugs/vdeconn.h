@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * One port of a switch, attached the way QEMU and libvdeplug attach
  * (switchd(8), PROTOCOL): a control stream that lives as long as the

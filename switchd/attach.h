@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * The VDE control socket, DIR/ctl: where QEMU and libvdeplug programs
  * ask for a port, get a data socket, and stay connected for as long as

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * A configuration is a value: the settings of switchd.conf(5), parsed
  * line by line into a struct conf that nothing else refers to.  The

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * Open addressing with linear probing and backward-shift deletion: one
  * cache line per lookup in the common case, no tombstones to clean up.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * The learning table: (VLAN, MAC) -> port, with a size limit, a per-port
  * limit and aging.  Pure code: time is passed in by the caller.

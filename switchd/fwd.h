@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * The forwarding decision: a frame comes in on a port, its source is
  * learned, its VLAN found, and the set of ports it leaves by computed.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * Checksums are summed in host byte order: the Internet checksum does not
  * depend on the order the 16-bit words are read in (RFC 1071, 2.(B)), so

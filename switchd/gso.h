@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * Offloads undone: frames read from a tap carry a virtio_net_hdr and may
  * hold a partial checksum or be TCP segmentation (GSO) frames of up to

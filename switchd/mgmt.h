@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * The management socket: one request per line, in the words of
  * switchd.conf(5) plus the show commands, one JSON object per reply line.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * Ports as the loop sees them: a descriptor that frames come in and go
  * out of (a unix datagram socket or a tap), its egress queue, and who is

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* Giving up root for good, once the privileged work is done. */
 #ifndef PRIV_H
 #define PRIV_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * The switch: its configuration, its forwarding state and its ports, and
  * their lifecycle.  main() makes one, the sockets feed it, and the tests

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * switchd: a virtual Ethernet switch.  QEMU and libvdeplug programs attach
  * through DIR/ctl; taps made at start are ports too.  Root is needed only

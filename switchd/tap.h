@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* Tap interfaces: opened while still root, then ports like any other. */
 #ifndef TAP_H
 #define TAP_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * Per-port 802.1Q membership and the tag operations on frames.
  * Pure code: no sockets, no loop.

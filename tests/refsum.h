@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * The reference Internet checksum for the gso tests (unit and fuzz):
  * big-endian words one at a time, as plain as it can be written, so it

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: ISC
 # Run every test against each build tree given (build, build-san, ...).
 # A test is a cmocka program in BUILD/tests/ or a script in
 # tests/integration/.  Exit status 0 passes, 77 skips (the test prints

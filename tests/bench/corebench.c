@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * corebench N [MACS]: forward N unicast frames through the pure core
  * (fwd_frame), with MACS extra stations learned first.  Run twice under

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: ISC
 # make bench: switchd side by side with vde_switch, the kernel bridge and
 # the no-switch limit, measured in the same run on this machine.  Ratios
 # matter more than absolute numbers on a shared machine.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * vdebench: a pair of VDE clients measuring a switch port to port.
  *

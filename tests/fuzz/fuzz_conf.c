@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * The configuration file: the input is switchd.conf as a user may write
  * it, loaded the way switchd loads it at start and on a reload (defaults,

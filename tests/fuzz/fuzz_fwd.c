@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * A frame entering the forwarding core (fwd.c, with fdb.c and vlan.c),
  * then its egress forms as port.c's port_forward() builds them.

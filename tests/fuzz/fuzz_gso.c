@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * A frame read from a tap with offloads on (switchd/gso.c): the first
  * 10 bytes are its struct virtio_net_hdr (host order), the rest the

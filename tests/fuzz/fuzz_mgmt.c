@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * The management protocol: each line of the input is one request, as a
  * client writes them to DIR/mgmt, handed to mgmt_request() the way

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* The 2-byte framing of vde_plug stdio: see stream_fuzz.h. */
 #include "stream_fuzz.h"
 

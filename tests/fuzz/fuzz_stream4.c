@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* QEMU's 4-byte framing: see stream_fuzz.h. */
 #include "stream_fuzz.h"
 

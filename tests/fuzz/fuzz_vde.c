@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * The VDE attach request and the switch's reply: whatever a local user
  * writes to DIR/ctl.  A request that parses must come out clean (a

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * What the management and configuration harnesses share: a switch as
  * main() sets it up before the sockets, ports attached without a

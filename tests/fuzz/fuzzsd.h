@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * A switch for the management and configuration harnesses: sw_new() as
  * switchd's main() calls it, without sockets or a running loop, and a

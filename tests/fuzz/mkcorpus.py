@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: ISC
 """Write the seed corpora of tests/fuzz/corpus/HARNESS/.
 
 The seeds are committed; this script says what they are and remakes them

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: ISC
 # Fuzz every parser of untrusted input: build the libFuzzer harnesses of
 # tests/fuzz with clang, ASan and UBSan into build-fuzz/, then run each
 # one for SECONDS (default 60).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * Shared by fuzz_stream2.c and fuzz_stream4.c: the input is a byte stream
  * as a peer would send it, fed to the deframer in pieces whose sizes are

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: ISC
 # Misbehaving peers.  Every broken control connection (garbage, wrong
 # magic or version, cut or overlong request, a socket path that is
 # missing, not a socket or someone else's, a busy port, port 0, silence)

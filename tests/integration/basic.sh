@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: ISC
 # Two hosts attached with libvdeplug's vde_plug ping each other; a third,
 # detached, gives its port back and a new client gets it.
 . "$(dirname "$0")/lib.sh"

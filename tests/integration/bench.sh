@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: ISC
 # A short pass of the benchmark (make bench), so that it cannot rot: it
 # must run to the end and measure something in every section.  No timing
 # is asserted: absolute numbers on a shared machine mean little.

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: ISC
 # The boot story: rc.vdenetwork starts switchd with a tap (then no root,
 # no capability), addresses the tap, masquerades and runs dnsmasq, all in
 # a namespace of the test's own.  An unprivileged QEMU in the VM group

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: ISC
 # The management socket under load does not disturb forwarding.  100
 # socat clients connect at once, each asking "info" and staying 2 s,
 # while a pings b every 5 ms: every client gets an answer (its info, or

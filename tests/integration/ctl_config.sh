@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: ISC
 # The configuration file and switchctl agree.  A switch started with -f
 # FILE prints FILE back with "switchctl config"; settings changed with
 # "switchctl set" show there too, and that output fed to a new switch

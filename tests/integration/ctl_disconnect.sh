@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: ISC
 # "switchctl disconnect N": the port leaves "ports" and its MACs leave
 # "macs" at once, its host is cut off, its client sees the connection
 # closed, the other ports carry on, and the port is free for a new client.

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: ISC
 # switchctl's errors say what to do.  No switch (no socket, or the socket
 # of one that died): "no switch at PATH (is switchd running? ...)".  A
 # user who may not use the socket: "permission denied", naming its owner;

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: ISC
 # switchctl's show commands on a live switch with two hosts: after a ping
 # between ports 3 and 5, "macs" shows each host's MAC on its port, as a
 # table and as JSON, and the counters of both ports moved by at least the

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: ISC
 # VLANs changed at run time with switchctl.  Three hosts share VLAN 1;
 # moving b to VLAN 20 cuts it off from a at once (the very next ping
 # fails, though a still has b's address in its ARP cache), and the MAC it

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: ISC
 # The manual pages: every page is mandoc-lint clean; each program's usage
 # text (printed on a bad option) says what its SYNOPSIS says, word for
 # word; every option in a SYNOPSIS is described; the defaults

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: ISC
 # A short fuzzing run for make check: every libFuzzer harness of
 # tests/fuzz for 3 seconds, after its regression inputs (the crashes
 # found before).  make fuzz runs them longer.  Exit 77 (SKIPPED) passes

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: ISC
 # Hostile users and peers.  The switch belongs to root, its sockets to a
 # VM group.  Outside the group: no attaching, no managing.  Inside it: no
 # sending into, reading from, removing or taking over another client's

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: ISC
 # Sourced by every integration test.  Each test gets its own scratch
 # directory and network namespaces, and everything it started is stopped
 # and removed when it exits, whether it passed, failed or was killed.

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: ISC
 # Taps take the kernel's offloads: TCP between two taps crosses the switch
 # in large segmentation frames, and a host behind a unix port (vde_plug,
 # whose tap has no offloads) still gets ordinary frames with good

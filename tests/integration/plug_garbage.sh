@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: ISC
 # Garbage on every transport of switchplug: random bytes, lengths of 0 and
 # 65535, runts, giants, a frame cut by the end of the stream. switchplug
 # and the switch must survive, log and count what they dropped, and still

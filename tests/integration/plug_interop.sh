@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: ISC
 # switchplug with the real VDE programs: vdeplug4's vde_plug at the other
 # end of the stdio stream, both ways round, and Debian's vde_switch as the
 # switch switchplug attaches to; when vde_switch goes away, switchplug

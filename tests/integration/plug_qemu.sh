@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: ISC
 # A real QEMU joins the switch through switchplug, first over TCP
 # (-netdev socket,connect= to switchplug -l), then over UDP multicast
 # (-netdev socket,mcast= and switchplug -m). Its iPXE asks for an address

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: ISC
 # Two switches chained over ssh, as across two hosts:
 #   dpipe switchplug A = ssh localhost switchplug B
 # through a private sshd on a loopback port with throwaway keys; a host on

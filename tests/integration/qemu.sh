@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: ISC
 # A real QEMU attaches with -netdev vde and its PXE firmware (iPXE) gets
 # a DHCP lease from dnsmasq, running on a host attached to the same
 # switch.  No disk, no guest OS: the firmware's DHCP is the traffic.

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: ISC
 # Peers that read slowly or not at all.  A peer that takes nothing is
 # logged as stuck and costs nobody else anything: a broadcast flood
 # still reaches a fast peer whole, quickly, and two hosts keep pinging.

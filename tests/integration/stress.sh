@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: ISC
 # Load and faults: a MAC flood, attach churn, 200 ports at once, clients
 # killed mid-traffic, and switchd itself killed and restarted, while two
 # hosts keep pinging each other.

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: ISC
 # switchd under valgrind's memcheck through a day in its life (attach,
 # ping, VLAN change, management, reload, detach, SIGTERM): no leak, no
 # invalid access.  The sanitizer pass skips it: ASan and valgrind do not

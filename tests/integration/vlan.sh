@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: ISC
 # 802.1Q.  Access ports keep VLANs 10 and 20 apart even for hosts that
 # share a subnet.  Trunk ports carry VLANs 10 and 20 tagged, keep the
 # priority bits, carry no VLAN they do not allow, put untagged frames in

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * vdepeer: a VDE v3 client for tests, able to do what no packaged client
  * does: send frames of any size, and misbehave on the control socket.

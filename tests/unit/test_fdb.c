@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * Learning table tests: what a switch user sees is where a station's
  * frames go, so every check is a lookup, a learn result, a count or a

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * Forwarding tests: a switch with a handful of ports, frames pushed in
  * one at a time with a fake clock, and the checks are what each port

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * Offload tests: TCP frames built by hand the way a Linux guest hands
  * them to its tap (one large segment, a partial checksum in the TCP

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * Logging tests: the rate limiter lets one message per interval through
  * and reports how many it held back; foreground output is

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * The management request handler, mgmt_request(), against a real switch
  * state: ports attached over socketpairs, MACs in the real table, the

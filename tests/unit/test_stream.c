@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * Deframer tests: every frame a peer sends must come out whole, once,
  * in order, however the bytes are chopped by reads; bad lengths must be

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * VDE v3 request parsing: what libvdeplug and QEMU send must be
  * accepted with the right port, anything else refused with a reason.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * 802.1Q tests: which frames a port accepts and on which VLAN, and the
  * exact bytes that leave a port after tagging or untagging.  Frames live
