@@ -6,8 +6,8 @@
 # with -f gives the same "switchctl config" (the round trip), as does
 # each of its lines given to "switchctl set".
 # "switchctl reload" and SIGHUP read the file again, undoing what was set
-# at run time; a file with errors makes reload fail, naming the file;
-# reload without -f is an error.
+# at run time; a file with errors makes reload fail, naming the file,
+# and changes nothing; reload without -f is an error.
 . "$(dirname "$0")/lib.sh"
 need_root
 
@@ -85,14 +85,25 @@ wait_for 5 sh -c "'$SWITCHCTL' -s '$sw' config | grep -qx 'port 3 access 12'" ||
 	fail "SIGHUP did not read the file again"
 ok "SIGHUP reads the file again"
 
-# --- A file with errors: reload fails and says where.
+# --- A file with errors: reload fails, says where, and changes nothing,
+# not even the good lines around the bad one.
+ctl config >"$T_WORK/before"
+sed -i 's/^port 3 access 12$/port 3 access 13/' "$conf"
 echo "port 3 access 5000" >>"$conf"
+echo "hub on" >>"$conf"
 err=$(ctl reload 2>&1) && fail "reload of a bad file succeeded"
-grep -qF "switchctl: $conf has errors" <<<"$err" || fail "reload: $err"
+grep -qF "switchctl: $conf has errors; nothing was changed: $conf:13: port 3 access: '5000' is not a VLAN" <<<"$err" ||
+	fail "reload: $err"
 grep -q "$conf:13: port 3 access: '5000' is not a VLAN" "$T_WORK/switchd.log" ||
 	fail "the log does not name the bad line"
-ctl info >/dev/null || fail "switch not answering after a bad reload"
-ok "reload of a bad file fails, naming it"
+ctl config | diff -u "$T_WORK/before" - ||
+	fail "a reload of a bad file changed the running configuration"
+kill -HUP "$SWITCHD_PID"
+wait_for 5 sh -c "[ \$(grep -c 'nothing was changed' '$T_WORK/switchd.log') -ge 2 ]" ||
+	fail "SIGHUP with a bad file: nothing logged"
+ctl config | diff -u "$T_WORK/before" - ||
+	fail "SIGHUP with a bad file changed the running configuration"
+ok "reload of a bad file fails, naming it, and changes nothing"
 
 # --- No file.
 start_switch sw3 "$T_WORK/sw3"
