@@ -59,9 +59,14 @@ refused "port 0 is not offered" portbusy 0
 
 # A silent connection is dropped after a while, and does not hold up
 # anyone else meanwhile.
+# ctl_conns: connections to the switch's control socket (the kernel's
+# table: the server's end of each carries the socket's path, state 03)
+ctl_conns() { awk -v p="$sw/ctl" '$8 == p && $6 == "03"' /proc/net/unix | wc -l; }
+conns=$(ctl_conns)
 bg ctl-silent "$peer" ctl "$sw" silent
 silent=$T_LASTPID
-sleep 0.5
+more_conns() { [ "$(ctl_conns)" -gt "$conns" ]; }
+t_wait_for 10 more_conns || fail "the silent client did not connect"
 "$peer" -w 0 raw "$sw" 2>"$T_WORK/during-silent.log" ||
 	fail "a client could not attach while a silent connection was open"
 ok "a client attaches while a silent connection is pending"

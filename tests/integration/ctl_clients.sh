@@ -45,7 +45,8 @@ chmod +x "$T_WORK/client.sh"
 nsexec a ping -i 0.005 -c 600 -W 1 10.67.0.2 >"$T_WORK/ping1.out" 2>&1 &
 pingpid=$!
 T_PIDS+=("$pingpid")
-sleep 0.3
+t_wait_for 10 grep -q 'bytes from' "$T_WORK/ping1.out" ||
+	fail "a's pings do not come back"
 pids=()
 for ((i = 0; i < N; i++)); do
 	timeout 20 socat "UNIX-CONNECT:$sw/mgmt" \

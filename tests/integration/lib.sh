@@ -92,6 +92,22 @@ wait_for() {
 	return 1
 }
 
+# t_wait_for SECONDS CMD...: poll CMD (output discarded) every 50 ms until
+# it succeeds; false once SECONDS (2, 0.5, ...) of wall-clock time have
+# passed, however long each try takes.  What a test waits for is a
+# condition: a fixed sleep is a guess that a busy machine gets wrong.
+t_wait_for() {
+	local now end
+	printf -v end '%.0f' "${1}e6"; shift
+	now=${EPOCHREALTIME/[.,]/}
+	end=$((now + end))
+	until "$@" >/dev/null 2>&1; do
+		now=${EPOCHREALTIME/[.,]/}
+		[ "$now" -lt "$end" ] || return 1
+		sleep 0.05
+	done
+}
+
 # netns NAME: a fresh namespace "$T_NS-NAME" with loopback up
 netns() {
 	ip netns add "$T_NS-$1" || fail "ip netns add $T_NS-$1"

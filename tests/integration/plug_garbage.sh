@@ -37,6 +37,19 @@ healthy() {
 	pings a 10.64.0.2 || fail "a cannot ping b any more ($1)"
 }
 plug_log() { grep -q -- "$2" "$T_WORK/$1.log" || fail "$1: no '$2' logged"; }
+# drained FIFO: nothing written to FIFO is left unread, so what is written
+# next comes in a read of its own (FIONREAD, 0x541B on Linux, asked on a
+# reading end of our own that reads nothing)
+drained() {
+	perl -MFcntl -e 'sysopen(my $f, $ARGV[0], O_RDONLY | O_NONBLOCK) or
+	    exit 2; my $n = pack("i", 0); ioctl($f, 0x541B, $n) or exit 2;
+	    exit(unpack("i", $n) != 0)' "$1"
+}
+# read_apart: switchplug has read all of the stdio FIFO
+read_apart() {
+	t_wait_for 10 drained "$T_WORK/stdio.in" ||
+		fail "stdio: switchplug does not read its input"
+}
 
 head -c 3000 /dev/urandom >"$G/random"
 head -c 9236 /dev/zero >"$G/9236"
@@ -71,15 +84,15 @@ plug_log plug-stdio "frame longer than 9234 bytes (9236) dropped"
 ok "stdio: length 0, runt and 9236-byte frame dropped, good frame forwarded"
 # 65535 puts the stream out of step: the rest of that read is skipped.
 cat "$G/giant2_random" >&8
-sleep 0.3
+read_apart
 cat "$G/arp12.2" >&8
 replied "$T_WORK/stdio.out" 12 || fail "stdio: no reply after length 65535"
 plug_log plug-stdio "resynchronising"
 # Random bytes leave the stream anywhere; a run of 0xff brings it back.
 cat "$G/random" >&8
-sleep 0.3
+read_apart
 cat "$G/pad" >&8
-sleep 0.3
+read_apart
 cat "$G/arp13.2" >&8
 replied "$T_WORK/stdio.out" 13 || fail "stdio: no reply after random bytes"
 ok "stdio: length 65535 and random bytes skipped, good frames forwarded"
@@ -99,14 +112,16 @@ bg plug-tcp "$SWITCHPLUG" -v -l "127.0.0.1:$port" "$a"
 plug=$T_LASTPID
 wait_for 10 grep -q "listening" "$T_WORK/plug-tcp.log" ||
 	fail "switchplug -l did not start"
-# tcp_send NAME FILES...: send FILES on one connection, keep it open a
-# second for the answer, which goes to $T_WORK/NAME.out
+# tcp_send NAME N FILES...: send FILES on one connection, which stays open
+# until a's ARP reply to 02:00:00:00:00:N is back (10 s at most; N "-":
+# no answer is awaited), in $T_WORK/NAME.out
 tcp_send() {
-	local out=$T_WORK/$1.out; shift
-	{ cat "$@"; sleep 1; } |
-		timeout 10 socat -t 2 - "TCP:127.0.0.1:$port" >"$out"
+	local out=$T_WORK/$1.out n=$2; shift 2
+	{ cat "$@"; [ "$n" = - ] ||
+	    t_wait_for 10 has_arp_reply "$out" "02:00:00:00:00:$n"; } |
+		timeout 20 socat -t 2 - "TCP:127.0.0.1:$port" >"$out"
 }
-tcp_send tcp1 "$G"/{zero4,runt4,long4,65535,arp21.4,cut4,half}
+tcp_send tcp1 21 "$G"/{zero4,runt4,long4,65535,arp21.4,cut4,half}
 has_arp_reply "$T_WORK/tcp1.out" 02:00:00:00:00:21 ||
 	fail "tcp: no reply after 0/runt/65535 on the same connection"
 plug_log plug-tcp "frame longer than 9234 bytes (65535) dropped"
@@ -114,9 +129,9 @@ plug_log plug-tcp "shorter than 14 bytes dropped"
 wait_for 5 grep -q "stream ended inside a frame: 54 of 260" \
 	"$T_WORK/plug-tcp.log" || fail "tcp: cut frame not reported"
 ok "tcp: length 0, runt and 65535 dropped, good frame forwarded, cut frame"
-tcp_send tcp2 "$G"/{giant4,random}
+tcp_send tcp2 - "$G"/{giant4,random}
 plug_log plug-tcp "frame length over 65550 bytes: closing"
-tcp_send tcp3 "$G/arp22.4"
+tcp_send tcp3 22 "$G/arp22.4"
 has_arp_reply "$T_WORK/tcp3.out" 02:00:00:00:00:22 ||
 	fail "tcp: a new connection after garbage does not work"
 kill -0 "$plug" || fail "switchplug -l died"
@@ -167,7 +182,8 @@ wait_for 10 grep -q "joined" "$T_WORK/plug-mcast.log" ||
 bg mcast-listen ip netns exec "$T_NS-g" socat -u \
 	"UDP4-RECV:$mport,ip-add-membership=230.0.0.1:127.0.0.1,reuseaddr" \
 	"OPEN:$T_WORK/mcast.out,creat"
-sleep 0.3
+mcast_bound() { nsexec g ss -Hlun "sport = :$mport" | grep -q .; }
+t_wait_for 10 mcast_bound || fail "mcast: the listener did not start"
 # dgram FILE: FILE as one datagram to the group
 dgram() {
 	nsexec g bash -c 'cat "$1" >"/dev/udp/230.0.0.1/$2"' _ "$1" "$mport" ||

@@ -74,7 +74,12 @@ ok "$out"
 K=$!
 wait_for 5 sh -c "[ \"\$($SWITCHCTL -j -s $sw info | jq .ports)\" = 4 ]" ||
 	fail "the traffic client did not attach"
-sleep 0.5
+# its frames flow: the switch has read some from its ports (not 1 or 2)
+flowing() {
+	ctlj ports | jq -e '[.ports[] | select(.port > 2) | .rx_frames] |
+	    add > 0'
+}
+t_wait_for 10 flowing || fail "the traffic client sends nothing"
 kill -KILL "$K"
 wait_for 1 sh -c "[ \"\$($SWITCHCTL -j -s $sw info | jq .ports)\" = 2 ]" ||
 	fail "ports of a killed client not freed within a second"
