@@ -49,11 +49,15 @@ ssh=(ssh -F /dev/null -p "$port" -i "$T_WORK/user_key"
 
 bg chain dpipe "$SWITCHPLUG" -v "$a" = "${ssh[@]}" "$SWITCHPLUG" -v "$b"
 chain=$T_LASTPID
+# Both ends attached: the far one only after ssh has logged in, which a
+# busy machine may take seconds to do.
+t_wait_for 60 grep -q "switchplug stdio.*attached" "$T_WORK/switchd-b.log" ||
+	fail "switchd B does not show switchplug's port"
+t_wait_for 10 grep -q "switchplug stdio.*attached" "$T_WORK/switchd.log" ||
+	fail "switchd A does not show switchplug's port"
 pings a 10.63.0.2 || fail "a cannot ping b over the ssh chain"
 pings b 10.63.0.1 || fail "b cannot ping a over the ssh chain"
 ok "a and b ping each other over dpipe switchplug = ssh switchplug"
-grep -q "switchplug stdio" "$T_WORK/switchd-b.log" ||
-	fail "switchd B does not show switchplug's port"
 
 # Bigger frames, and a steady flow: nothing lost on the way.
 loss=$(nsexec a ping -q -c 100 -i 0.01 -s 1400 10.63.0.2 |
