@@ -153,6 +153,15 @@ pings() {
 		nsexec "$1" ping -c 2 -i 0.2 -W 1 "$2" >/dev/null 2>&1
 }
 
+# ping_gaps LOG: in ping's output (not -q), the echo requests left
+# unanswered although a later one was answered.  Those still out when
+# ping stops are not lost: on a busy machine, or with the switch under
+# valgrind, several can be.
+ping_gaps() {
+	grep -Eo 'icmp_seq=[0-9]+' "$1" | cut -d= -f2 | sort -nu |
+	    awk '{ n++; max = $1 } END { print max - n }'
+}
+
 # need_tool NAME: a test program built from tests/tools/NAME.c into $TOOLS
 need_tool() {
 	[ -x "$TOOLS/$1" ] ||

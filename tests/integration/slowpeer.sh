@@ -59,14 +59,6 @@ learned() {
 	"$SWITCHCTL" -s "$sw" -j macs | jq -e --arg m "$1" --argjson p "$2" \
 	    'any(.macs[]; .mac == $m and .port == $p)'
 }
-# ping_gaps LOG: echo requests left unanswered although a later one was
-# answered.  Those still out when ping is stopped are not lost: with the
-# switch under valgrind, several can be.
-ping_gaps() {
-	grep -Eo 'icmp_seq=[0-9]+' "$1" | cut -d= -f2 | sort -nu |
-	    awk '{ n++; max = $1 } END { print max - n }'
-}
-
 # --- A stuck peer on port 5 reads one frame, then nothing.  G on port 7
 # floods broadcasts, about one a millisecond (-i; at full speed a busy
 # machine would leave O behind, its queue full, whatever the switch
