@@ -241,7 +241,10 @@ cmd_config(struct cmd_env *env, const struct cmd *c, int argc, char **argv)
 	return cmd_call(env, argc, argv, show_config);
 }
 
-/* port N access V | trunk LIST [native V] | maclimit N | user U | group G */
+/*
+ * port N access V | trunk LIST [native V] | maclimit N | isolated on|off |
+ * user U | group G
+ */
 static int
 cmd_set_port(int argc, char **argv)
 {
@@ -285,8 +288,17 @@ cmd_set_port(int argc, char **argv)
 		}
 		return 0;
 	}
+	if (strcmp(argv[2], "isolated") == 0) {
+		if (argc != 4 || (strcmp(argv[3], "on") != 0 &&
+		    strcmp(argv[3], "off") != 0)) {
+			fprintf(stderr, "usage: switchctl set port N isolated "
+			    "on | off\n");
+			return -1;
+		}
+		return 0;
+	}
 	log_warnx("port %s: unknown setting '%s' (access, trunk, maclimit, "
-	    "user or group)", argv[1], argv[2]);
+	    "isolated, user or group)", argv[1], argv[2]);
 	return -1;
 }
 
@@ -299,6 +311,21 @@ cmd_set_check(int argc, char **argv)
 
 	if (strcmp(argv[0], "port") == 0)
 		return cmd_set_port(argc, argv);
+	if (strcmp(argv[0], "mac") == 0) {
+		/* The switch checks the address: it knows its ports. */
+		if (!(argc == 7 && strcmp(argv[1], "add") == 0 &&
+		    strcmp(argv[3], "vlan") == 0 &&
+		    strcmp(argv[5], "port") == 0) &&
+		    !(argc == 5 && strcmp(argv[1], "del") == 0 &&
+		    strcmp(argv[3], "vlan") == 0)) {
+			fprintf(stderr, "usage: switchctl set mac add ADDR vlan "
+			    "V port N\n       switchctl set mac del ADDR vlan "
+			    "V\n");
+			return -1;
+		}
+		return cmd_vlan(argv[4]) == -1 || (argc == 7 &&
+		    cmd_portnum(argv[6]) == -1) ? -1 : 0;
+	}
 	for (i = 0; i < sizeof(counts) / sizeof(counts[0]); i++) {
 		if (strcmp(argv[0], counts[i]) != 0)
 			continue;
@@ -317,8 +344,8 @@ cmd_set_check(int argc, char **argv)
 		}
 		return 0;
 	}
-	log_warnx("unknown setting '%s' (ports, maclimit, aging, hub, queue "
-	    "or port)", argv[0]);
+	log_warnx("unknown setting '%s' (ports, maclimit, aging, hub, queue, "
+	    "port or mac)", argv[0]);
 	return -1;
 }
 

@@ -239,6 +239,9 @@ show_port(json_object *r)
 		    json_object_get_int64(show_get(p, "pid")));
 	}
 	show_kv(t, "VLAN", "%s", vl);
+	if (show_has(p, "isolated") && json_object_get_boolean(
+	    show_get(p, "isolated")))
+		show_kv(t, "isolated", "yes: reaches only ports that are not");
 	show_kv(t, "frames in", "%" PRIu64, show_u64(p, "rx_frames"));
 	show_kv(t, "bytes in", "%" PRIu64, show_u64(p, "rx_bytes"));
 	show_kv(t, "frames out", "%" PRIu64, show_u64(p, "tx_frames"));
@@ -295,7 +298,11 @@ show_macs(json_object *r)
 		table_cell(t, "%s", show_str(m, "mac"));
 		table_cell(t, "%" PRIu64, show_u64(m, "vlan"));
 		table_cell(t, "%" PRIu64, show_u64(m, "port"));
-		table_cell(t, "%" PRIu64 "s", show_u64(m, "age"));
+		if (show_has(m, "static") && json_object_get_boolean(
+		    show_get(m, "static")))
+			table_cell(t, "static");
+		else
+			table_cell(t, "%" PRIu64 "s", show_u64(m, "age"));
 	}
 	table_print(t, stdout);
 	table_free(t);

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: ISC */
 #include <sys/types.h>
 
+#include <ctype.h>
 #include <errno.h>
 #include <grp.h>
 #include <pwd.h>
@@ -29,6 +30,7 @@ static int	conf_aging(struct conf *, int, char **, char *, size_t);
 static int	conf_hub(struct conf *, int, char **, char *, size_t);
 static int	conf_queue(struct conf *, int, char **, char *, size_t);
 static int	conf_port(struct conf *, int, char **, char *, size_t);
+static int	conf_mac(struct conf *, int, char **, char *, size_t);
 
 static const struct conf_cmd conf_cmds[] = {
 	{ "ports",	1, 1,	conf_ports },
@@ -37,6 +39,7 @@ static const struct conf_cmd conf_cmds[] = {
 	{ "hub",	1, 1,	conf_hub },
 	{ "queue",	1, 1,	conf_queue },
 	{ "port",	2, 5,	conf_port },
+	{ "mac",	4, 6,	conf_mac },
 };
 
 static void
@@ -81,11 +84,17 @@ conf_dup(const struct conf *c)
 	if ((d = malloc(sizeof(*d))) == NULL)
 		return NULL;
 	*d = *c;
-	if ((d->port = calloc(c->nports, sizeof(*d->port))) == NULL) {
+	d->macs = NULL;
+	if ((d->port = calloc(c->nports, sizeof(*d->port))) == NULL ||
+	    (c->nmacs > 0 && (d->macs = calloc(c->nmacs,
+	    sizeof(*d->macs))) == NULL)) {
+		free(d->port);
 		free(d);
 		return NULL;
 	}
 	memcpy(d->port, c->port, c->nports * sizeof(*d->port));
+	if (c->nmacs > 0)
+		memcpy(d->macs, c->macs, c->nmacs * sizeof(*d->macs));
 	return d;
 }
 
@@ -95,6 +104,7 @@ conf_free(struct conf *c)
 	if (c == NULL)
 		return;
 	free(c->port);
+	free(c->macs);
 	free(c);
 }
 
@@ -121,6 +131,7 @@ conf_ports(struct conf *c, int argc, char **argv, char *err, size_t len)
 {
 	struct conf_port *cp;
 	unsigned long n;
+	uint32_t i;
 
 	(void)argc;
 	if (number_parse(argv[1], 2, FWD_PORTS_MAX, &n) == -1)
@@ -128,6 +139,10 @@ conf_ports(struct conf *c, int argc, char **argv, char *err, size_t len)
 		    "2 to %d", argv[1], FWD_PORTS_MAX);
 	if (n == c->nports)
 		return 0;
+	for (i = 0; i < c->nmacs; i++)
+		if (c->macs[i].port >= n)
+			return util_err(err, len, "ports: a static MAC address "
+			    "is on port %u", c->macs[i].port);
 	if ((cp = reallocarray(c->port, n, sizeof(*cp))) == NULL)
 		return util_err(err, len, "ports: out of memory");
 	if (n > c->nports)
@@ -264,11 +279,18 @@ conf_port(struct conf *c, int argc, char **argv, char *err, size_t len)
 	cp = &c->port[num];
 	if (argc < 3)
 		return util_err(err, len, "port %lu: access, trunk, maclimit, "
-		    "user or group?", num);
+		    "isolated, user or group?", num);
 	if (strcmp(argv[2], "access") == 0 || strcmp(argv[2], "trunk") == 0)
 		return conf_port_vlan(cp, num, argc, argv, err, len);
 	if (strcmp(argv[2], "user") == 0 || strcmp(argv[2], "group") == 0)
 		return conf_port_owner(cp, num, argc, argv, err, len);
+	if (strcmp(argv[2], "isolated") == 0) {
+		if (argc != 4 || (strcmp(argv[3], "on") != 0 &&
+		    strcmp(argv[3], "off") != 0))
+			return util_err(err, len, "usage: port N isolated on|off");
+		cp->isolated = strcmp(argv[3], "on") == 0;
+		return 0;
+	}
 	if (strcmp(argv[2], "maclimit") == 0) {
 		if (argc != 4 || number_parse(argv[3], 0, FDB_LIMIT_MAX,
 		    &n) == -1)
@@ -280,6 +302,91 @@ conf_port(struct conf *c, int argc, char **argv, char *err, size_t len)
 	}
 	return util_err(err, len, "port %lu: unknown setting '%s'", num,
 	    argv[2]);
+}
+
+/* 02:00:00:aa:bb:cc, a station's address: not a group, not zero. */
+static int
+conf_macaddr(const char *s, uint8_t *mac)
+{
+	static const char hex[] = "0123456789abcdef";
+	const char *h, *l;
+	int i;
+
+	if (strlen(s) != 17)
+		return -1;
+	for (i = 0; i < 6; i++) {
+		if ((h = strchr(hex, tolower((unsigned char)s[i * 3]))) ==
+		    NULL || (l = strchr(hex, tolower((unsigned char)
+		    s[i * 3 + 1]))) == NULL || *h == '\0' || *l == '\0' ||
+		    (i < 5 && s[i * 3 + 2] != ':'))
+			return -1;
+		mac[i] = (uint8_t)((h - hex) << 4 | (l - hex));
+	}
+	if ((mac[0] & 1) || (mac[0] | mac[1] | mac[2] | mac[3] | mac[4] |
+	    mac[5]) == 0)
+		return -1;
+	return 0;
+}
+
+const struct conf_mac *
+conf_mac_find(const struct conf *c, const uint8_t *mac, uint16_t vid)
+{
+	uint32_t i;
+
+	for (i = 0; i < c->nmacs; i++)
+		if (c->macs[i].vid == vid && memcmp(c->macs[i].mac, mac, 6) == 0)
+			return &c->macs[i];
+	return NULL;
+}
+
+/* mac add ADDR vlan V port N | mac del ADDR vlan V */
+static int
+conf_mac(struct conf *c, int argc, char **argv, char *err, size_t len)
+{
+	struct conf_mac m, *found, *macs;
+	unsigned long v, n = 0;
+	int add = strcmp(argv[1], "add") == 0;
+
+	if (!(add && argc == 7 && strcmp(argv[5], "port") == 0) &&
+	    !(strcmp(argv[1], "del") == 0 && argc == 5))
+		return util_err(err, len, "usage: mac add ADDR vlan V port N | "
+		    "mac del ADDR vlan V");
+	memset(&m, 0, sizeof(m));
+	if (conf_macaddr(argv[2], m.mac) == -1)
+		return util_err(err, len, "mac: '%s' is not a station's MAC "
+		    "address like 02:00:00:aa:bb:cc", argv[2]);
+	if (strcmp(argv[3], "vlan") != 0 ||
+	    number_parse(argv[4], VLAN_MIN, VLAN_MAX, &v) == -1)
+		return util_err(err, len, "mac %s: 'vlan %s' is not a VLAN "
+		    "from 1 to 4094", argv[2], argv[4]);
+	m.vid = (uint16_t)v;
+	if (add && number_parse(argv[6], 1, c->nports - 1, &n) == -1)
+		return util_err(err, len, "mac %s: '%s' is not a port from 1 "
+		    "to %u", argv[2], argv[6], c->nports - 1);
+	m.port = (uint16_t)n;
+	found = (struct conf_mac *)conf_mac_find(c, m.mac, m.vid);
+	if (!add) {
+		if (found == NULL)
+			return util_err(err, len, "mac %s vlan %lu: no such "
+			    "static address", argv[2], v);
+		memmove(found, found + 1, (size_t)(c->macs + c->nmacs -
+		    found - 1) * sizeof(*found));
+		c->nmacs--;
+		return 0;
+	}
+	if (found != NULL) {
+		found->port = m.port;
+		return 0;
+	}
+	if (c->nmacs >= CONF_MACS_MAX)
+		return util_err(err, len, "mac: at most %d static addresses",
+		    CONF_MACS_MAX);
+	if ((macs = reallocarray(c->macs, c->nmacs + 1, sizeof(*macs))) ==
+	    NULL)
+		return util_err(err, len, "mac: out of memory");
+	c->macs = macs;
+	c->macs[c->nmacs++] = m;
+	return 0;
 }
 
 int
@@ -376,6 +483,8 @@ conf_dump_port(const struct conf_port *cp, uint32_t i, FILE *f)
 		fprintf(f, "port %u access %u\n", i, cp->vlan.pvid);
 	if (cp->maclimit)
 		fprintf(f, "port %u maclimit %u\n", i, cp->maclimit);
+	if (cp->isolated)
+		fprintf(f, "port %u isolated on\n", i);
 	if (cp->uid != (uid_t)-1) {
 		if ((pw = getpwuid(cp->uid)) != NULL)
 			fprintf(f, "port %u user %s\n", i, pw->pw_name);
@@ -401,4 +510,11 @@ conf_dump(const struct conf *c, FILE *f)
 	    c->nports, c->maclimit, c->aging, c->hub ? "on" : "off", c->qlen);
 	for (i = 1; i < c->nports; i++)
 		conf_dump_port(&c->port[i], i, f);
+	for (i = 0; i < c->nmacs; i++) {
+		const uint8_t *m = c->macs[i].mac;
+
+		fprintf(f, "mac add %02x:%02x:%02x:%02x:%02x:%02x vlan %u "
+		    "port %u\n", m[0], m[1], m[2], m[3], m[4], m[5],
+		    c->macs[i].vid, c->macs[i].port);
+	}
 }

@@ -23,6 +23,7 @@
 #define CONF_QLEN_DEFAULT	256
 #define CONF_QLEN_MAX		65536
 #define CONF_AGING_MAX		1000000
+#define CONF_MACS_MAX		4096	/* static entries */
 
 /* What belongs to a port number, whoever is attached there. */
 struct conf_port {
@@ -30,6 +31,14 @@ struct conf_port {
 	uint32_t	 maclimit;	/* 0 = no limit of its own */
 	uid_t		 uid;		/* (uid_t)-1: anyone may attach */
 	gid_t		 gid;		/* (gid_t)-1: any group */
+	int		 isolated;
+};
+
+/* A static MAC table entry: "mac add ADDR vlan V port N". */
+struct conf_mac {
+	uint8_t		 mac[6];
+	uint16_t	 vid;
+	uint16_t	 port;
 };
 
 struct conf {
@@ -39,6 +48,8 @@ struct conf {
 	int		 hub;
 	uint32_t	 qlen;		/* egress queue limit, frames */
 	struct conf_port *port;		/* nports of them */
+	struct conf_mac	*macs;		/* in the order they were added */
+	uint32_t	 nmacs;
 };
 
 /* conf.c */
@@ -51,5 +62,7 @@ int		 conf_set(struct conf *, char *line, char *err, size_t len);
 int		 conf_load(struct conf *, const char *path, char *err,
 		    size_t len);
 void		 conf_dump(const struct conf *, FILE *);
+const struct conf_mac *conf_mac_find(const struct conf *, const uint8_t *mac,
+		    uint16_t vid);
 
 #endif

@@ -121,7 +121,8 @@ fdb_remove(struct fdb *f, struct fdb_entry *e)
 static int
 fdb_expired(const struct fdb *f, const struct fdb_entry *e, uint32_t now)
 {
-	return f->aging != 0 && now - e->seen >= f->aging;
+	return f->aging != 0 && !(e->flags & FDB_F_STATIC) &&
+	    now - e->seen >= f->aging;
 }
 
 enum fdb_learn
@@ -137,6 +138,10 @@ fdb_learn(struct fdb *f, const uint8_t *mac, uint16_t vid, uint16_t port,
 		return FDB_IGNORED;
 	key = fdb_key(mac, vid);
 	if ((e = fdb_find(f, key)) != NULL) {
+		if (e->flags & FDB_F_STATIC) {
+			*oldport = e->port;
+			return e->port == port ? FDB_HIT : FDB_STATIC;
+		}
 		e->seen = now;
 		if (e->port == port)
 			return FDB_HIT;
@@ -225,7 +230,8 @@ fdb_match_sel(const struct fdb *f, const struct fdb_entry *e, const void *arg)
 	const struct fdb_sel *s = arg;
 
 	(void)f;
-	return (s->port < 0 || e->port == s->port) &&
+	return !(e->flags & FDB_F_STATIC) &&
+	    (s->port < 0 || e->port == s->port) &&
 	    (s->vid < 0 || (int)(e->key >> 48) == s->vid);
 }
 
@@ -235,6 +241,66 @@ fdb_flush(struct fdb *f, int port, int vid)
 	struct fdb_sel s = { port, vid };
 
 	return fdb_sweep(f, fdb_match_sel, &s);
+}
+
+/*
+ * A static entry for mac on port: made, or taken over from what was
+ * learned.  In a full table a learned entry makes room; -1 when every
+ * entry is static.
+ */
+int
+fdb_static_set(struct fdb *f, const uint8_t *mac, uint16_t vid,
+    uint16_t port)
+{
+	uint64_t key = fdb_key(mac, vid);
+	struct fdb_entry *e;
+	uint32_t i;
+
+	if (port >= f->nports || key == 0)
+		return -1;
+	if ((e = fdb_find(f, key)) == NULL) {
+		if (f->count >= f->limit) {
+			for (i = 0; i <= f->mask; i++)
+				if (f->tab[i].key != 0 &&
+				    !(f->tab[i].flags & FDB_F_STATIC))
+					break;
+			if (i > f->mask)
+				return -1;
+			fdb_remove(f, &f->tab[i]);
+		}
+		e = fdb_insert(f, key);
+		e->port = port;
+		f->portcount[port]++;
+	} else if (e->port != port) {
+		f->portcount[e->port]--;
+		f->portcount[port]++;
+		e->port = port;
+	}
+	e->flags |= FDB_F_STATIC;
+	e->seen = 0;
+	return 0;
+}
+
+void
+fdb_static_clear(struct fdb *f, const uint8_t *mac, uint16_t vid)
+{
+	struct fdb_entry *e;
+
+	if ((e = fdb_find(f, fdb_key(mac, vid))) != NULL &&
+	    (e->flags & FDB_F_STATIC))
+		fdb_remove(f, e);
+}
+
+/* The port of a static entry, or -1. */
+int
+fdb_static_port(const struct fdb *f, const uint8_t *mac, uint16_t vid)
+{
+	const struct fdb_entry *e;
+
+	if ((e = fdb_find(f, fdb_key(mac, vid))) == NULL ||
+	    !(e->flags & FDB_F_STATIC))
+		return -1;
+	return e->port;
 }
 
 uint32_t
@@ -255,12 +321,16 @@ fdb_setaging(struct fdb *f, uint32_t aging)
 	f->aging = aging;
 }
 
-/* A smaller limit than the current count keeps the first entries found. */
+/*
+ * A smaller limit than the current count keeps the static entries, then
+ * the first learned ones found.
+ */
 int
 fdb_setlimit(struct fdb *f, uint32_t limit)
 {
 	struct fdb_entry *old = f->tab, *e;
 	uint32_t oldmask = f->mask, i;
+	int pass;
 
 	if (limit == 0 || limit > FDB_LIMIT_MAX)
 		return -1;
@@ -272,14 +342,17 @@ fdb_setlimit(struct fdb *f, uint32_t limit)
 	f->limit = limit;
 	f->count = 0;
 	memset(f->portcount, 0, f->nports * sizeof(*f->portcount));
-	for (i = 0; i <= oldmask; i++) {
-		if (old[i].key == 0 || f->count >= limit)
-			continue;
-		e = fdb_insert(f, old[i].key);
-		e->seen = old[i].seen;
-		e->port = old[i].port;
-		f->portcount[e->port]++;
-	}
+	for (pass = FDB_F_STATIC; pass >= 0; pass -= FDB_F_STATIC)
+		for (i = 0; i <= oldmask; i++) {
+			if (old[i].key == 0 || f->count >= limit ||
+			    (old[i].flags & FDB_F_STATIC) != pass)
+				continue;
+			e = fdb_insert(f, old[i].key);
+			e->seen = old[i].seen;
+			e->port = old[i].port;
+			e->flags = old[i].flags;
+			f->portcount[e->port]++;
+		}
 	free(old);
 	return 0;
 }

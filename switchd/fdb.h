@@ -19,6 +19,7 @@ enum fdb_learn {
 	FDB_MOVED,	/* was on another port, now on this one */
 	FDB_FULL,	/* table at its limit: not learned */
 	FDB_PORTFULL,	/* port at its own limit: not learned */
+	FDB_STATIC,	/* a static entry's address from another port */
 	FDB_IGNORED	/* broadcast, multicast or zero source: never learned */
 };
 
@@ -26,8 +27,11 @@ struct fdb_entry {
 	uint64_t	 key;	/* vid << 48 | mac; 0 = empty slot */
 	uint32_t	 seen;
 	uint16_t	 port;
-	uint16_t	 pad;
+	uint16_t	 flags;
 };
+
+/* Set by configuration: never learned elsewhere, never aged or flushed. */
+#define FDB_F_STATIC	0x0001
 
 struct fdb {
 	struct fdb_entry	*tab;
@@ -52,6 +56,12 @@ int		 fdb_lookup(const struct fdb *, const uint8_t *mac, uint16_t vid,
 		    uint32_t now);
 uint32_t	 fdb_age(struct fdb *, uint32_t now);
 uint32_t	 fdb_flush(struct fdb *, int port, int vid);
+int		 fdb_static_set(struct fdb *, const uint8_t *mac, uint16_t vid,
+		    uint16_t port);
+void		 fdb_static_clear(struct fdb *, const uint8_t *mac,
+		    uint16_t vid);
+int		 fdb_static_port(const struct fdb *, const uint8_t *mac,
+		    uint16_t vid);
 uint32_t	 fdb_count(const struct fdb *);
 uint32_t	 fdb_portcount(const struct fdb *, uint16_t port);
 

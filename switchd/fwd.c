@@ -92,6 +92,14 @@ fwd_port_set(struct fwd *w, uint16_t port, const struct vlan_port *vp,
 	fwd_port_reconf(w, port);
 }
 
+/* An isolated port reaches, and is reached from, non-isolated ports only. */
+void
+fwd_port_isolate(struct fwd *w, uint16_t port, int on)
+{
+	if (port < w->nports)
+		w->ports[port].isolated = on != 0;
+}
+
 /* Counters of one port, or of every port and the switch (port -1). */
 void
 fwd_counters_reset(struct fwd *w, int port)
@@ -128,13 +136,15 @@ static void
 fwd_flood(struct fwd *w, uint16_t inport, struct fwd_out *o)
 {
 	uint16_t vid = o->tag.vid;
+	int isolated = w->ports[inport].isolated;
 	uint32_t i;
 
 	for (i = 0; i < w->nactive; i++) {
 		uint16_t p = w->active[i];
 		const struct vlan_port *vp = &w->ports[p].vlan;
 
-		if (p == inport || !vlan_member(vp, vid))
+		if (p == inport || !vlan_member(vp, vid) ||
+		    (isolated && w->ports[p].isolated))
 			continue;
 		o->dst[o->n].port = p;
 		o->dst[o->n].tagged = (uint8_t)vlan_egress_tagged(vp, vid);
@@ -190,6 +200,10 @@ fwd_frame(struct fwd *w, uint16_t inport, const uint8_t *f, size_t len,
 	case FDB_PORTFULL:
 		in->learn_refused++;
 		break;
+	case FDB_STATIC:
+		/* Someone else's address, pinned: a spoofed frame. */
+		in->st.drops[DROP_STATIC]++;
+		return -1;
 	default:
 		break;
 	}
@@ -198,7 +212,8 @@ fwd_frame(struct fwd *w, uint16_t inport, const uint8_t *f, size_t len,
 		/* Known: one port, unless it is where the frame came from. */
 		out = &w->ports[dst];
 		if (dst != inport && out->in_use &&
-		    vlan_member(&out->vlan, o->tag.vid)) {
+		    vlan_member(&out->vlan, o->tag.vid) &&
+		    !(in->isolated && out->isolated)) {
 			o->dst[0].port = (uint16_t)dst;
 			o->dst[0].tagged =
 			    (uint8_t)vlan_egress_tagged(&out->vlan, o->tag.vid);
@@ -219,6 +234,7 @@ fwd_drop_str(enum fwd_drop d)
 		[DROP_VLAN] = "vlan",
 		[DROP_QUEUE] = "queue",
 		[DROP_ERROR] = "error",
+		[DROP_STATIC] = "static",
 	};
 
 	return d < DROP_NR ? names[d] : "?";

@@ -23,6 +23,7 @@ enum fwd_drop {
 	DROP_VLAN,		/* ingress filter: VLAN not allowed here */
 	DROP_QUEUE,		/* egress queue full */
 	DROP_ERROR,		/* the peer's socket refused it */
+	DROP_STATIC,		/* source is a static address of another port */
 	DROP_NR
 };
 
@@ -41,6 +42,7 @@ struct fwd_stats {
 struct fwd_port {
 	struct vlan_port	 vlan;
 	uint32_t		 maclimit;	/* 0 = no limit of its own */
+	int			 isolated;	/* reaches only ports that are not */
 	int			 in_use;
 	uint32_t		 maxlen;	/* largest frame in or out */
 	struct fwd_stats	 st;
@@ -81,6 +83,7 @@ struct fwd_port	*fwd_port(struct fwd *, uint16_t port);
 void		 fwd_port_reconf(struct fwd *, uint16_t port);
 void		 fwd_port_set(struct fwd *, uint16_t port,
 		    const struct vlan_port *, uint32_t maclimit);
+void		 fwd_port_isolate(struct fwd *, uint16_t port, int on);
 void		 fwd_counters_reset(struct fwd *, int port);
 int		 fwd_frame(struct fwd *, uint16_t inport, const uint8_t *frame,
 		    size_t len, uint32_t now, struct fwd_out *);

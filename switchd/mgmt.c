@@ -204,6 +204,7 @@ mgmt_port(struct sw *sw, const struct port *p)
 	mgmt_add(o, "drops", d);
 	mgmt_add(o, "macs", mgmt_u64(fdb_portcount(sw->fwd->fdb, p->num)));
 	mgmt_add(o, "maclimit", mgmt_u64(fp->maclimit));
+	mgmt_add(o, "isolated", json_object_new_boolean(fp->isolated));
 	mgmt_add(o, "learn_refused", mgmt_u64(fp->learn_refused));
 	mgmt_add(o, "queue", mgmt_u64(p->qcount));
 	mgmt_add(o, "queue_max", mgmt_u64(p->qlen));
@@ -252,6 +253,7 @@ mgmt_ports(struct mgmt *m, int argc, char **argv, json_object *r,
 }
 
 struct mgmt_macsel {
+	const struct fdb *fdb;
 	json_object	*a;
 	int		 port;
 	int		 vid;
@@ -274,7 +276,13 @@ mgmt_mac_cb(void *arg, const uint8_t *mac, uint16_t vid, uint16_t port,
 	mgmt_add(o, "mac", json_object_new_string(buf));
 	mgmt_add(o, "vlan", json_object_new_int(vid));
 	mgmt_add(o, "port", json_object_new_int(port));
-	mgmt_add(o, "age", mgmt_u64(s->now - seen));
+	if (fdb_static_port(s->fdb, mac, vid) == port) {
+		mgmt_add(o, "age", mgmt_u64(0));
+		mgmt_add(o, "static", json_object_new_boolean(1));
+	} else {
+		mgmt_add(o, "age", mgmt_u64(s->now - seen));
+		mgmt_add(o, "static", json_object_new_boolean(0));
+	}
 	json_object_array_add(s->a, o);
 	return 0;
 }
@@ -285,7 +293,7 @@ mgmt_macs(struct mgmt *m, int argc, char **argv, json_object *r,
     char *err, size_t len)
 {
 	struct sw *sw = m->sw;
-	struct mgmt_macsel s = { NULL, -1, -1, sw_now() };
+	struct mgmt_macsel s = { sw->fwd->fdb, NULL, -1, -1, sw_now() };
 	unsigned long v;
 	int i = 1, flush = 0;
 

@@ -432,15 +432,27 @@ port_tx_cb(struct ev_loop *loop, ev_io *w, int revents)
 	ev_io_stop(loop, w);
 }
 
+/*
+ * Moves are logged switch-wide at most once a second; a spoofed static
+ * address is bad input from one port, logged at that port's pace.
+ */
 static void
 port_log_learn(struct port *p, const uint8_t *f, const struct fwd_out *o)
 {
 	const uint8_t *m = f + 6;
 	int n;
 
-	if (o->learn != FDB_MOVED)
+	if (o->learn == FDB_STATIC) {
+		if ((n = log_ratelim(&p->rl, ev_now(p->sw->loop), 1.0)) > 0)
+			log_warnx("%s: frame from MAC %02x:%02x:%02x:%02x:%02x:"
+			    "%02x VLAN %u, a static address of port %u, "
+			    "dropped%s", port_name(p), m[0], m[1], m[2], m[3],
+			    m[4], m[5], o->tag.vid, o->moved_from,
+			    n > 1 ? " (and other drops not logged)" : "");
 		return;
-	if ((n = log_ratelim(&b.moverl, ev_now(p->sw->loop), 1.0)) == 0)
+	}
+	if (o->learn != FDB_MOVED ||
+	    (n = log_ratelim(&b.moverl, ev_now(p->sw->loop), 1.0)) == 0)
 		return;
 	log_info("MAC %02x:%02x:%02x:%02x:%02x:%02x VLAN %u moved from "
 	    "port %u to port %u%s", m[0], m[1], m[2], m[3], m[4], m[5],
@@ -541,11 +553,12 @@ port_forward(struct port *in, unsigned int i, size_t len, uint32_t now)
 	uint8_t *f = b.rx[i] + GSO_HDRLEN, *v;
 	struct fwd_out *o = &b.out;
 	unsigned int d;
-	int t, unicast;
+	int rc, t, unicast;
 
-	if (fwd_frame(sw->fwd, in->num, f, len, now, o) == -1)
-		return;
+	rc = fwd_frame(sw->fwd, in->num, f, len, now, o);
 	port_log_learn(in, f, o);
+	if (rc == -1)
+		return;
 	if (port_csum(in, h, f, len, o) == -1)
 		return;
 	unicast = o->n == 1 && (f[0] & 1) == 0;

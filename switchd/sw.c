@@ -156,6 +156,9 @@ sw_prepare(struct sw *sw, const struct conf *nc, struct fwd **w,
 	if (nc->qlen != oc->qlen && sw_nattached(sw) > 0)
 		return util_err(err, len, "queue: the queue length changes "
 		    "only with a restart");
+	if (nc->nmacs > nc->maclimit)
+		return util_err(err, len, "mac: %u static addresses, more than "
+		    "the table holds (maclimit %u)", nc->nmacs, nc->maclimit);
 	if (nc->nports != oc->nports) {
 		*w = fwd_new(nc->nports, nc->maclimit, nc->aging);
 		*ports = calloc(nc->nports, sizeof(**ports));
@@ -168,6 +171,30 @@ sw_prepare(struct sw *sw, const struct conf *nc, struct fwd **w,
 	    fdb_setlimit(sw->fwd->fdb, nc->maclimit) == -1)
 		return util_err(err, len, "maclimit: out of memory");
 	return 0;
+}
+
+/*
+ * The static addresses of nc replace those that run (fresh: in a new,
+ * empty table).  There is room: nc has no more than its table holds,
+ * and a learned entry gives way to a static one.
+ */
+static void
+sw_statics(struct sw *sw, const struct conf *nc, int fresh)
+{
+	const struct conf_mac *m;
+	uint32_t i;
+
+	for (i = 0; !fresh && i < sw->conf->nmacs; i++) {
+		m = &sw->conf->macs[i];
+		if (conf_mac_find(nc, m->mac, m->vid) == NULL)
+			fdb_static_clear(sw->fwd->fdb, m->mac, m->vid);
+	}
+	for (i = 0; i < nc->nmacs; i++) {
+		m = &nc->macs[i];
+		if (fdb_static_set(sw->fwd->fdb, m->mac, m->vid, m->port) == -1)
+			fatalx("static address on port %u: no room in the "
+			    "table", m->port);
+	}
 }
 
 /*
@@ -194,9 +221,12 @@ sw_apply(struct sw *sw, struct conf *nc, char *err, size_t len)
 	aging = nc->aging != sw->conf->aging || w != NULL;
 	sw->fwd->hub = nc->hub;
 	fdb_setaging(sw->fwd->fdb, nc->aging);
-	for (i = 0; i < nc->nports; i++)
+	for (i = 0; i < nc->nports; i++) {
 		fwd_port_set(sw->fwd, (uint16_t)i, &nc->port[i].vlan,
 		    nc->port[i].maclimit);
+		fwd_port_isolate(sw->fwd, (uint16_t)i, nc->port[i].isolated);
+	}
+	sw_statics(sw, nc, w != NULL);
 	conf_free(sw->conf);
 	sw->conf = nc;
 	if (aging || !ev_is_active(&sw->age_w))

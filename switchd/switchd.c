@@ -44,7 +44,7 @@ struct options {
 	int		 verbose;
 	long		 mode;
 	/* settings given as options, applied after the file, as lines */
-	char		*settings[8];
+	char		*settings[8 + SWITCHD_TAPS_MAX];
 	int		 nsettings;
 
 	/* Decided while still root. */
@@ -234,6 +234,34 @@ switchd_identity(struct options *o)
 		o->sockmode = o->group != NULL ? 0660 : 0600;
 }
 
+/*
+ * The host behind a tap is the VMs' gateway: its address is pinned to the
+ * tap's port, as a setting kept across reloads, so that no client can
+ * take the host's traffic.  A trunk's host side has no one VLAN to pin it
+ * in, and is left as it is.
+ */
+static void
+switchd_pin_tap(struct sw *sw, struct options *o, const struct port *p)
+{
+	const struct vlan_port *vp = &sw->conf->port[p->num].vlan;
+	char val[64], err[256];
+	uint8_t m[6];
+
+	if (vp->trunk)
+		return;
+	if (tap_hwaddr(p->fd, m) == -1) {
+		log_warn("tap %s: cannot read its address to pin it", p->ifname);
+		return;
+	}
+	snprintf(val, sizeof(val), "add %02x:%02x:%02x:%02x:%02x:%02x vlan %u "
+	    "port %u", m[0], m[1], m[2], m[3], m[4], m[5], vp->pvid, p->num);
+	switchd_setting(o, "mac", val);
+	if (sw_set(sw, o->settings[o->nsettings - 1], err, sizeof(err)) == -1)
+		fatalx("tap %s: %s", p->ifname, err);
+	sw->nsettings = o->nsettings;
+	log_info("tap %s: its address %s", p->ifname, val);
+}
+
 static void
 switchd_taps(struct sw *sw, struct options *o)
 {
@@ -257,6 +285,7 @@ switchd_taps(struct sw *sw, struct options *o)
 			    o->taps[i]);
 		snprintf(p->ifname, sizeof(p->ifname), "%s", o->taps[i]);
 		snprintf(p->descr, sizeof(p->descr), "tap %s", o->taps[i]);
+		switchd_pin_tap(sw, o, p);
 	}
 }
 

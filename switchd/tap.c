@@ -5,6 +5,7 @@
 #include <linux/if_tun.h>
 
 #include <errno.h>
+#include <stdint.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
@@ -62,4 +63,17 @@ tap_open(const char *name, int *offload, char *err, size_t errlen)
 	}
 	*offload = ioctl(fd, TUNSETOFFLOAD, (unsigned long)TAP_OFFLOADS) == 0;
 	return fd;
+}
+
+/* The interface's own address: the host's, on the tap's network. */
+int
+tap_hwaddr(int fd, uint8_t *mac)
+{
+	struct ifreq ifr;
+
+	memset(&ifr, 0, sizeof(ifr));
+	if (ioctl(fd, SIOCGIFHWADDR, &ifr) == -1)
+		return -1;
+	memcpy(mac, ifr.ifr_hwaddr.sa_data, 6);
+	return 0;
 }

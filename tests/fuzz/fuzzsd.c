@@ -120,6 +120,7 @@ fuzzsd_check(const struct sw *sw)
 
 		assert(vlan_port_equal(vp, &c->port[i].vlan));
 		assert(w->ports[i].maclimit == c->port[i].maclimit);
+		assert(w->ports[i].isolated == c->port[i].isolated);
 		assert((sw->ports[i] != NULL) == (w->ports[i].in_use != 0));
 		if (sw->ports[i] != NULL) {
 			assert(sw->ports[i]->num == i);
@@ -132,6 +133,10 @@ fuzzsd_check(const struct sw *sw)
 		assert(c->port[i].maclimit <= FDB_LIMIT_MAX);
 	}
 	assert(used == w->nactive);
+	assert(c->nmacs <= c->maclimit && c->nmacs <= CONF_MACS_MAX);
+	for (i = 0; i < c->nmacs; i++)
+		assert(fdb_static_port(w->fdb, c->macs[i].mac,
+		    c->macs[i].vid) == c->macs[i].port);
 }
 
 /* The running configuration as switchctl config shows it. */

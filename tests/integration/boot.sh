@@ -7,7 +7,7 @@
 # address; a user outside the group is refused; stop leaves nothing.
 . "$(dirname "$0")/lib.sh"
 need_root
-need qemu-system-x86_64 qemu-system-x86 dnsmasq dnsmasq nft nftables \
+need qemu-system-x86_64 qemu-system-x86 dnsmasq dnsmasq jq jq nft nftables \
 	setpriv util-linux vde_plug vdeplug
 [ -f /usr/lib/ipxe/qemu/efi-e1000.rom ] || [ -f /usr/share/qemu/pxe-e1000.rom ] ||
 	skip "needs QEMU's network boot firmware (Debian package ipxe-qemu)"
@@ -58,6 +58,13 @@ for c in CapInh CapPrm CapEff CapBnd CapAmb; do
 	grep -q "^$c:[[:space:]]*0000000000000000$" "$st" || fail "$c not empty"
 done
 ok "switchd runs as $(awk '/^Uid:/ {print $2}' "$st") with no capability"
+
+# The host's address on tap0, the VMs' gateway, is pinned to the tap's port.
+tapmac=$(ip -n "$NS" -br link show tap0 | awk '{ print $3 }')
+"$SWITCHCTL" -s "$T_WORK/sw" -j macs |
+	jq -e --arg m "$tapmac" '.macs[] | select(.mac == $m and .port == 1 and .static)' >/dev/null ||
+	fail "tap0's address $tapmac is not static on port 1: $("$SWITCHCTL" -s "$T_WORK/sw" macs)"
+ok "the gateway's address $tapmac is pinned to the tap's port"
 
 ip -n "$NS" -4 addr show tap0 | grep -q 10.70.0.1/24 || fail "tap0 not addressed"
 ip netns exec "$NS" nft list table ip vdenetwork >/dev/null ||

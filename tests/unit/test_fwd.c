@@ -947,6 +947,112 @@ test_aging_floods(void **state)
 	test_sw_free(s);
 }
 
+/*
+ * A pinned address: frames claiming it from another port are dropped and
+ * counted, its own port still uses it, and it neither ages nor goes with
+ * a flush or with its port's client.
+ */
+static void
+test_static(void **state)
+{
+	struct test_sw *s = test_sw_new(16, 1000, 1, 4);
+	const uint8_t *gw = test_sta(9);
+
+	(void)state;
+	assert_int_equal(fdb_static_set(s->w->fdb, gw, 1, 1), 0);
+	assert_int_equal(fdb_static_port(s->w->fdb, gw, 1), 1);
+	/* Known before it ever speaks. */
+	test_send_ok(s, 2, gw, test_sta(2));
+	test_expect(s->o, "1");
+	/* The spoofer on port 3 is dropped; the gateway keeps its traffic. */
+	assert_int_equal(test_send(s, 3, test_bcast, gw, UNTAGGED, 60, 0), -1);
+	assert_int_equal(s->o->learn, FDB_STATIC);
+	assert_int_equal(s->o->moved_from, 1);
+	assert_int_equal(test_port(s, 3)->st.drops[DROP_STATIC], 1);
+	assert_int_equal(s->w->moves, 0);
+	test_send_ok(s, 2, gw, test_sta(2));
+	test_expect(s->o, "1");
+	/* The gateway's own frames are fine. */
+	test_send_ok(s, 1, test_sta(2), gw);
+	test_expect(s->o, "2");
+	/* In another VLAN the address is someone else's to learn. */
+	test_access(s, 3, 20);
+	test_access(s, 4, 20);
+	test_send_ok(s, 3, test_bcast, gw);
+	assert_int_equal(s->o->learn, FDB_NEW);
+	/* The learned age; no aging, flush or detach takes the static one. */
+	assert_int_equal(fdb_age(s->w->fdb, 100000), 2);
+	assert_int_equal(fdb_flush(s->w->fdb, -1, -1), 0);
+	fwd_port_del(s->w, 1);
+	assert_int_equal(fdb_static_port(s->w->fdb, gw, 1), 1);
+	assert_int_equal(test_send(s, 2, gw, test_sta(2), UNTAGGED, 60,
+	    100000), 0);
+	test_expect(s->o, "");
+	assert_int_equal(fwd_port_add(s->w, 1), 0);
+	test_send_ok(s, 2, gw, test_sta(2));
+	test_expect(s->o, "1");
+	/* Cleared, it is learned again like any other. */
+	fdb_static_clear(s->w->fdb, gw, 1);
+	assert_int_equal(fdb_static_port(s->w->fdb, gw, 1), -1);
+	test_send_ok(s, 2, test_bcast, gw);
+	assert_int_equal(s->o->learn, FDB_NEW);
+	test_sw_free(s);
+}
+
+/* A full table makes room for a static entry; a learned one gives way. */
+static void
+test_static_full(void **state)
+{
+	struct test_sw *s = test_sw_new(16, 2, 1, 3);
+
+	(void)state;
+	test_send_ok(s, 1, test_bcast, test_sta(1));
+	test_send_ok(s, 2, test_bcast, test_sta(2));
+	assert_int_equal(fdb_count(s->w->fdb), 2);
+	assert_int_equal(fdb_static_set(s->w->fdb, test_sta(9), 1, 3), 0);
+	assert_int_equal(fdb_count(s->w->fdb), 2);
+	assert_int_equal(fdb_static_set(s->w->fdb, test_sta(8), 1, 3), 0);
+	/* Every entry static: no more room, and shrinking keeps them. */
+	assert_int_equal(fdb_static_set(s->w->fdb, test_sta(7), 1, 3), -1);
+	assert_int_equal(fdb_setlimit(s->w->fdb, 2), 0);
+	assert_int_equal(fdb_static_port(s->w->fdb, test_sta(9), 1), 3);
+	assert_int_equal(fdb_static_port(s->w->fdb, test_sta(8), 1), 3);
+	test_sw_free(s);
+}
+
+/* Isolated ports reach the others, and not each other, flooded or not. */
+static void
+test_isolated(void **state)
+{
+	struct test_sw *s = test_sw_new(16, 1000, 1, 4);
+
+	(void)state;
+	fwd_port_isolate(s->w, 1, 1);
+	fwd_port_isolate(s->w, 2, 1);
+	test_send_ok(s, 1, test_bcast, test_sta(1));
+	test_expect(s->o, "3 4");
+	test_send_ok(s, 2, test_bcast, test_sta(2));
+	test_expect(s->o, "3 4");
+	/* Known, and still not delivered between isolated ports. */
+	test_send_ok(s, 1, test_sta(2), test_sta(1));
+	test_expect(s->o, "");
+	test_send_ok(s, 3, test_bcast, test_sta(3));
+	test_expect(s->o, "1 2 4");
+	test_send_ok(s, 1, test_sta(3), test_sta(1));
+	test_expect(s->o, "3");
+	test_send_ok(s, 3, test_sta(2), test_sta(3));
+	test_expect(s->o, "2");
+	/* Hub mode floods, and keeps them apart too. */
+	s->w->hub = 1;
+	test_send_ok(s, 1, test_sta(3), test_sta(1));
+	test_expect(s->o, "3 4");
+	s->w->hub = 0;
+	fwd_port_isolate(s->w, 2, 0);
+	test_send_ok(s, 1, test_sta(2), test_sta(1));
+	test_expect(s->o, "2");
+	test_sw_free(s);
+}
+
 static void
 test_drop_str(void **state)
 {
@@ -956,6 +1062,7 @@ test_drop_str(void **state)
 	assert_string_equal(fwd_drop_str(DROP_VLAN), "vlan");
 	assert_string_equal(fwd_drop_str(DROP_QUEUE), "queue");
 	assert_string_equal(fwd_drop_str(DROP_ERROR), "error");
+	assert_string_equal(fwd_drop_str(DROP_STATIC), "static");
 	assert_string_equal(fwd_drop_str(DROP_NR), "?");
 }
 
@@ -986,6 +1093,9 @@ main(void)
 		cmocka_unit_test(test_hub),
 		cmocka_unit_test(test_dst_on_ingress_port),
 		cmocka_unit_test(test_aging_floods),
+		cmocka_unit_test(test_static),
+		cmocka_unit_test(test_static_full),
+		cmocka_unit_test(test_isolated),
 		cmocka_unit_test(test_drop_str),
 	};
 

@@ -585,6 +585,56 @@ test_settings(void **state)
 	    TEST_NPORTS - 1);
 }
 
+/* Static addresses and isolated ports, as switchctl set sends them. */
+static void
+test_static_isolated(void **state)
+{
+	json_object *a, *m, *p;
+
+	(void)state;
+	test_attach(1, 0, 1, "a");
+	test_ok("mac add 02:00:00:00:00:09 vlan 1 port 3");
+	assert_non_null(strstr(test_config(),
+	    "\nmac add 02:00:00:00:00:09 vlan 1 port 3\n"));
+	a = test_key(test_ok("macs"), "macs", json_type_array);
+	assert_int_equal(json_object_array_length(a), 1);
+	m = json_object_array_get_idx(a, 0);
+	assert_int_equal(test_int(m, "port"), 3);
+	assert_true(json_object_get_boolean(test_key(m, "static",
+	    json_type_boolean)));
+	/* Moved by a second add; a flush leaves it. */
+	test_ok("mac add 02:00:00:00:00:09 vlan 1 port 5");
+	test_ok("macs flush");
+	a = test_key(test_ok("macs port 5"), "macs", json_type_array);
+	assert_int_equal(json_object_array_length(a), 1);
+	test_err("mac add ff:ff:ff:ff:ff:ff vlan 1 port 3", "not a station");
+	test_err("mac add 00:00:00:00:00:00 vlan 1 port 3", "not a station");
+	test_err("mac add 02:00:00:00:00:0g vlan 1 port 3", "not a station");
+	test_err("mac add 02:00:00:00:00:1 vlan 1 port 3", "not a station");
+	test_err("mac add 02:00:00:00:00:01 vlan 0 port 3", "not a VLAN");
+	test_err("mac add 02:00:00:00:00:01 vlan 1 port 8", "not a port");
+	test_err("mac add 02:00:00:00:00:01 vlan 1", "usage: mac add");
+	test_err("mac del 02:00:00:00:00:08 vlan 1", "no such static");
+	/* The table must hold them all: refused, and nothing changes. */
+	test_ok("mac add 02:00:00:00:00:01 vlan 1 port 3");
+	test_err("maclimit 1", "more than the table holds");
+	assert_int_equal(test_int(test_ok("info"), "macs_max"), 16384);
+	test_ok("mac del 02:00:00:00:00:09 vlan 1");
+	test_ok("mac del 02:00:00:00:00:01 vlan 1");
+	a = test_key(test_ok("macs"), "macs", json_type_array);
+	assert_int_equal(json_object_array_length(a), 0);
+	assert_null(strstr(test_config(), "mac add"));
+
+	test_ok("port 1 isolated on");
+	p = test_key(test_ok("port 1"), "port", json_type_object);
+	assert_true(json_object_get_boolean(test_key(p, "isolated",
+	    json_type_boolean)));
+	assert_non_null(strstr(test_config(), "\nport 1 isolated on\n"));
+	test_ok("port 1 isolated off");
+	assert_null(strstr(test_config(), "isolated"));
+	test_err("port 1 isolated yes", "usage: port N isolated");
+}
+
 static void
 test_settings_idle(void **state)
 {
@@ -774,6 +824,9 @@ test_config_round_trip(void **state)
 	test_ok("port 4 maclimit 9");
 	test_ok("port 5 user root");
 	test_ok("port 6 group root");
+	test_ok("port 7 isolated on");
+	test_ok("mac add 02:00:00:00:00:09 vlan 1 port 3");
+	test_ok("mac add 02:00:00:00:00:0A vlan 20 port 4");
 	assert_non_null(dump = strdup(test_config()));
 	test_defaults();
 	assert_string_not_equal(test_config(), dump);
@@ -816,6 +869,8 @@ main(void)
 		    test_teardown),
 		cmocka_unit_test_setup_teardown(test_settings, test_setup,
 		    test_teardown),
+		cmocka_unit_test_setup_teardown(test_static_isolated,
+		    test_setup, test_teardown),
 		cmocka_unit_test_setup_teardown(test_settings_idle, test_setup,
 		    test_teardown),
 		cmocka_unit_test_setup_teardown(test_bad_numbers, test_setup,
