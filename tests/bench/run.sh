@@ -156,6 +156,19 @@ else
 fi
 
 echo
+echo "6. MAC table under attack: frames/s to unknown destinations, 16000 MACs learned (corebench)"
+adv=0 rnd=0
+for ((i = 0; i < IT; i++)); do
+	a=$("$CB" -a 16000 "$T") || die "corebench -a"
+	r=$("$CB" -r 16000 "$T") || die "corebench -r"
+	adv=$(awk -v a="$(field fps "$a")" -v b="$adv" 'BEGIN { print (a > b ? a : b) }')
+	rnd=$(awk -v a="$(field fps "$r")" -v b="$rnd" 'BEGIN { print (a > b ? a : b) }')
+done
+printf '  %-12s %14s %14s %7s\n' "" adversarial random ratio
+printf '  %-12s %14s %14s %7s\n' "frames/s" "$adv" "$rnd" "$(ratio "$adv" "$rnd")"
+target "adversarial MACs: rate vs random MACs" "$(ratio "$adv" "$rnd")" ">=" 0.8
+
+echo
 echo "3. TCP between two namespaces behind two switch ports (iperf3, ping)"
 if ! command -v iperf3 >/dev/null || ! [ -c /dev/net/tun ] || [ "$(id -u)" != 0 ]; then
 	echo "  skipped: needs root, /dev/net/tun and iperf3"
