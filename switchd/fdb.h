@@ -15,6 +15,13 @@
 #define FDB_LIMIT_DEFAULT	16384
 #define FDB_LIMIT_MAX		(1U << 22)
 #define FDB_AGING_DEFAULT	300
+/*
+ * The limit of a port with none of its own.  A virtual machine shows a
+ * handful of addresses, a few hundred if it bridges containers; 1024
+ * leaves it room for that, while one port alone fills at most a 16th of
+ * the default table, so that it takes 16 hostile ports to fill it.
+ */
+#define FDB_PORTLIMIT_DEFAULT	1024
 #define FDB_HASHKEY_BYTES	16
 
 enum fdb_learn {
