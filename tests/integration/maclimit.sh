@@ -43,7 +43,7 @@ mapfile -t flood < <(frames 3000 aa)
 bg flood "$peer" -p 7 -w 60 raw "$sw" "${flood[@]}"
 # seen N COUNT: port N has learned or refused COUNT addresses
 seen() {
-	wait_for 20 sh -c "[ \"\$('$SWITCHCTL' -s '$sw' -j port $1 |
+	t_wait_for 20 sh -c "[ \"\$('$SWITCHCTL' -s '$sw' -j port $1 |
 	    jq '.port.macs + .port.learn_refused')\" -ge $2 ]"
 }
 seen 7 3000 || fail "port 7 learned $(portj 7 macs) and refused" \
