@@ -81,6 +81,8 @@ corebench_attack(int adversarial, unsigned long macs, double secs)
 
 	if ((w = fwd_new(8, FDB_LIMIT_DEFAULT, 300)) == NULL)
 		return 1;
+	/* The table under the load of many ports: no limit per port. */
+	fwd_set_portmaclimit(w, 0);
 	fwd_port_add(w, 1);
 	fwd_port_add(w, 2);
 	memset(f, 0, sizeof(f));
@@ -127,6 +129,7 @@ main(int argc, char *argv[])
 		macs = strtoul(argv[2], NULL, 10);
 	if ((w = fwd_new(8, 65536, 300)) == NULL)
 		return 1;
+	fwd_set_portmaclimit(w, 0);	/* all MACS come in on one port */
 	fwd_port_add(w, 1);
 	fwd_port_add(w, 2);
 	memset(f, 0, sizeof(f));
