@@ -51,7 +51,7 @@ WARN = -Wall -Wextra -Werror -Wformat=2 -Wshadow -Wstrict-prototypes \
 	-Wmissing-prototypes -Wpointer-arith
 CFLAGS_ALL = -std=gnu11 -O2 -g $(WARN) -D_GNU_SOURCE -DVERSION='"$(VERSION)"' \
 	-Icommon -Iswitchd \
-	$(CAPNG_CFLAGS) $(JSONC_CFLAGS) $(SANITIZE_FLAGS) $(CPPFLAGS_USER) \
+	$(CAPNG_CFLAGS) $(JSONC_CFLAGS) $(SODIUM_CFLAGS) $(SANITIZE_FLAGS) $(CPPFLAGS_USER) \
 	$(CFLAGS_USER)
 LDFLAGS_ALL = $(SANITIZE_FLAGS) $(LDFLAGS_USER)
 
@@ -71,7 +71,7 @@ UNIT_PROGS = $(patsubst tests/unit/%.c,$(B)/tests/%,$(UNIT_SRC))
 BENCH_PROGS = $(patsubst tests/bench/%.c,$(B)/bench/%,$(BENCH_SRC))
 TOOL_PROGS = $(patsubst tests/tools/%.c,$(B)/tools/%,$(TOOL_SRC))
 
-LIBS_DAEMON = $(EV_LIBS) $(CAPNG_LIBS) $(JSONC_LIBS)
+LIBS_DAEMON = $(EV_LIBS) $(CAPNG_LIBS) $(JSONC_LIBS) $(SODIUM_LIBS)
 LIBS_TEST = $(CMOCKA_LIBS) $(LIBS_DAEMON) -lm
 
 all: $(B)/config.mk
@@ -120,7 +120,7 @@ $(B)/tests/%: $(B)/obj/tests/unit/%.o $(SWITCHD_LIB) $(COMMON_LIB)
 
 $(B)/bench/%: $(B)/obj/tests/bench/%.o $(SWITCHD_LIB) $(COMMON_LIB)
 	@mkdir -p $(dir $@)
-	$(call quiet,LD,$@)$(CC) $(LDFLAGS_ALL) -o $@ $^ $(EV_LIBS) -lm
+	$(call quiet,LD,$@)$(CC) $(LDFLAGS_ALL) -o $@ $^ $(EV_LIBS) $(SODIUM_LIBS) -lm
 
 $(B)/tools/%: $(B)/obj/tests/tools/%.o $(COMMON_LIB)
 	@mkdir -p $(dir $@)

@@ -39,6 +39,7 @@ libev	clib	ev	libev-dev
 libcap-ng	pc	libcap-ng	libcap-ng-dev
 json-c	pc	json-c	libjson-c-dev
 cmocka	pc	cmocka	libcmocka-dev
+libsodium	pc	libsodium	libsodium-dev
 "
 test_needs="
 vde_switch	cmd	vde_switch	vde2

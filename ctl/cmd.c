@@ -305,8 +305,8 @@ cmd_set_port(int argc, char **argv)
 static int
 cmd_set_check(int argc, char **argv)
 {
-	static const char *const counts[] = { "ports", "maclimit", "aging",
-	    "queue" };
+	static const char *const counts[] = { "ports", "maclimit",
+	    "portmaclimit", "aging", "queue" };
 	size_t i;
 
 	if (strcmp(argv[0], "port") == 0)
@@ -344,8 +344,8 @@ cmd_set_check(int argc, char **argv)
 		}
 		return 0;
 	}
-	log_warnx("unknown setting '%s' (ports, maclimit, aging, hub, queue, "
-	    "port or mac)", argv[0]);
+	log_warnx("unknown setting '%s' (ports, maclimit, portmaclimit, aging, "
+	    "hub, queue, port or mac)", argv[0]);
 	return -1;
 }
 

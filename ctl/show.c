@@ -111,6 +111,12 @@ show_info(json_object *r)
 	    show_u64(r, "ports"), show_u64(r, "ports_max"));
 	show_kv(t, "MAC entries", "%" PRIu64 " in use of %" PRIu64,
 	    show_u64(r, "macs"), show_u64(r, "macs_max"));
+	if (show_u64(r, "portmaclimit"))
+		show_kv(t, "MAC limit per port", "%" PRIu64 " unless the port "
+		    "has its own", show_u64(r, "portmaclimit"));
+	else
+		show_kv(t, "MAC limit per port", "none unless the port has "
+		    "its own");
 	show_kv(t, "aging", show_u64(r, "aging") ? "%" PRIu64 " s" :
 	    "never (%" PRIu64 ")", show_u64(r, "aging"));
 	show_kv(t, "hub", "%s", json_object_get_boolean(show_get(r, "hub")) ?
@@ -256,9 +262,11 @@ show_port(json_object *r)
 	}
 	show_kv(t, "MAC entries", "%" PRIu64, show_u64(p, "macs"));
 	if (show_u64(p, "maclimit"))
-		show_kv(t, "MAC limit", "%" PRIu64, show_u64(p, "maclimit"));
+		show_kv(t, "MAC limit", "%" PRIu64 "%s", show_u64(p, "maclimit"),
+		    json_object_get_boolean(show_get(p, "maclimit_own")) ? "" :
+		    " (the switch's portmaclimit)");
 	else
-		show_kv(t, "MAC limit", "none of its own");
+		show_kv(t, "MAC limit", "none");
 	show_kv(t, "not learned, limit", "%" PRIu64,
 	    show_u64(p, "learn_refused"));
 	show_kv(t, "queue", "%" PRIu64 " of %" PRIu64 " frames",

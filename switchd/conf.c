@@ -26,6 +26,8 @@ struct conf_cmd {
 
 static int	conf_ports(struct conf *, int, char **, char *, size_t);
 static int	conf_maclimit(struct conf *, int, char **, char *, size_t);
+static int	conf_portmaclimit(struct conf *, int, char **, char *,
+		    size_t);
 static int	conf_aging(struct conf *, int, char **, char *, size_t);
 static int	conf_hub(struct conf *, int, char **, char *, size_t);
 static int	conf_queue(struct conf *, int, char **, char *, size_t);
@@ -35,6 +37,7 @@ static int	conf_mac(struct conf *, int, char **, char *, size_t);
 static const struct conf_cmd conf_cmds[] = {
 	{ "ports",	1, 1,	conf_ports },
 	{ "maclimit",	1, 1,	conf_maclimit },
+	{ "portmaclimit", 1, 1,	conf_portmaclimit },
 	{ "aging",	1, 1,	conf_aging },
 	{ "hub",	1, 1,	conf_hub },
 	{ "queue",	1, 1,	conf_queue },
@@ -70,6 +73,7 @@ conf_new(uint32_t nports)
 	}
 	c->nports = nports;
 	c->maclimit = FDB_LIMIT_DEFAULT;
+	c->portmaclimit = FDB_PORTLIMIT_DEFAULT;
 	c->aging = FDB_AGING_DEFAULT;
 	c->qlen = CONF_QLEN_DEFAULT;
 	conf_port_defaults(c->port, nports);
@@ -162,6 +166,20 @@ conf_maclimit(struct conf *c, int argc, char **argv, char *err, size_t len)
 		return util_err(err, len, "maclimit: '%s' is not a number from "
 		    "1 to %u", argv[1], FDB_LIMIT_MAX);
 	c->maclimit = (uint32_t)n;
+	return 0;
+}
+
+static int
+conf_portmaclimit(struct conf *c, int argc, char **argv, char *err,
+    size_t len)
+{
+	unsigned long n;
+
+	(void)argc;
+	if (number_parse(argv[1], 0, FDB_LIMIT_MAX, &n) == -1)
+		return util_err(err, len, "portmaclimit: '%s' is not a number "
+		    "from 0 (none) to %u", argv[1], FDB_LIMIT_MAX);
+	c->portmaclimit = (uint32_t)n;
 	return 0;
 }
 
@@ -295,7 +313,7 @@ conf_port(struct conf *c, int argc, char **argv, char *err, size_t len)
 		if (argc != 4 || number_parse(argv[3], 0, FDB_LIMIT_MAX,
 		    &n) == -1)
 			return util_err(err, len, "port %lu maclimit: '%s' is "
-			    "not a number (0 for none)", num,
+			    "not a number (0 for portmaclimit's)", num,
 			    argc > 3 ? argv[3] : "");
 		cp->maclimit = (uint32_t)n;
 		return 0;
@@ -508,6 +526,7 @@ conf_dump(const struct conf *c, FILE *f)
 
 	fprintf(f, "ports %u\nmaclimit %u\naging %u\nhub %s\nqueue %u\n",
 	    c->nports, c->maclimit, c->aging, c->hub ? "on" : "off", c->qlen);
+	fprintf(f, "portmaclimit %u\n", c->portmaclimit);
 	for (i = 1; i < c->nports; i++)
 		conf_dump_port(&c->port[i], i, f);
 	for (i = 0; i < c->nmacs; i++) {

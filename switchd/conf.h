@@ -44,6 +44,7 @@ struct conf_mac {
 struct conf {
 	uint32_t	 nports;	/* port numbers 0 .. nports-1 */
 	uint32_t	 maclimit;
+	uint32_t	 portmaclimit;	/* of ports with none of their own */
 	uint32_t	 aging;		/* seconds; 0 = never */
 	int		 hub;
 	uint32_t	 qlen;		/* egress queue limit, frames */

@@ -4,11 +4,27 @@
  * cache line per lookup in the common case, no tombstones to clean up.
  * The table has at least twice as many slots as its limit, so probes stay
  * short and an insert always finds a slot.
+ *
+ * Linear probing is only as good as its hash: keys that share a home
+ * slot make one cluster that every lookup landing in it walks to the
+ * end.  Peers choose their source addresses, so the hash is SipHash
+ * keyed with 16 random bytes drawn when the table is made: without the
+ * key, no set of addresses is more likely to collide than any other.
+ * Each lookup and each learn hashes its key once.
  */
+#include <sys/random.h>
+
+#include <assert.h>
+#include <sodium.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "fdb.h"
+
+_Static_assert(crypto_shorthash_KEYBYTES == FDB_HASHKEY_BYTES,
+    "the fdb key is a SipHash key");
+_Static_assert(crypto_shorthash_BYTES == sizeof(uint64_t),
+    "SipHash-2-4 gives 64 bits");
 
 static uint32_t
 fdb_slots(uint32_t limit)
@@ -21,9 +37,15 @@ fdb_slots(uint32_t limit)
 }
 
 static inline uint32_t
-fdb_hash(uint64_t key, uint32_t mask)
+fdb_hash(const struct fdb *f, uint64_t key)
 {
-	return (uint32_t)((key * 0x9e3779b97f4a7c15ULL) >> 32) & mask;
+	unsigned char out[crypto_shorthash_BYTES];
+	uint64_t h;
+
+	crypto_shorthash(out, (const unsigned char *)&key, sizeof(key),
+	    f->hashkey);
+	memcpy(&h, out, sizeof(h));
+	return (uint32_t)h & f->mask;
 }
 
 uint64_t
@@ -41,8 +63,13 @@ fdb_new(uint32_t limit, uint32_t aging, uint32_t nports)
 
 	if (limit == 0 || limit > FDB_LIMIT_MAX)
 		return NULL;
-	if ((f = calloc(1, sizeof(*f))) == NULL)
+	if (sodium_init() == -1 || (f = calloc(1, sizeof(*f))) == NULL)
 		return NULL;
+	if (getrandom(f->hashkey, sizeof(f->hashkey), 0) !=
+	    (ssize_t)sizeof(f->hashkey)) {
+		free(f);
+		return NULL;
+	}
 	f->mask = fdb_slots(limit) - 1;
 	f->limit = limit;
 	f->aging = aging;
@@ -66,34 +93,42 @@ fdb_free(struct fdb *f)
 	free(f);
 }
 
-static struct fdb_entry *
-fdb_find(const struct fdb *f, uint64_t key)
+/*
+ * The slot holding key, or else the empty slot where it would go; with
+ * the number of slots looked at in *probes when that is not NULL.
+ */
+static inline uint32_t
+fdb_slot(const struct fdb *f, uint64_t key, uint32_t *probes)
 {
-	uint32_t i = fdb_hash(key, f->mask);
+	uint32_t i = fdb_hash(f, key), n = 1;
 
-	if (key == 0)	/* the empty-slot marker: VLAN 0 never holds MACs */
-		return NULL;
-	for (;;) {
-		struct fdb_entry *e = &f->tab[i];
-
-		if (e->key == key)
-			return e;
-		if (e->key == 0)
-			return NULL;
+	while (f->tab[i].key != key && f->tab[i].key != 0) {
 		i = (i + 1) & f->mask;
+		n++;
 	}
+	if (probes != NULL)
+		*probes = n;
+	return i;
 }
 
 static struct fdb_entry *
-fdb_insert(struct fdb *f, uint64_t key)
+fdb_find(const struct fdb *f, uint64_t key)
 {
-	uint32_t i = fdb_hash(key, f->mask);
+	struct fdb_entry *e;
 
-	while (f->tab[i].key != 0)
-		i = (i + 1) & f->mask;
-	f->tab[i].key = key;
+	if (key == 0)	/* the empty-slot marker: VLAN 0 never holds MACs */
+		return NULL;
+	e = &f->tab[fdb_slot(f, key, NULL)];
+	return e->key == key ? e : NULL;
+}
+
+/* key is not in the table, and the table has room. */
+static struct fdb_entry *
+fdb_insert(struct fdb *f, struct fdb_entry *e, uint64_t key)
+{
+	e->key = key;
 	f->count++;
-	return &f->tab[i];
+	return e;
 }
 
 /* Backward-shift deletion keeps every probe chain unbroken. */
@@ -108,7 +143,7 @@ fdb_remove(struct fdb *f, struct fdb_entry *e)
 		j = (j + 1) & f->mask;
 		if (f->tab[j].key == 0)
 			break;
-		home = fdb_hash(f->tab[j].key, f->mask);
+		home = fdb_hash(f, f->tab[j].key);
 		/* Move j back to i unless its home lies cyclically in (i, j]. */
 		if (i <= j ? (i < home && home <= j) : (i < home || home <= j))
 			continue;
@@ -137,7 +172,8 @@ fdb_learn(struct fdb *f, const uint8_t *mac, uint16_t vid, uint16_t port,
 	    mac[5]) == 0)
 		return FDB_IGNORED;
 	key = fdb_key(mac, vid);
-	if ((e = fdb_find(f, key)) != NULL) {
+	e = &f->tab[fdb_slot(f, key, NULL)];
+	if (e->key == key) {
 		if (e->flags & FDB_F_STATIC) {
 			*oldport = e->port;
 			return e->port == port ? FDB_HIT : FDB_STATIC;
@@ -159,7 +195,7 @@ fdb_learn(struct fdb *f, const uint8_t *mac, uint16_t vid, uint16_t port,
 		return FDB_FULL;
 	if (portlimit != 0 && f->portcount[port] >= portlimit)
 		return FDB_PORTFULL;
-	e = fdb_insert(f, key);
+	fdb_insert(f, e, key);
 	e->port = port;
 	e->seen = now;
 	f->portcount[port]++;
@@ -268,7 +304,7 @@ fdb_static_set(struct fdb *f, const uint8_t *mac, uint16_t vid,
 				return -1;
 			fdb_remove(f, &f->tab[i]);
 		}
-		e = fdb_insert(f, key);
+		e = fdb_insert(f, &f->tab[fdb_slot(f, key, NULL)], key);
 		e->port = port;
 		f->portcount[port]++;
 	} else if (e->port != port) {
@@ -321,9 +357,28 @@ fdb_setaging(struct fdb *f, uint32_t aging)
 	f->aging = aging;
 }
 
+/* A known key, for tests that must place entries the same way each run. */
+void
+fdb_setkey(struct fdb *f, const uint8_t key[FDB_HASHKEY_BYTES])
+{
+	assert(f->count == 0);	/* entries would be in the wrong slots */
+	memcpy(f->hashkey, key, sizeof(f->hashkey));
+}
+
+/* How many slots a lookup of (mac, vid) looks at: 1 is the best case. */
+uint32_t
+fdb_probes(const struct fdb *f, const uint8_t *mac, uint16_t vid)
+{
+	uint32_t n;
+
+	fdb_slot(f, fdb_key(mac, vid), &n);
+	return n;
+}
+
 /*
  * A smaller limit than the current count keeps the static entries, then
- * the first learned ones found.
+ * the first learned ones found.  The hash key stays: it is the table's,
+ * not the slot array's.
  */
 int
 fdb_setlimit(struct fdb *f, uint32_t limit)
@@ -347,7 +402,8 @@ fdb_setlimit(struct fdb *f, uint32_t limit)
 			if (old[i].key == 0 || f->count >= limit ||
 			    (old[i].flags & FDB_F_STATIC) != pass)
 				continue;
-			e = fdb_insert(f, old[i].key);
+			e = fdb_insert(f, &f->tab[fdb_slot(f, old[i].key,
+			    NULL)], old[i].key);
 			e->seen = old[i].seen;
 			e->port = old[i].port;
 			e->flags = old[i].flags;

@@ -1,7 +1,10 @@
 /* SPDX-License-Identifier: ISC */
 /*
  * The learning table: (VLAN, MAC) -> port, with a size limit, a per-port
- * limit and aging.  Pure code: time is passed in by the caller.
+ * limit and aging.  Pure code: time is passed in by the caller.  Its
+ * keys come from peers, so slots are chosen by a keyed hash (SipHash)
+ * with a secret key of the table's own: nobody outside can choose
+ * addresses that pile up in one place.
  */
 #ifndef FDB_H
 #define FDB_H
@@ -12,6 +15,14 @@
 #define FDB_LIMIT_DEFAULT	16384
 #define FDB_LIMIT_MAX		(1U << 22)
 #define FDB_AGING_DEFAULT	300
+/*
+ * The limit of a port with none of its own.  A virtual machine shows a
+ * handful of addresses, a few hundred if it bridges containers; 1024
+ * leaves it room for that, while one port alone fills at most a 16th of
+ * the default table, so that it takes 16 hostile ports to fill it.
+ */
+#define FDB_PORTLIMIT_DEFAULT	1024
+#define FDB_HASHKEY_BYTES	16
 
 enum fdb_learn {
 	FDB_HIT,	/* known on this port, refreshed */
@@ -41,6 +52,7 @@ struct fdb {
 	uint32_t		 aging;		/* seconds; 0 = never expire */
 	uint32_t		*portcount;
 	uint32_t		 nports;
+	uint8_t			 hashkey[FDB_HASHKEY_BYTES];
 };
 
 /* fdb.c */
@@ -48,6 +60,9 @@ struct fdb	*fdb_new(uint32_t limit, uint32_t aging, uint32_t nports);
 void		 fdb_free(struct fdb *);
 int		 fdb_setlimit(struct fdb *, uint32_t limit);
 void		 fdb_setaging(struct fdb *, uint32_t aging);
+void		 fdb_setkey(struct fdb *, const uint8_t key[FDB_HASHKEY_BYTES]);
+uint32_t	 fdb_probes(const struct fdb *, const uint8_t *mac,
+		    uint16_t vid);
 uint64_t	 fdb_key(const uint8_t *mac, uint16_t vid);
 enum fdb_learn	 fdb_learn(struct fdb *, const uint8_t *mac, uint16_t vid,
 		    uint16_t port, uint32_t now, uint32_t portlimit,

@@ -16,6 +16,7 @@ fwd_new(uint32_t nports, uint32_t fdblimit, uint32_t aging)
 	if ((w = calloc(1, sizeof(*w))) == NULL)
 		return NULL;
 	w->nports = nports;
+	w->portmaclimit = FDB_PORTLIMIT_DEFAULT;
 	w->ports = calloc(nports, sizeof(*w->ports));
 	w->active = calloc(nports, sizeof(*w->active));
 	w->fdb = fdb_new(fdblimit, aging, nports);
@@ -98,6 +99,26 @@ fwd_port_isolate(struct fwd *w, uint16_t port, int on)
 {
 	if (port < w->nports)
 		w->ports[port].isolated = on != 0;
+}
+
+/*
+ * The limit of every port without one of its own.  Like a port's own,
+ * a lower one refuses new addresses; those learned stay until they age.
+ */
+void
+fwd_set_portmaclimit(struct fwd *w, uint32_t limit)
+{
+	w->portmaclimit = limit;
+}
+
+/* The limit that applies to a port: its own, or the switch's; 0 = none. */
+uint32_t
+fwd_maclimit(const struct fwd *w, uint16_t port)
+{
+	if (port >= w->nports)
+		return 0;
+	return w->ports[port].maclimit ? w->ports[port].maclimit :
+	    w->portmaclimit;
 }
 
 /* Counters of one port, or of every port and the switch (port -1). */
@@ -188,7 +209,7 @@ fwd_frame(struct fwd *w, uint16_t inport, const uint8_t *f, size_t len,
 		return 0;
 	}
 	o->learn = fdb_learn(w->fdb, f + 6, o->tag.vid, inport, now,
-	    in->maclimit, &o->moved_from);
+	    in->maclimit ? in->maclimit : w->portmaclimit, &o->moved_from);
 	switch (o->learn) {
 	case FDB_MOVED:
 		w->moves++;

@@ -41,7 +41,7 @@ struct fwd_stats {
  */
 struct fwd_port {
 	struct vlan_port	 vlan;
-	uint32_t		 maclimit;	/* 0 = no limit of its own */
+	uint32_t		 maclimit;	/* 0 = the switch's portmaclimit */
 	int			 isolated;	/* reaches only ports that are not */
 	int			 in_use;
 	uint32_t		 maxlen;	/* largest frame in or out */
@@ -72,6 +72,7 @@ struct fwd {
 	uint32_t	 nactive;
 	uint64_t	 moves;
 	uint64_t	 learn_full;
+	uint32_t	 portmaclimit;	/* of ports without one; 0 = none */
 };
 
 /* fwd.c */
@@ -84,6 +85,8 @@ void		 fwd_port_reconf(struct fwd *, uint16_t port);
 void		 fwd_port_set(struct fwd *, uint16_t port,
 		    const struct vlan_port *, uint32_t maclimit);
 void		 fwd_port_isolate(struct fwd *, uint16_t port, int on);
+void		 fwd_set_portmaclimit(struct fwd *, uint32_t);
+uint32_t	 fwd_maclimit(const struct fwd *, uint16_t port);
 void		 fwd_counters_reset(struct fwd *, int port);
 int		 fwd_frame(struct fwd *, uint16_t inport, const uint8_t *frame,
 		    size_t len, uint32_t now, struct fwd_out *);

@@ -130,6 +130,7 @@ mgmt_info(struct mgmt *m, int argc, char **argv, json_object *r,
 	mgmt_add(r, "ports_max", mgmt_u64(c->nports - 1));
 	mgmt_add(r, "macs", mgmt_u64(fdb_count(sw->fwd->fdb)));
 	mgmt_add(r, "macs_max", mgmt_u64(c->maclimit));
+	mgmt_add(r, "portmaclimit", mgmt_u64(c->portmaclimit));
 	mgmt_add(r, "aging", mgmt_u64(c->aging));
 	mgmt_add(r, "hub", json_object_new_boolean(c->hub));
 	mgmt_add(r, "queue_max", mgmt_u64(c->qlen));
@@ -203,7 +204,8 @@ mgmt_port(struct sw *sw, const struct port *p)
 		mgmt_add(d, fwd_drop_str(i), mgmt_u64(fp->st.drops[i]));
 	mgmt_add(o, "drops", d);
 	mgmt_add(o, "macs", mgmt_u64(fdb_portcount(sw->fwd->fdb, p->num)));
-	mgmt_add(o, "maclimit", mgmt_u64(fp->maclimit));
+	mgmt_add(o, "maclimit", mgmt_u64(fwd_maclimit(sw->fwd, p->num)));
+	mgmt_add(o, "maclimit_own", json_object_new_boolean(fp->maclimit != 0));
 	mgmt_add(o, "isolated", json_object_new_boolean(fp->isolated));
 	mgmt_add(o, "learn_refused", mgmt_u64(fp->learn_refused));
 	mgmt_add(o, "queue", mgmt_u64(p->qcount));

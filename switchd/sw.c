@@ -221,6 +221,7 @@ sw_apply(struct sw *sw, struct conf *nc, char *err, size_t len)
 	aging = nc->aging != sw->conf->aging || w != NULL;
 	sw->fwd->hub = nc->hub;
 	fdb_setaging(sw->fwd->fdb, nc->aging);
+	fwd_set_portmaclimit(sw->fwd, nc->portmaclimit);
 	for (i = 0; i < nc->nports; i++) {
 		fwd_port_set(sw->fwd, (uint16_t)i, &nc->port[i].vlan,
 		    nc->port[i].maclimit);

@@ -124,8 +124,8 @@ fuzz_check_fdb(const struct ctx *c)
 	assert(count == f->count);
 	for (i = 0; i < NPORTS; i++) {
 		assert(pc[i] == fdb_portcount(f, (uint16_t)i));
-		if (w->ports[i].maclimit != 0 && !c->limit_dirty[i])
-			assert(pc[i] <= w->ports[i].maclimit);
+		if (fwd_maclimit(w, (uint16_t)i) != 0 && !c->limit_dirty[i])
+			assert(pc[i] <= fwd_maclimit(w, (uint16_t)i));
 	}
 }
 
@@ -328,8 +328,8 @@ fuzz_change(struct ctx *c, uint8_t op, uint16_t arg)
 		break;
 	case 6:
 		w->ports[port].maclimit = arg % 8;
-		if (w->ports[port].maclimit != 0 &&
-		    fdb_portcount(w->fdb, port) > w->ports[port].maclimit)
+		if (fwd_maclimit(w, port) != 0 &&
+		    fdb_portcount(w->fdb, port) > fwd_maclimit(w, port))
 			c->limit_dirty[port] = 1;
 		break;
 	default:

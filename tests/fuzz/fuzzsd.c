@@ -112,6 +112,8 @@ fuzzsd_check(const struct sw *sw)
 	assert(w->fdb->limit == c->maclimit);
 	assert(c->maclimit >= 1 && c->maclimit <= FDB_LIMIT_MAX);
 	assert(w->fdb->aging == c->aging && c->aging <= CONF_AGING_MAX);
+	assert(w->portmaclimit == c->portmaclimit &&
+	    c->portmaclimit <= FDB_LIMIT_MAX);
 	assert(c->qlen >= 1 && c->qlen <= CONF_QLEN_MAX);
 	assert(w->hub == c->hub && (c->hub == 0 || c->hub == 1));
 	assert(!!ev_is_active(&sw->age_w) == (c->aging != 0));
@@ -121,6 +123,9 @@ fuzzsd_check(const struct sw *sw)
 		assert(vlan_port_equal(vp, &c->port[i].vlan));
 		assert(w->ports[i].maclimit == c->port[i].maclimit);
 		assert(w->ports[i].isolated == c->port[i].isolated);
+		/* A port's own limit, or else the switch's. */
+		assert(fwd_maclimit(w, (uint16_t)i) == (c->port[i].maclimit ?
+		    c->port[i].maclimit : c->portmaclimit));
 		assert((sw->ports[i] != NULL) == (w->ports[i].in_use != 0));
 		if (sw->ports[i] != NULL) {
 			assert(sw->ports[i]->num == i);

@@ -71,9 +71,9 @@ printf '%s\n' '#include <stddef.h>' '#include <stdint.h>' \
 "$CC" -fsanitize=fuzzer,address,undefined -o "$out/probe" "$out/probe.c" \
 	>"$out/probe.log" 2>&1 ||
 	skip "$CC cannot build a libFuzzer program ($pkgs; see $out/probe.log)"
-for p in json-c libcap-ng; do
+for p in json-c libcap-ng libsodium; do
 	pkg-config --exists "$p" 2>/dev/null ||
-		skip "needs $p (Debian packages pkg-config libjson-c-dev libcap-ng-dev)"
+		skip "needs $p (Debian packages pkg-config libjson-c-dev libcap-ng-dev libsodium-dev)"
 done
 [ -f /usr/include/ev.h ] || skip "needs libev (Debian package libev-dev)"
 
@@ -81,12 +81,12 @@ done
 # shellcheck disable=SC2207
 CFLAGS=(-std=gnu11 -g -O1 -fno-omit-frame-pointer -D_GNU_SOURCE
 	'-DVERSION="fuzz"' -Icommon -Iswitchd
-	$(pkg-config --cflags json-c libcap-ng))
+	$(pkg-config --cflags json-c libcap-ng libsodium))
 SAN=(-fsanitize=address -fsanitize=undefined -fno-sanitize-recover=all)
 WARN=(-Wall -Wextra -Werror -Wformat=2 -Wshadow -Wstrict-prototypes
 	-Wmissing-prototypes -Wpointer-arith)
 # shellcheck disable=SC2207
-LIBS=(-lev -lcap-ng $(pkg-config --libs json-c) -lm)
+LIBS=(-lev -lcap-ng $(pkg-config --libs json-c libsodium) -lm)
 
 # The harnesses of the last build are kept if it was made by the same
 # compiler and no source, header or this script has changed since (nor

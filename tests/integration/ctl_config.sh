@@ -20,6 +20,7 @@ maclimit 5000
 aging 120
 hub off
 queue 128
+portmaclimit 200
 port 3 access 10
 port 4 trunk 10,20-29 native 1
 port 5 maclimit 4
@@ -92,9 +93,9 @@ sed -i 's/^port 3 access 12$/port 3 access 13/' "$conf"
 echo "port 3 access 5000" >>"$conf"
 echo "hub on" >>"$conf"
 err=$(ctl reload 2>&1) && fail "reload of a bad file succeeded"
-grep -qF "switchctl: $conf has errors; nothing was changed: $conf:13: port 3 access: '5000' is not a VLAN" <<<"$err" ||
+grep -qF "switchctl: $conf has errors; nothing was changed: $conf:14: port 3 access: '5000' is not a VLAN" <<<"$err" ||
 	fail "reload: $err"
-grep -q "$conf:13: port 3 access: '5000' is not a VLAN" "$T_WORK/switchd.log" ||
+grep -q "$conf:14: port 3 access: '5000' is not a VLAN" "$T_WORK/switchd.log" ||
 	fail "the log does not name the bad line"
 ctl config | diff -u "$T_WORK/before" - ||
 	fail "a reload of a bad file changed the running configuration"

@@ -24,6 +24,8 @@
 #define AGING		300
 #define NPORTS		16
 
+static const uint8_t test_key[FDB_HASHKEY_BYTES] = "switchd fdb key";
+
 /* A locally administered unicast MAC numbered n. */
 static void
 test_mac(uint8_t mac[6], uint32_t n)
@@ -611,6 +613,7 @@ test_wrap_cluster(void **state)
 
 	(void)state;
 	assert_non_null(f = fdb_new(32, AGING, NPORTS));
+	fdb_setkey(f, test_key);
 	assert_int_equal(f->mask, 63);
 	/* 4 stations homed at each of slots 62, 63 and 0. */
 	for (k = 0, n = 1; k < WRAP_N; n++) {
@@ -656,6 +659,160 @@ test_wrap_cluster(void **state)
 		    k % 2 ? (int)k : -1);
 	test_check_counts(f);
 	fdb_free(f);
+}
+
+/*
+ * Addresses an attacker would choose against an unkeyed hash: the old
+ * one, (key * C) >> 32 & mask, sends every key k with bits 32 to 47 of
+ * k * C zero to slot 0 of any table up to 2^16 slots.  Those keys are
+ * t * C^-1 mod 2^48 for t < 2^32; multicast ones are skipped.
+ */
+#define OLD_C		0x9e3779b97f4a7c15ULL
+
+static uint32_t
+test_old_hash(uint64_t key, uint32_t mask)
+{
+	return (uint32_t)((key * OLD_C) >> 32) & mask;
+}
+
+static void
+test_collider(uint64_t *t, uint8_t mac[6])
+{
+	uint64_t inv = OLD_C, k;
+	int i;
+
+	for (i = 0; i < 5; i++)		/* Newton: 3, 6, ... 96 bits right */
+		inv *= 2 - OLD_C * inv;
+	assert_true(inv * OLD_C == 1);
+	do {
+		k = ++*t * inv & ((1ULL << 48) - 1);
+	} while (k >> 40 & 1);
+	for (i = 0; i < 6; i++)
+		mac[i] = (uint8_t)(k >> (40 - 8 * i));
+}
+
+#define SPREAD_LEARNED	3000
+#define SPREAD_UNKNOWN	1000
+
+/*
+ * With the key, addresses that all collide under the old hash spread
+ * out: a lookup, of a known station or of an unknown destination, looks
+ * at a couple of slots, not at thousands.  Probe counts, not time.
+ */
+static void
+test_keyed_spread(void **state)
+{
+	static uint8_t macs[SPREAD_LEARNED + SPREAD_UNKNOWN][6];
+	struct fdb *f;
+	uint64_t t = 0, sum = 0;
+	uint32_t i, n, max = 0;
+
+	(void)state;
+	assert_non_null(f = fdb_new(4096, AGING, NPORTS));
+	fdb_setkey(f, test_key);
+	assert_int_equal(f->mask, 8191);
+	for (i = 0; i < SPREAD_LEARNED + SPREAD_UNKNOWN; i++) {
+		test_collider(&t, macs[i]);
+		assert_int_equal(test_old_hash(fdb_key(macs[i], 1), f->mask), 0);
+	}
+	for (i = 0; i < SPREAD_LEARNED; i++) {
+		uint16_t old;
+
+		assert_int_equal(fdb_learn(f, macs[i], 1, 1, 0, 0, &old),
+		    FDB_NEW);
+	}
+	for (i = 0; i < SPREAD_LEARNED; i++) {
+		assert_int_equal(fdb_lookup(f, macs[i], 1, 0), 1);
+		n = fdb_probes(f, macs[i], 1);
+		sum += n;
+		max = n > max ? n : max;
+	}
+	/* Load 0.37: 1.3 probes on average, as for random keys. */
+	assert_true(sum <= 2 * SPREAD_LEARNED);
+	assert_true(max <= 32);
+	for (i = SPREAD_LEARNED, sum = 0; i < SPREAD_LEARNED + SPREAD_UNKNOWN;
+	    i++) {
+		assert_int_equal(fdb_lookup(f, macs[i], 1, 0), -1);
+		n = fdb_probes(f, macs[i], 1);
+		sum += n;
+		max = n > max ? n : max;
+	}
+	assert_true(sum <= 3 * SPREAD_UNKNOWN);
+	assert_true(max <= 32);
+	fdb_free(f);
+}
+
+struct test_order {
+	uint8_t		 mac[64][6];
+	uint32_t	 n;
+};
+
+static int
+test_order_cb(void *arg, const uint8_t *mac, uint16_t vid, uint16_t port,
+    uint32_t seen)
+{
+	struct test_order *o = arg;
+
+	(void)vid;
+	(void)port;
+	(void)seen;
+	memcpy(o->mac[o->n++], mac, 6);
+	return 0;
+}
+
+/* The order of 64 stations in a table of 1024 slots, under key. */
+static void
+test_layout(const uint8_t *key, struct test_order *o)
+{
+	struct fdb *f;
+	uint32_t n;
+
+	assert_non_null(f = fdb_new(512, AGING, NPORTS));
+	if (key != NULL)
+		fdb_setkey(f, key);
+	for (n = 0; n < 64; n++)
+		assert_int_equal(test_learn(f, n, 1, 1, 0, 0, NULL), FDB_NEW);
+	memset(o, 0, sizeof(*o));
+	fdb_walk(f, test_order_cb, o);
+	assert_int_equal(o->n, 64);
+	fdb_free(f);
+}
+
+/*
+ * The key decides where stations go: another key, another layout.  Each
+ * table draws its own, and keeps it when it is resized.
+ */
+static void
+test_key_matters(void **state)
+{
+	static const uint8_t zero[FDB_HASHKEY_BYTES];
+	struct test_order a, b;
+	uint8_t key[FDB_HASHKEY_BYTES];
+	struct fdb *f, *g;
+
+	(void)state;
+	test_layout(test_key, &a);
+	test_layout(test_key, &b);
+	assert_memory_equal(&a, &b, sizeof(a));
+	memcpy(key, test_key, sizeof(key));
+	key[0] ^= 1;
+	test_layout(key, &b);
+	assert_memory_not_equal(&a, &b, sizeof(a));
+	test_layout(NULL, &a);
+	test_layout(NULL, &b);
+	assert_memory_not_equal(&a, &b, sizeof(a));
+
+	assert_non_null(f = fdb_new(100, AGING, NPORTS));
+	assert_non_null(g = fdb_new(100, AGING, NPORTS));
+	assert_memory_not_equal(f->hashkey, zero, sizeof(zero));
+	assert_memory_not_equal(f->hashkey, g->hashkey, sizeof(key));
+	memcpy(key, f->hashkey, sizeof(key));
+	assert_int_equal(test_learn(f, 1, 1, 1, 0, 0, NULL), FDB_NEW);
+	assert_int_equal(fdb_setlimit(f, 5000), 0);
+	assert_memory_equal(f->hashkey, key, sizeof(key));
+	assert_int_equal(test_lookup(f, 1, 1, 0), 1);
+	fdb_free(f);
+	fdb_free(g);
 }
 
 /*
@@ -866,6 +1023,7 @@ static void
 stress_run(uint32_t seed, uint32_t limit, uint32_t aging, uint32_t portlimit,
     uint32_t ops, int setlimit)
 {
+	uint8_t hashkey[FDB_HASHKEY_BYTES];
 	struct stress *s;
 	uint32_t now = 1, r, key;
 
@@ -876,6 +1034,9 @@ stress_run(uint32_t seed, uint32_t limit, uint32_t aging, uint32_t portlimit,
 	s->aging = aging;
 	s->portlimit = portlimit;
 	assert_non_null(s->f = fdb_new(limit, aging, STRESS_PORTS));
+	/* The layout too is reproducible from the seed. */
+	memset(hashkey, (int)seed, sizeof(hashkey));
+	fdb_setkey(s->f, hashkey);
 	for (s->op = 0; s->op < ops; s->op++) {
 		if (stress_rand(s, 64) == 0)
 			now += 1 + stress_rand(s, 3);
@@ -967,6 +1128,8 @@ main(void)
 		cmocka_unit_test(test_setlimit),
 		cmocka_unit_test(test_walk),
 		cmocka_unit_test(test_wrap_cluster),
+		cmocka_unit_test(test_keyed_spread),
+		cmocka_unit_test(test_key_matters),
 		cmocka_unit_test(test_stress_big),
 		cmocka_unit_test(test_stress_small),
 		cmocka_unit_test(test_stress_portlimit),

@@ -879,6 +879,39 @@ test_port_maclimit(void **state)
 	test_sw_free(s);
 }
 
+/* The switch's limit holds every port without one of its own. */
+static void
+test_default_maclimit(void **state)
+{
+	struct test_sw *s = test_sw_new(16, 1000, 1, 4);
+	unsigned int n;
+
+	(void)state;
+	assert_int_equal(fwd_maclimit(s->w, 1), FDB_PORTLIMIT_DEFAULT);
+	fwd_set_portmaclimit(s->w, 2);
+	test_port(s, 3)->maclimit = 3;
+	assert_int_equal(fwd_maclimit(s->w, 1), 2);
+	assert_int_equal(fwd_maclimit(s->w, 3), 3);
+	for (n = 1; n <= 5; n++) {
+		test_send_ok(s, 1, test_bcast, test_sta(n));
+		assert_int_equal(s->o->learn, n <= 2 ? FDB_NEW : FDB_PORTFULL);
+		test_send_ok(s, 2, test_bcast, test_sta(10 + n));
+		assert_int_equal(s->o->learn, n <= 2 ? FDB_NEW : FDB_PORTFULL);
+		test_send_ok(s, 3, test_bcast, test_sta(20 + n));
+		assert_int_equal(s->o->learn, n <= 3 ? FDB_NEW : FDB_PORTFULL);
+	}
+	assert_int_equal(test_port(s, 1)->learn_refused, 3);
+	assert_int_equal(fdb_portcount(s->w->fdb, 3), 3);
+	/* 0: no limit but the table's. */
+	fwd_set_portmaclimit(s->w, 0);
+	assert_int_equal(fwd_maclimit(s->w, 1), 0);
+	for (n = 3; n <= 50; n++) {
+		test_send_ok(s, 1, test_bcast, test_sta(100 + n));
+		assert_int_equal(s->o->learn, FDB_NEW);
+	}
+	test_sw_free(s);
+}
+
 static void
 test_hub(void **state)
 {
@@ -1090,6 +1123,7 @@ main(void)
 		cmocka_unit_test(test_moves),
 		cmocka_unit_test(test_table_full),
 		cmocka_unit_test(test_port_maclimit),
+		cmocka_unit_test(test_default_maclimit),
 		cmocka_unit_test(test_hub),
 		cmocka_unit_test(test_dst_on_ingress_port),
 		cmocka_unit_test(test_aging_floods),

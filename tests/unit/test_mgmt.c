@@ -555,9 +555,30 @@ test_settings(void **state)
 	    "\nport 2 trunk 10,20-22 native 5\n"));
 	test_ok("port 2 trunk all");
 	assert_non_null(strstr(test_config(), "\nport 2 trunk all\n"));
+	/* Every port has the switch's limit until it has one of its own. */
+	p = test_key(test_ok("port 1"), "port", json_type_object);
+	assert_int_equal(test_int(p, "maclimit"), FDB_PORTLIMIT_DEFAULT);
+	assert_false(json_object_get_boolean(test_key(p, "maclimit_own",
+	    json_type_boolean)));
+	assert_int_equal(test_int(test_ok("info"), "portmaclimit"),
+	    FDB_PORTLIMIT_DEFAULT);
 	test_ok("port 1 maclimit 2");
 	p = test_key(test_ok("port 1"), "port", json_type_object);
 	assert_int_equal(test_int(p, "maclimit"), 2);
+	assert_true(json_object_get_boolean(test_key(p, "maclimit_own",
+	    json_type_boolean)));
+	test_ok("portmaclimit 5");
+	assert_int_equal(test_int(test_ok("info"), "portmaclimit"), 5);
+	assert_non_null(strstr(test_config(), "\nportmaclimit 5\n"));
+	p = test_key(test_ok("port 1"), "port", json_type_object);
+	assert_int_equal(test_int(p, "maclimit"), 2);
+	test_ok("port 1 maclimit 0");
+	p = test_key(test_ok("port 1"), "port", json_type_object);
+	assert_int_equal(test_int(p, "maclimit"), 5);
+	test_ok("portmaclimit 0");
+	p = test_key(test_ok("port 1"), "port", json_type_object);
+	assert_int_equal(test_int(p, "maclimit"), 0);
+	test_ok("port 1 maclimit 2");
 	test_ok("port 5 user root");
 	test_ok("port 5 group root");
 	assert_non_null(strstr(test_config(), "\nport 5 user root\n"
@@ -675,6 +696,8 @@ test_bad_numbers(void **state)
 	test_err("aging 99999999999999999999999", "'99999999999999999999999'");
 	test_err("maclimit 0", "'0'");
 	test_err("maclimit 0x10", "'0x10'");
+	test_err("portmaclimit -1", "'-1'");
+	test_err("portmaclimit 4194305", "'4194305'");
 	test_err("ports 1", "'1'");
 	test_err("ports 4097", "'4097'");
 	test_err("queue 0", "'0'");
@@ -684,7 +707,7 @@ test_bad_numbers(void **state)
 	test_err("aging 1 2", "wrong number of arguments");
 	/* None of it changed anything. */
 	assert_string_equal(test_config(), "ports 8\nmaclimit 16384\n"
-	    "aging 300\nhub off\nqueue 256\n");
+	    "aging 300\nhub off\nqueue 256\nportmaclimit 1024\n");
 }
 
 static void
@@ -772,7 +795,8 @@ test_reload(void **state)
 	test_ok("reload");
 	/* The file again, and what was set since forgotten. */
 	assert_string_equal(test_config(), "ports 8\nmaclimit 16384\n"
-	    "aging 120\nhub off\nqueue 256\nport 4 access 30\n");
+	    "aging 120\nhub off\nqueue 256\nportmaclimit 1024\n"
+	    "port 4 access 30\n");
 	/*
 	 * A file with one bad line among good ones changes nothing: not
 	 * the good lines before it, not those after.
