@@ -16,6 +16,7 @@
 
 #define FWD_PORTS_MAX		4096	/* port numbers 0 .. FWD_PORTS_MAX-1 */
 #define FWD_PORTS_DEFAULT	1024
+#define FWD_STORM_MAX		10000000	/* flooded frames a second */
 
 enum fwd_drop {
 	DROP_RUNT,		/* shorter than an Ethernet header */
@@ -23,6 +24,7 @@ enum fwd_drop {
 	DROP_VLAN,		/* ingress filter: VLAN not allowed here */
 	DROP_QUEUE,		/* egress queue full */
 	DROP_ERROR,		/* the peer's socket refused it */
+	DROP_STORM,		/* would flood, over the port's storm limit */
 	DROP_NR
 };
 
@@ -43,6 +45,15 @@ struct fwd_port {
 	uint32_t		 maclimit;	/* 0 = no limit of its own */
 	int			 in_use;
 	uint32_t		 maxlen;	/* largest frame in or out */
+	/*
+	 * Storm control: a token bucket for the frames the port floods,
+	 * refilled at storm frames a second and holding one second's
+	 * worth.  Tokens are thousandths of a frame, so that a millisecond
+	 * adds storm of them.
+	 */
+	uint32_t		 storm;		/* 0 = no limit */
+	uint64_t		 storm_tokens;
+	uint64_t		 storm_msec;	/* last refill */
 	struct fwd_stats	 st;
 	uint64_t		 learn_refused;	/* table or port limit */
 };
@@ -70,6 +81,7 @@ struct fwd {
 	uint32_t	 nactive;
 	uint64_t	 moves;
 	uint64_t	 learn_full;
+	uint64_t	 msec;		/* fwd_clock(): for storm control */
 };
 
 /* fwd.c */
@@ -81,7 +93,9 @@ struct fwd_port	*fwd_port(struct fwd *, uint16_t port);
 void		 fwd_port_reconf(struct fwd *, uint16_t port);
 void		 fwd_port_set(struct fwd *, uint16_t port,
 		    const struct vlan_port *, uint32_t maclimit);
+void		 fwd_port_storm(struct fwd *, uint16_t port, uint32_t limit);
 void		 fwd_counters_reset(struct fwd *, int port);
+void		 fwd_clock(struct fwd *, uint64_t msec);
 int		 fwd_frame(struct fwd *, uint16_t inport, const uint8_t *frame,
 		    size_t len, uint32_t now, struct fwd_out *);
 const char	*fwd_drop_str(enum fwd_drop);
