@@ -23,11 +23,14 @@
 #define CONF_QLEN_DEFAULT	256
 #define CONF_QLEN_MAX		65536
 #define CONF_AGING_MAX		1000000
+#define CONF_STORM_DEFAULT	1000	/* flooded frames a second, a port */
+#define CONF_STORM_SWITCH	UINT32_MAX	/* a port takes the switch's */
 
 /* What belongs to a port number, whoever is attached there. */
 struct conf_port {
 	struct vlan_port vlan;
 	uint32_t	 maclimit;	/* 0 = no limit of its own */
+	uint32_t	 storm;		/* 0 = none, or CONF_STORM_SWITCH */
 	uid_t		 uid;		/* (uid_t)-1: anyone may attach */
 	gid_t		 gid;		/* (gid_t)-1: any group */
 };
@@ -38,6 +41,7 @@ struct conf {
 	uint32_t	 aging;		/* seconds; 0 = never */
 	int		 hub;
 	uint32_t	 qlen;		/* egress queue limit, frames */
+	uint32_t	 storm;		/* flooded frames a second; 0 = off */
 	struct conf_port *port;		/* nports of them */
 };
 
@@ -51,5 +55,6 @@ int		 conf_set(struct conf *, char *line, char *err, size_t len);
 int		 conf_load(struct conf *, const char *path, char *err,
 		    size_t len);
 void		 conf_dump(const struct conf *, FILE *);
+uint32_t	 conf_storm(const struct conf *, uint32_t port);
 
 #endif
