@@ -241,13 +241,16 @@ cmd_config(struct cmd_env *env, const struct cmd *c, int argc, char **argv)
 	return cmd_call(env, argc, argv, show_config);
 }
 
-/* port N access V | trunk LIST [native V] | maclimit N | user U | group G */
+/*
+ * port N access V | trunk LIST [native V] | maclimit N | storm N | default |
+ * user U | group G
+ */
 static int
 cmd_set_port(int argc, char **argv)
 {
 	if (argc < 3) {
 		fprintf(stderr, "usage: switchctl set port N access | trunk | "
-		    "maclimit | user | group ...\n");
+		    "maclimit | storm | user | group ...\n");
 		return -1;
 	}
 	if (cmd_portnum(argv[1]) == -1)
@@ -277,6 +280,15 @@ cmd_set_port(int argc, char **argv)
 		}
 		return cmd_count("port maclimit", argv[3]);
 	}
+	if (strcmp(argv[2], "storm") == 0) {
+		if (argc != 4) {
+			fprintf(stderr, "usage: switchctl set port N storm "
+			    "N | default\n");
+			return -1;
+		}
+		return strcmp(argv[3], "default") == 0 ? 0 :
+		    cmd_count("port storm", argv[3]);
+	}
 	if (strcmp(argv[2], "user") == 0 || strcmp(argv[2], "group") == 0) {
 		if (argc != 4) {
 			fprintf(stderr, "usage: switchctl set port N %s "
@@ -286,7 +298,7 @@ cmd_set_port(int argc, char **argv)
 		return 0;
 	}
 	log_warnx("port %s: unknown setting '%s' (access, trunk, maclimit, "
-	    "user or group)", argv[1], argv[2]);
+	    "storm, user or group)", argv[1], argv[2]);
 	return -1;
 }
 
@@ -294,7 +306,7 @@ static int
 cmd_set_check(int argc, char **argv)
 {
 	static const char *const counts[] = { "ports", "maclimit", "aging",
-	    "queue" };
+	    "queue", "storm" };
 	size_t i;
 
 	if (strcmp(argv[0], "port") == 0)
@@ -317,8 +329,8 @@ cmd_set_check(int argc, char **argv)
 		}
 		return 0;
 	}
-	log_warnx("unknown setting '%s' (ports, maclimit, aging, hub, queue "
-	    "or port)", argv[0]);
+	log_warnx("unknown setting '%s' (ports, maclimit, aging, hub, queue, "
+	    "storm or port)", argv[0]);
 	return -1;
 }
 
