@@ -242,7 +242,8 @@ cmd_config(struct cmd_env *env, const struct cmd *c, int argc, char **argv)
 }
 
 /*
- * port N access V | trunk LIST [native V] | maclimit N | isolated on|off |
+ * port N access V | trunk LIST [native V] | maclimit N | storm N | default |
+ * isolated on|off |
  * user U | group G
  */
 static int
@@ -250,7 +251,7 @@ cmd_set_port(int argc, char **argv)
 {
 	if (argc < 3) {
 		fprintf(stderr, "usage: switchctl set port N access | trunk | "
-		    "maclimit | user | group ...\n");
+		    "maclimit | storm | user | group ...\n");
 		return -1;
 	}
 	if (cmd_portnum(argv[1]) == -1)
@@ -280,6 +281,15 @@ cmd_set_port(int argc, char **argv)
 		}
 		return cmd_count("port maclimit", argv[3]);
 	}
+	if (strcmp(argv[2], "storm") == 0) {
+		if (argc != 4) {
+			fprintf(stderr, "usage: switchctl set port N storm "
+			    "N | default\n");
+			return -1;
+		}
+		return strcmp(argv[3], "default") == 0 ? 0 :
+		    cmd_count("port storm", argv[3]);
+	}
 	if (strcmp(argv[2], "user") == 0 || strcmp(argv[2], "group") == 0) {
 		if (argc != 4) {
 			fprintf(stderr, "usage: switchctl set port N %s "
@@ -298,7 +308,7 @@ cmd_set_port(int argc, char **argv)
 		return 0;
 	}
 	log_warnx("port %s: unknown setting '%s' (access, trunk, maclimit, "
-	    "isolated, user or group)", argv[1], argv[2]);
+	    "storm, isolated, user or group)", argv[1], argv[2]);
 	return -1;
 }
 
@@ -306,7 +316,7 @@ static int
 cmd_set_check(int argc, char **argv)
 {
 	static const char *const counts[] = { "ports", "maclimit",
-	    "portmaclimit", "aging", "queue" };
+	    "portmaclimit", "aging", "queue", "storm" };
 	size_t i;
 
 	if (strcmp(argv[0], "port") == 0)
@@ -345,7 +355,7 @@ cmd_set_check(int argc, char **argv)
 		return 0;
 	}
 	log_warnx("unknown setting '%s' (ports, maclimit, portmaclimit, aging, "
-	    "hub, queue, port or mac)", argv[0]);
+	    "hub, queue, storm, port or mac)", argv[0]);
 	return -1;
 }
 

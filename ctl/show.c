@@ -93,6 +93,17 @@ show_duration(uint64_t s, char *buf, size_t len)
 		    (unsigned)(s % 3600 / 60), (unsigned)(s % 60));
 }
 
+/* The limit on flooded frames, of the switch or of one port. */
+static void
+show_storm(struct table *t, json_object *o)
+{
+	if (show_u64(o, "storm"))
+		show_kv(t, "storm limit", "%" PRIu64 " flooded frames a second",
+		    show_u64(o, "storm"));
+	else
+		show_kv(t, "storm limit", "off");
+}
+
 void
 show_info(json_object *r)
 {
@@ -123,6 +134,7 @@ show_info(json_object *r)
 	    "on" : "off");
 	show_kv(t, "queue", "%" PRIu64 " frames per port",
 	    show_u64(r, "queue_max"));
+	show_storm(t, r);
 	show_kv(t, "management clients", "%" PRIu64 " of %" PRIu64,
 	    show_u64(r, "mgmt_clients"), show_u64(r, "mgmt_clients_max"));
 	show_kv(t, "MAC moves", "%" PRIu64, show_u64(r, "moves"));
@@ -269,6 +281,7 @@ show_port(json_object *r)
 		show_kv(t, "MAC limit", "none");
 	show_kv(t, "not learned, limit", "%" PRIu64,
 	    show_u64(p, "learn_refused"));
+	show_storm(t, p);
 	show_kv(t, "queue", "%" PRIu64 " of %" PRIu64 " frames",
 	    show_u64(p, "queue"), show_u64(p, "queue_max"));
 	table_print(t, stdout);

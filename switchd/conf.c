@@ -31,6 +31,7 @@ static int	conf_portmaclimit(struct conf *, int, char **, char *,
 static int	conf_aging(struct conf *, int, char **, char *, size_t);
 static int	conf_hub(struct conf *, int, char **, char *, size_t);
 static int	conf_queue(struct conf *, int, char **, char *, size_t);
+static int	conf_storm_set(struct conf *, int, char **, char *, size_t);
 static int	conf_port(struct conf *, int, char **, char *, size_t);
 static int	conf_mac(struct conf *, int, char **, char *, size_t);
 
@@ -41,6 +42,7 @@ static const struct conf_cmd conf_cmds[] = {
 	{ "aging",	1, 1,	conf_aging },
 	{ "hub",	1, 1,	conf_hub },
 	{ "queue",	1, 1,	conf_queue },
+	{ "storm",	1, 1,	conf_storm_set },
 	{ "port",	2, 5,	conf_port },
 	{ "mac",	4, 6,	conf_mac },
 };
@@ -53,6 +55,7 @@ conf_port_defaults(struct conf_port *cp, uint32_t n)
 	for (i = 0; i < n; i++) {
 		memset(&cp[i], 0, sizeof(cp[i]));
 		vlan_access(&cp[i].vlan, VLAN_DEFAULT);
+		cp[i].storm = CONF_STORM_SWITCH;
 		cp[i].uid = (uid_t)-1;
 		cp[i].gid = (gid_t)-1;
 	}
@@ -76,6 +79,7 @@ conf_new(uint32_t nports)
 	c->portmaclimit = FDB_PORTLIMIT_DEFAULT;
 	c->aging = FDB_AGING_DEFAULT;
 	c->qlen = CONF_QLEN_DEFAULT;
+	c->storm = CONF_STORM_DEFAULT;
 	conf_port_defaults(c->port, nports);
 	return c;
 }
@@ -224,6 +228,46 @@ conf_queue(struct conf *c, int argc, char **argv, char *err, size_t len)
 }
 
 static int
+conf_storm_set(struct conf *c, int argc, char **argv, char *err, size_t len)
+{
+	unsigned long n;
+
+	(void)argc;
+	if (number_parse(argv[1], 0, FWD_STORM_MAX, &n) == -1)
+		return util_err(err, len, "storm: '%s' is not a number of "
+		    "frames a second from 0 (off) to %d", argv[1],
+		    FWD_STORM_MAX);
+	c->storm = (uint32_t)n;
+	return 0;
+}
+
+/* The storm limit a port runs with: its own, or the switch's. */
+uint32_t
+conf_storm(const struct conf *c, uint32_t port)
+{
+	return c->port[port].storm == CONF_STORM_SWITCH ? c->storm :
+	    c->port[port].storm;
+}
+
+static int
+conf_port_storm(struct conf_port *cp, unsigned long num, int argc,
+    char **argv, char *err, size_t len)
+{
+	unsigned long n;
+
+	if (argc == 4 && strcmp(argv[3], "default") == 0) {
+		cp->storm = CONF_STORM_SWITCH;
+		return 0;
+	}
+	if (argc != 4 || number_parse(argv[3], 0, FWD_STORM_MAX, &n) == -1)
+		return util_err(err, len, "port %lu storm: '%s' is not a "
+		    "number of frames a second from 0 (off) to %d, or "
+		    "default", num, argc > 3 ? argv[3] : "", FWD_STORM_MAX);
+	cp->storm = (uint32_t)n;
+	return 0;
+}
+
+static int
 conf_port_vlan(struct conf_port *cp, unsigned long num, int argc,
     char **argv, char *err, size_t len)
 {
@@ -297,7 +341,7 @@ conf_port(struct conf *c, int argc, char **argv, char *err, size_t len)
 	cp = &c->port[num];
 	if (argc < 3)
 		return util_err(err, len, "port %lu: access, trunk, maclimit, "
-		    "isolated, user or group?", num);
+		    "storm, isolated, user or group?", num);
 	if (strcmp(argv[2], "access") == 0 || strcmp(argv[2], "trunk") == 0)
 		return conf_port_vlan(cp, num, argc, argv, err, len);
 	if (strcmp(argv[2], "user") == 0 || strcmp(argv[2], "group") == 0)
@@ -309,6 +353,8 @@ conf_port(struct conf *c, int argc, char **argv, char *err, size_t len)
 		cp->isolated = strcmp(argv[3], "on") == 0;
 		return 0;
 	}
+	if (strcmp(argv[2], "storm") == 0)
+		return conf_port_storm(cp, num, argc, argv, err, len);
 	if (strcmp(argv[2], "maclimit") == 0) {
 		if (argc != 4 || number_parse(argv[3], 0, FDB_LIMIT_MAX,
 		    &n) == -1)
@@ -503,6 +549,8 @@ conf_dump_port(const struct conf_port *cp, uint32_t i, FILE *f)
 		fprintf(f, "port %u maclimit %u\n", i, cp->maclimit);
 	if (cp->isolated)
 		fprintf(f, "port %u isolated on\n", i);
+	if (cp->storm != CONF_STORM_SWITCH)
+		fprintf(f, "port %u storm %u\n", i, cp->storm);
 	if (cp->uid != (uid_t)-1) {
 		if ((pw = getpwuid(cp->uid)) != NULL)
 			fprintf(f, "port %u user %s\n", i, pw->pw_name);
@@ -527,6 +575,7 @@ conf_dump(const struct conf *c, FILE *f)
 	fprintf(f, "ports %u\nmaclimit %u\naging %u\nhub %s\nqueue %u\n",
 	    c->nports, c->maclimit, c->aging, c->hub ? "on" : "off", c->qlen);
 	fprintf(f, "portmaclimit %u\n", c->portmaclimit);
+	fprintf(f, "storm %u\n", c->storm);
 	for (i = 1; i < c->nports; i++)
 		conf_dump_port(&c->port[i], i, f);
 	for (i = 0; i < c->nmacs; i++) {

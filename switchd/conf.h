@@ -24,11 +24,14 @@
 #define CONF_QLEN_MAX		65536
 #define CONF_AGING_MAX		1000000
 #define CONF_MACS_MAX		4096	/* static entries */
+#define CONF_STORM_DEFAULT	1000	/* flooded frames a second, a port */
+#define CONF_STORM_SWITCH	UINT32_MAX	/* a port takes the switch's */
 
 /* What belongs to a port number, whoever is attached there. */
 struct conf_port {
 	struct vlan_port vlan;
 	uint32_t	 maclimit;	/* 0 = no limit of its own */
+	uint32_t	 storm;		/* 0 = none, or CONF_STORM_SWITCH */
 	uid_t		 uid;		/* (uid_t)-1: anyone may attach */
 	gid_t		 gid;		/* (gid_t)-1: any group */
 	int		 isolated;
@@ -48,6 +51,7 @@ struct conf {
 	uint32_t	 aging;		/* seconds; 0 = never */
 	int		 hub;
 	uint32_t	 qlen;		/* egress queue limit, frames */
+	uint32_t	 storm;		/* flooded frames a second; 0 = off */
 	struct conf_port *port;		/* nports of them */
 	struct conf_mac	*macs;		/* in the order they were added */
 	uint32_t	 nmacs;
@@ -65,5 +69,6 @@ int		 conf_load(struct conf *, const char *path, char *err,
 void		 conf_dump(const struct conf *, FILE *);
 const struct conf_mac *conf_mac_find(const struct conf *, const uint8_t *mac,
 		    uint16_t vid);
+uint32_t	 conf_storm(const struct conf *, uint32_t port);
 
 #endif

@@ -61,6 +61,8 @@ fwd_port_add(struct fwd *w, uint16_t port)
 	p->maxlen = FRAME_MAX;
 	memset(&p->st, 0, sizeof(p->st));
 	p->learn_refused = 0;
+	p->storm_tokens = (uint64_t)p->storm * 1000;
+	p->storm_msec = w->msec;
 	w->active[w->nactive++] = port;
 	return 0;
 }
@@ -121,6 +123,37 @@ fwd_maclimit(const struct fwd *w, uint16_t port)
 	    w->portmaclimit;
 }
 
+/*
+ * A port number's storm limit, attached or not.  A new limit starts
+ * with a full bucket; the same limit again leaves the bucket alone.
+ */
+void
+fwd_port_storm(struct fwd *w, uint16_t port, uint32_t limit)
+{
+	struct fwd_port *p;
+
+	if (port >= w->nports)
+		return;
+	p = &w->ports[port];
+	if (limit > FWD_STORM_MAX)
+		limit = FWD_STORM_MAX;
+	if (p->storm == limit)
+		return;
+	p->storm = limit;
+	p->storm_tokens = (uint64_t)limit * 1000;
+	p->storm_msec = w->msec;
+}
+
+/*
+ * Milliseconds on a clock that never goes back, read by the caller once
+ * a batch: storm control needs finer time than the MAC table's seconds.
+ */
+void
+fwd_clock(struct fwd *w, uint64_t msec)
+{
+	w->msec = msec;
+}
+
 /* Counters of one port, or of every port and the switch (port -1). */
 void
 fwd_counters_reset(struct fwd *w, int port)
@@ -174,6 +207,36 @@ fwd_flood(struct fwd *w, uint16_t inport, struct fwd_out *o)
 }
 
 /*
+ * Whether a frame the port would flood is over its storm limit; if so it
+ * is counted, and the caller drops it.  Tokens are thousandths of a
+ * frame: a millisecond adds storm of them, a frame takes 1000, and the
+ * bucket holds a second's worth.
+ */
+static int
+fwd_storm(struct fwd *w, struct fwd_port *in)
+{
+	uint64_t cap, dt;
+
+	if (in->storm == 0)
+		return 0;
+	if (w->msec != in->storm_msec) {
+		cap = (uint64_t)in->storm * 1000;
+		dt = w->msec - in->storm_msec;
+		if (w->msec < in->storm_msec || dt >= 1000)
+			in->storm_tokens = cap;
+		else if ((in->storm_tokens += dt * in->storm) > cap)
+			in->storm_tokens = cap;
+		in->storm_msec = w->msec;
+	}
+	if (in->storm_tokens < 1000) {
+		in->st.drops[DROP_STORM]++;
+		return 1;
+	}
+	in->storm_tokens -= 1000;
+	return 0;
+}
+
+/*
  * Returns 0 with o->n destinations (possibly none), or -1 when the frame
  * was dropped at ingress; the reason is counted on the port.
  */
@@ -205,6 +268,9 @@ fwd_frame(struct fwd *w, uint16_t inport, const uint8_t *f, size_t len,
 		return -1;
 	}
 	if (w->hub) {
+		/* A hub floods unicast too: everyone's traffic, no limit. */
+		if ((f[0] & 1) && fwd_storm(w, in))
+			return -1;
 		fwd_flood(w, inport, o);
 		return 0;
 	}
@@ -242,6 +308,9 @@ fwd_frame(struct fwd *w, uint16_t inport, const uint8_t *f, size_t len,
 		}
 		return 0;
 	}
+	/* Whatever floods counts: broadcast, multicast, unknown unicast. */
+	if (fwd_storm(w, in))
+		return -1;
 	fwd_flood(w, inport, o);
 	return 0;
 }
@@ -256,6 +325,7 @@ fwd_drop_str(enum fwd_drop d)
 		[DROP_QUEUE] = "queue",
 		[DROP_ERROR] = "error",
 		[DROP_STATIC] = "static",
+		[DROP_STORM] = "storm",
 	};
 
 	return d < DROP_NR ? names[d] : "?";

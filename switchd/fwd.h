@@ -16,6 +16,7 @@
 
 #define FWD_PORTS_MAX		4096	/* port numbers 0 .. FWD_PORTS_MAX-1 */
 #define FWD_PORTS_DEFAULT	1024
+#define FWD_STORM_MAX		10000000	/* flooded frames a second */
 
 enum fwd_drop {
 	DROP_RUNT,		/* shorter than an Ethernet header */
@@ -24,6 +25,7 @@ enum fwd_drop {
 	DROP_QUEUE,		/* egress queue full */
 	DROP_ERROR,		/* the peer's socket refused it */
 	DROP_STATIC,		/* source is a static address of another port */
+	DROP_STORM,		/* would flood, over the port's storm limit */
 	DROP_NR
 };
 
@@ -45,6 +47,15 @@ struct fwd_port {
 	int			 isolated;	/* reaches only ports that are not */
 	int			 in_use;
 	uint32_t		 maxlen;	/* largest frame in or out */
+	/*
+	 * Storm control: a token bucket for the frames the port floods,
+	 * refilled at storm frames a second and holding one second's
+	 * worth.  Tokens are thousandths of a frame, so that a millisecond
+	 * adds storm of them.
+	 */
+	uint32_t		 storm;		/* 0 = no limit */
+	uint64_t		 storm_tokens;
+	uint64_t		 storm_msec;	/* last refill */
 	struct fwd_stats	 st;
 	uint64_t		 learn_refused;	/* table or port limit */
 };
@@ -73,6 +84,7 @@ struct fwd {
 	uint64_t	 moves;
 	uint64_t	 learn_full;
 	uint32_t	 portmaclimit;	/* of ports without one; 0 = none */
+	uint64_t	 msec;		/* fwd_clock(): for storm control */
 };
 
 /* fwd.c */
@@ -87,7 +99,9 @@ void		 fwd_port_set(struct fwd *, uint16_t port,
 void		 fwd_port_isolate(struct fwd *, uint16_t port, int on);
 void		 fwd_set_portmaclimit(struct fwd *, uint32_t);
 uint32_t	 fwd_maclimit(const struct fwd *, uint16_t port);
+void		 fwd_port_storm(struct fwd *, uint16_t port, uint32_t limit);
 void		 fwd_counters_reset(struct fwd *, int port);
+void		 fwd_clock(struct fwd *, uint64_t msec);
 int		 fwd_frame(struct fwd *, uint16_t inport, const uint8_t *frame,
 		    size_t len, uint32_t now, struct fwd_out *);
 const char	*fwd_drop_str(enum fwd_drop);

@@ -134,6 +134,7 @@ mgmt_info(struct mgmt *m, int argc, char **argv, json_object *r,
 	mgmt_add(r, "aging", mgmt_u64(c->aging));
 	mgmt_add(r, "hub", json_object_new_boolean(c->hub));
 	mgmt_add(r, "queue_max", mgmt_u64(c->qlen));
+	mgmt_add(r, "storm", mgmt_u64(c->storm));
 	mgmt_add(r, "mgmt_clients", mgmt_u64(m->nclients));
 	mgmt_add(r, "mgmt_clients_max", mgmt_u64(MGMT_CLIENTS_MAX));
 	mgmt_add(r, "moves", mgmt_u64(sw->fwd->moves));
@@ -208,6 +209,7 @@ mgmt_port(struct sw *sw, const struct port *p)
 	mgmt_add(o, "maclimit_own", json_object_new_boolean(fp->maclimit != 0));
 	mgmt_add(o, "isolated", json_object_new_boolean(fp->isolated));
 	mgmt_add(o, "learn_refused", mgmt_u64(fp->learn_refused));
+	mgmt_add(o, "storm", mgmt_u64(fp->storm));
 	mgmt_add(o, "queue", mgmt_u64(p->qcount));
 	mgmt_add(o, "queue_max", mgmt_u64(p->qlen));
 	return o;

@@ -657,11 +657,27 @@ port_backlog(void)
 	return 0;
 }
 
+/*
+ * Storm drops are counted by fwd_frame(), logged here, once a batch at
+ * most; a storm lasts, so once in 10 seconds is enough.
+ */
+static void
+port_log_storm(struct port *p, uint64_t before)
+{
+	const struct fwd_port *fp = &p->sw->fwd->ports[p->num];
+
+	if (fp->st.drops[DROP_STORM] != before &&
+	    log_ratelim(&p->stormrl, ev_now(p->sw->loop), 10.0) > 0)
+		log_warnx("%s: storm: floods more than %u frames a second, "
+		    "the excess is dropped", port_name(p), fp->storm);
+}
+
 static void
 port_rx_cb(struct ev_loop *loop, ev_io *w, int revents)
 {
 	struct port *p = container_of(w, struct port, rx_w), *f;
 	size_t lens[PORT_BATCH];
+	uint64_t storm;
 	uint32_t now;
 	unsigned int i;
 	int n;
@@ -669,6 +685,8 @@ port_rx_cb(struct ev_loop *loop, ev_io *w, int revents)
 	(void)loop;
 	(void)revents;
 	now = sw_now();	/* once a batch: seconds are enough */
+	fwd_clock(p->sw->fwd, sw_msec());	/* storm control counts ms */
+	storm = p->sw->fwd->ports[p->num].st.drops[DROP_STORM];
 	b.touched = NULL;
 	if (p->kind == PORT_TAP) {
 		/*
@@ -690,4 +708,5 @@ port_rx_cb(struct ev_loop *loop, ev_io *w, int revents)
 		f->touched = f->unicast = 0;
 	}
 	b.touched = NULL;
+	port_log_storm(p, storm);
 }

@@ -78,6 +78,7 @@ struct port {
 	int			 stalled;
 	int			 outq;		/* bytes unread by the peer */
 	uint64_t		 stall_tx;	/* frames sent when the clock started */
+	struct log_ratelim	 stormrl;	/* its own: storms last */
 
 	struct log_ratelim	 rl;
 };

@@ -19,6 +19,16 @@ sw_now(void)
 	return (uint32_t)ts.tv_sec;
 }
 
+/* Milliseconds for storm control; a vDSO call, read once a batch. */
+uint64_t
+sw_msec(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+}
+
 static void
 sw_age_cb(struct ev_loop *loop, ev_timer *w, int revents)
 {
@@ -226,6 +236,7 @@ sw_apply(struct sw *sw, struct conf *nc, char *err, size_t len)
 		fwd_port_set(sw->fwd, (uint16_t)i, &nc->port[i].vlan,
 		    nc->port[i].maclimit);
 		fwd_port_isolate(sw->fwd, (uint16_t)i, nc->port[i].isolated);
+		fwd_port_storm(sw->fwd, (uint16_t)i, conf_storm(nc, i));
 	}
 	sw_statics(sw, nc, w != NULL);
 	conf_free(sw->conf);

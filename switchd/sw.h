@@ -46,5 +46,6 @@ int		 sw_reload(struct sw *, char *err, size_t len);
 int		 sw_set(struct sw *, const char *line, char *err, size_t len);
 uint32_t	 sw_nattached(const struct sw *);
 uint32_t	 sw_now(void);
+uint64_t	 sw_msec(void);
 
 #endif

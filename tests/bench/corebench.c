@@ -132,6 +132,9 @@ main(int argc, char *argv[])
 	fwd_set_portmaclimit(w, 0);	/* all MACS come in on one port */
 	fwd_port_add(w, 1);
 	fwd_port_add(w, 2);
+	/* storm control on, as switchd runs by default */
+	fwd_port_storm(w, 1, 1000);
+	fwd_port_storm(w, 2, 1000);
 	memset(f, 0, sizeof(f));
 	memcpy(f, "\x02\0\0\0\0\x02\x02\0\0\0\0\x01\x08\x00", 14);
 	memcpy(m, f, sizeof(m));

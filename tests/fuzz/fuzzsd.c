@@ -116,6 +116,7 @@ fuzzsd_check(const struct sw *sw)
 	    c->portmaclimit <= FDB_LIMIT_MAX);
 	assert(c->qlen >= 1 && c->qlen <= CONF_QLEN_MAX);
 	assert(w->hub == c->hub && (c->hub == 0 || c->hub == 1));
+	assert(c->storm <= FWD_STORM_MAX);
 	assert(!!ev_is_active(&sw->age_w) == (c->aging != 0));
 	for (i = 0; i < c->nports; i++) {
 		const struct vlan_port *vp = &w->ports[i].vlan;
@@ -126,6 +127,11 @@ fuzzsd_check(const struct sw *sw)
 		/* A port's own limit, or else the switch's. */
 		assert(fwd_maclimit(w, (uint16_t)i) == (c->port[i].maclimit ?
 		    c->port[i].maclimit : c->portmaclimit));
+		assert(w->ports[i].storm == conf_storm(c, i));
+		assert(c->port[i].storm <= FWD_STORM_MAX ||
+		    c->port[i].storm == CONF_STORM_SWITCH);
+		assert(w->ports[i].storm_tokens <=
+		    (uint64_t)w->ports[i].storm * 1000);
 		assert((sw->ports[i] != NULL) == (w->ports[i].in_use != 0));
 		if (sw->ports[i] != NULL) {
 			assert(sw->ports[i]->num == i);

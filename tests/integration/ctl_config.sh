@@ -21,9 +21,11 @@ aging 120
 hub off
 queue 128
 portmaclimit 200
+storm 2000
 port 3 access 10
 port 4 trunk 10,20-29 native 1
 port 5 maclimit 4
+port 5 storm 0
 port 6 user nobody
 port 7 group nogroup
 port 8 trunk all
@@ -42,11 +44,15 @@ ctl set port 3 trunk 1-5 || fail "set port 3 trunk 1-5"
 ctl set aging 0 || fail "set aging 0"
 ctl set hub on || fail "set hub on"
 ctl set port 6 user any || fail "set port 6 user any"
+ctl set port 8 storm 50 || fail "set port 8 storm 50"
+ctl set port 5 storm default || fail "set port 5 storm default"
 ctl config >"$T_WORK/out2"
-for l in 'port 10 access 99' 'port 3 trunk 1-5' 'aging 0' 'hub on'; do
+for l in 'port 10 access 99' 'port 3 trunk 1-5' 'aging 0' 'hub on' \
+    'port 8 storm 50'; do
 	grep -qx "$l" "$T_WORK/out2" || fail "config lacks '$l'"
 done
 grep -q '^port 6 user' "$T_WORK/out2" && fail "port 6 user any not shown"
+grep -q '^port 5 storm' "$T_WORK/out2" && fail "port 5 storm default not shown"
 grep -q '^port 3 access' "$T_WORK/out2" && fail "port 3 is still access"
 ok "settings changed with set show in config"
 
@@ -93,9 +99,9 @@ sed -i 's/^port 3 access 12$/port 3 access 13/' "$conf"
 echo "port 3 access 5000" >>"$conf"
 echo "hub on" >>"$conf"
 err=$(ctl reload 2>&1) && fail "reload of a bad file succeeded"
-grep -qF "switchctl: $conf has errors; nothing was changed: $conf:14: port 3 access: '5000' is not a VLAN" <<<"$err" ||
+grep -qF "switchctl: $conf has errors; nothing was changed: $conf:16: port 3 access: '5000' is not a VLAN" <<<"$err" ||
 	fail "reload: $err"
-grep -q "$conf:14: port 3 access: '5000' is not a VLAN" "$T_WORK/switchd.log" ||
+grep -q "$conf:16: port 3 access: '5000' is not a VLAN" "$T_WORK/switchd.log" ||
 	fail "the log does not name the bad line"
 ctl config | diff -u "$T_WORK/before" - ||
 	fail "a reload of a bad file changed the running configuration"

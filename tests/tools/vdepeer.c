@@ -3,7 +3,7 @@
  * vdepeer: a VDE v3 client for tests, able to do what no packaged client
  * does: send frames of any size, and misbehave on the control socket.
  *
- * usage: vdepeer [-c] [-d descr] [-f mac] [-i seconds] [-m mac] [-p port]
+ * usage: vdepeer [-cR] [-d descr] [-f mac] [-i seconds] [-m mac] [-p port]
  *            [-r ms] [-t mac] [-w seconds] raw CTLDIR [HEX ...]
  *        vdepeer [options] size CTLDIR N[xCOUNT] ...
  *        vdepeer [-d descr] [-u user] ctl CTLDIR MODE [N]
@@ -37,7 +37,9 @@
  * -d sets the description (default "vdepeer"); -r MS makes a slow
  * reader, which takes one frame every MS milliseconds; -c prints, instead
  * of the frames, how many arrived ("N frames") when the wait is over;
- * -f MAC prints or counts only the frames from that source.
+ * -f MAC prints or counts only the frames from that source.  -R gives
+ * each frame of size a random source: the last 3 bytes of -m's, as a
+ * storm of many stations would.
  *
  * Exit status: 0 attached (and frames sent), 2 refused (the switch
  * closed the control connection without a reply), 1 any other error,
@@ -87,6 +89,7 @@ struct vdepeer {
 	uint8_t		 dst[6];
 	uint8_t		 from[6];
 	int		 filter;	/* only frames from this source */
+	int		 randsrc;	/* size: a random source each frame */
 	char		 path[sizeof(((struct sockaddr_un *)0)->sun_path)];
 	int		 ctl;		/* control stream */
 	int		 data;		/* our datagram socket */
@@ -96,7 +99,7 @@ static void
 vdepeer_usage(void)
 {
 	fprintf(stderr,
-	    "usage: vdepeer [-c] [-d descr] [-f mac] [-i seconds] [-m mac] "
+	    "usage: vdepeer [-cR] [-d descr] [-f mac] [-i seconds] [-m mac] "
 	    "[-p port]\n"
 	    "           [-r ms] [-t mac] [-w seconds] raw CTLDIR [HEX ...]\n"
 	    "       vdepeer [options] size CTLDIR N[xCOUNT] ...\n"
@@ -492,6 +495,7 @@ vdepeer_size(struct vdepeer *vp, int argc, char **argv)
 {
 	static unsigned char buf[VDEPEER_FRAME_MAX];
 	long n[64], count[64], k;
+	uint32_t r = (uint32_t)getpid() | 1;
 	char *x;
 	int i;
 
@@ -508,9 +512,16 @@ vdepeer_size(struct vdepeer *vp, int argc, char **argv)
 	vdepeer_attach(vp);
 	for (i = 0; i < argc; i++) {
 		vdepeer_frame(vp, buf, (size_t)n[i]);
-		for (k = 0; k < count[i]; k++)
+		for (k = 0; k < count[i]; k++) {
+			if (vp->randsrc && n[i] >= 12) {
+				r ^= r << 13;
+				r ^= r >> 17;
+				r ^= r << 5;
+				memcpy(buf + 9, &r, 3);
+			}
 			vdepeer_send(vp, buf, (size_t)n[i], i == 0 && k == 0,
 			    count[i] == 1);
+		}
 		if (count[i] > 1)
 			fprintf(stderr, "vdepeer: sent %ld frames of %ld "
 			    "bytes\n", count[i], n[i]);
@@ -667,10 +678,13 @@ main(int argc, char *argv[])
 	vp.mac[3] = (uint8_t)(pid >> 16);
 	vp.mac[4] = (uint8_t)(pid >> 8);
 	vp.mac[5] = (uint8_t)pid;
-	while ((ch = getopt(argc, argv, "+cd:f:i:m:p:r:t:u:w:")) != -1) {
+	while ((ch = getopt(argc, argv, "+cd:f:i:m:p:Rr:t:u:w:")) != -1) {
 		switch (ch) {
 		case 'c':
 			vp.count = 1;
+			break;
+		case 'R':
+			vp.randsrc = 1;
 			break;
 		case 'r':
 			vp.pace = vdepeer_number(optarg, 1, 3600000, "-r") /

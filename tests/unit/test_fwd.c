@@ -1086,6 +1086,185 @@ test_isolated(void **state)
 	test_sw_free(s);
 }
 
+/*
+ * Storm control.  n frames from port `in` to dst at the fake clock's
+ * msec; returns how many were forwarded (the others must be storm drops).
+ */
+static unsigned int
+test_storm_send(struct test_sw *s, uint16_t in, const uint8_t *to,
+    uint64_t msec, unsigned int n)
+{
+	uint64_t before = test_port(s, in)->st.drops[DROP_STORM];
+	unsigned int i, ok = 0;
+	uint8_t dst[6];
+	int rc;
+
+	memcpy(dst, to, sizeof(dst));	/* test_sta() reuses its buffers */
+	fwd_clock(s->w, msec);
+	for (i = 0; i < n; i++) {
+		rc = test_send(s, in, dst, test_sta(in), UNTAGGED, 60,
+		    (uint32_t)(msec / 1000));
+		if (rc == 0) {
+			assert_int_not_equal(s->o->n, 0);
+			ok++;
+		} else
+			assert_int_equal(s->o->n, 0);
+	}
+	assert_int_equal(test_port(s, in)->st.drops[DROP_STORM] - before,
+	    n - ok);
+	return ok;
+}
+
+/* A full bucket of a second's worth, then the rate, never more. */
+static void
+test_storm_bucket(void **state)
+{
+	struct test_sw *s = test_sw_new(16, 1000, 1, 4);
+
+	(void)state;
+	fwd_clock(s->w, 5000);
+	fwd_port_storm(s->w, 1, 10);
+	assert_int_equal(test_storm_send(s, 1, test_bcast, 5000, 25), 10);
+	/* A tenth of a second is one frame; half of that is none yet. */
+	assert_int_equal(test_storm_send(s, 1, test_bcast, 5100, 5), 1);
+	assert_int_equal(test_storm_send(s, 1, test_bcast, 5150, 5), 0);
+	assert_int_equal(test_storm_send(s, 1, test_bcast, 5200, 5), 1);
+	/* Over a quiet second the bucket fills, and holds no more. */
+	assert_int_equal(test_storm_send(s, 1, test_bcast, 9000, 30), 10);
+	assert_int_equal(test_storm_send(s, 1, test_bcast, 9000, 1), 0);
+	/* A long storm gets the rate: 10 a second, over 3 seconds. */
+	assert_int_equal(test_storm_send(s, 1, test_bcast, 10000, 50) +
+	    test_storm_send(s, 1, test_bcast, 11000, 50) +
+	    test_storm_send(s, 1, test_bcast, 12000, 50), 30);
+	assert_int_equal(test_port(s, 1)->st.rx_frames, 221);
+	test_sw_free(s);
+}
+
+/* The drops are counted as storm drops on the port that floods. */
+static void
+test_storm_counted(void **state)
+{
+	struct test_sw *s = test_sw_new(16, 1000, 1, 4);
+	int i;
+
+	(void)state;
+	fwd_port_storm(s->w, 2, 3);
+	assert_int_equal(test_storm_send(s, 2, test_bcast, 0, 10), 3);
+	assert_int_equal(test_port(s, 2)->st.drops[DROP_STORM], 7);
+	for (i = 0; i < DROP_NR; i++)
+		if (i != DROP_STORM)
+			assert_int_equal(test_port(s, 2)->st.drops[i], 0);
+	for (i = 1; i <= 4; i++)
+		if (i != 2)
+			assert_int_equal(test_port(s, (uint16_t)i)->
+			    st.drops[DROP_STORM], 0);
+	fwd_counters_reset(s->w, 2);
+	assert_int_equal(test_port(s, 2)->st.drops[DROP_STORM], 0);
+	test_sw_free(s);
+}
+
+static void
+test_storm_off(void **state)
+{
+	struct test_sw *s = test_sw_new(16, 1000, 1, 4);
+
+	(void)state;
+	fwd_port_storm(s->w, 1, 10);
+	fwd_port_storm(s->w, 1, 0);
+	assert_int_equal(test_storm_send(s, 1, test_bcast, 0, 5000), 5000);
+	assert_int_equal(test_storm_send(s, 1, test_mcast4, 1, 5000), 5000);
+	assert_int_equal(test_port(s, 1)->st.drops[DROP_STORM], 0);
+	test_sw_free(s);
+}
+
+/* One port's storm takes nothing from another's bucket. */
+static void
+test_storm_ports(void **state)
+{
+	struct test_sw *s = test_sw_new(16, 1000, 1, 4);
+
+	(void)state;
+	fwd_port_storm(s->w, 1, 5);
+	fwd_port_storm(s->w, 2, 5);
+	assert_int_equal(test_storm_send(s, 1, test_bcast, 0, 100), 5);
+	assert_int_equal(test_storm_send(s, 2, test_bcast, 0, 3), 3);
+	assert_int_equal(test_storm_send(s, 3, test_bcast, 0, 100), 100);
+	assert_int_equal(test_storm_send(s, 2, test_bcast, 0, 100), 2);
+	assert_int_equal(test_storm_send(s, 1, test_bcast, 0, 1), 0);
+	assert_int_equal(test_port(s, 1)->st.drops[DROP_STORM], 96);
+	assert_int_equal(test_port(s, 2)->st.drops[DROP_STORM], 98);
+	test_sw_free(s);
+}
+
+/*
+ * Whatever floods counts: multicast and unknown unicast as broadcast
+ * do.  Unicast to a known station is never limited, even in a storm.
+ */
+static void
+test_storm_unicast(void **state)
+{
+	struct test_sw *s = test_sw_new(16, 1000, 1, 4);
+
+	(void)state;
+	test_send_ok(s, 2, test_bcast, test_sta(2));
+	fwd_port_storm(s->w, 1, 4);
+	assert_int_equal(test_storm_send(s, 1, test_mcast4, 0, 1) +
+	    test_storm_send(s, 1, test_mcast6, 0, 1) +
+	    test_storm_send(s, 1, test_sta(9), 0, 1) +
+	    test_storm_send(s, 1, test_bcast, 0, 1), 4);
+	assert_int_equal(test_storm_send(s, 1, test_sta(9), 0, 10) +
+	    test_storm_send(s, 1, test_mcast6, 0, 10), 0);
+	assert_int_equal(test_storm_send(s, 1, test_sta(2), 0, 10000), 10000);
+	test_expect(s->o, "2");
+	test_sw_free(s);
+}
+
+/*
+ * In a hub everything floods: unicast is everyone's traffic there and
+ * is not limited; broadcast and multicast are.
+ */
+static void
+test_storm_hub(void **state)
+{
+	struct test_sw *s = test_sw_new(16, 1000, 1, 4);
+
+	(void)state;
+	s->w->hub = 1;
+	fwd_port_storm(s->w, 1, 2);
+	assert_int_equal(test_storm_send(s, 1, test_bcast, 0, 5), 2);
+	assert_int_equal(test_storm_send(s, 1, test_mcast4, 0, 5), 0);
+	assert_int_equal(test_storm_send(s, 1, test_sta(9), 0, 100), 100);
+	test_expect(s->o, "2 3 4");
+	test_sw_free(s);
+}
+
+/*
+ * A new limit, or a new attachment, starts with a full bucket; the same
+ * limit set again (any other setting applied) does not refill it.
+ */
+static void
+test_storm_reset(void **state)
+{
+	struct test_sw *s = test_sw_new(16, 1000, 1, 4);
+
+	(void)state;
+	fwd_port_storm(s->w, 1, 3);
+	assert_int_equal(test_storm_send(s, 1, test_bcast, 0, 10), 3);
+	fwd_port_storm(s->w, 1, 3);
+	assert_int_equal(test_storm_send(s, 1, test_bcast, 0, 10), 0);
+	fwd_port_storm(s->w, 1, 4);
+	assert_int_equal(test_storm_send(s, 1, test_bcast, 0, 10), 4);
+	fwd_port_del(s->w, 1);
+	assert_int_equal(fwd_port_add(s->w, 1), 0);
+	assert_int_equal(test_storm_send(s, 1, test_bcast, 0, 10), 4);
+	/* Set while nobody is attached, it holds for the next one. */
+	fwd_port_del(s->w, 1);
+	fwd_port_storm(s->w, 1, 1);
+	assert_int_equal(fwd_port_add(s->w, 1), 0);
+	assert_int_equal(test_storm_send(s, 1, test_bcast, 0, 10), 1);
+	test_sw_free(s);
+}
+
 static void
 test_drop_str(void **state)
 {
@@ -1096,6 +1275,7 @@ test_drop_str(void **state)
 	assert_string_equal(fwd_drop_str(DROP_QUEUE), "queue");
 	assert_string_equal(fwd_drop_str(DROP_ERROR), "error");
 	assert_string_equal(fwd_drop_str(DROP_STATIC), "static");
+	assert_string_equal(fwd_drop_str(DROP_STORM), "storm");
 	assert_string_equal(fwd_drop_str(DROP_NR), "?");
 }
 
@@ -1130,6 +1310,13 @@ main(void)
 		cmocka_unit_test(test_static),
 		cmocka_unit_test(test_static_full),
 		cmocka_unit_test(test_isolated),
+		cmocka_unit_test(test_storm_bucket),
+		cmocka_unit_test(test_storm_counted),
+		cmocka_unit_test(test_storm_off),
+		cmocka_unit_test(test_storm_ports),
+		cmocka_unit_test(test_storm_unicast),
+		cmocka_unit_test(test_storm_hub),
+		cmocka_unit_test(test_storm_reset),
 		cmocka_unit_test(test_drop_str),
 	};
 

@@ -376,6 +376,7 @@ test_port_shape(json_object *p, int num)
 	test_int(p, "macs");
 	test_int(p, "maclimit");
 	test_int(p, "learn_refused");
+	assert_int_equal(test_int(p, "storm"), CONF_STORM_DEFAULT);
 	assert_int_equal(test_int(p, "queue"), 0);
 	assert_int_equal(test_int(p, "queue_max"), CONF_QLEN_DEFAULT);
 }
@@ -579,6 +580,22 @@ test_settings(void **state)
 	p = test_key(test_ok("port 1"), "port", json_type_object);
 	assert_int_equal(test_int(p, "maclimit"), 0);
 	test_ok("port 1 maclimit 2");
+	/* Storm control: the switch's limit, or the port's own. */
+	assert_int_equal(test_int(test_ok("info"), "storm"), 1000);
+	test_ok("storm 500");
+	assert_int_equal(test_int(test_ok("info"), "storm"), 500);
+	p = test_key(test_ok("port 1"), "port", json_type_object);
+	assert_int_equal(test_int(p, "storm"), 500);
+	test_ok("port 1 storm 0");
+	test_ok("storm 700");
+	p = test_key(test_ok("port 1"), "port", json_type_object);
+	assert_int_equal(test_int(p, "storm"), 0);
+	assert_non_null(strstr(test_config(), "\nstorm 700\n"));
+	assert_non_null(strstr(test_config(), "\nport 1 storm 0\n"));
+	test_ok("port 1 storm default");
+	p = test_key(test_ok("port 1"), "port", json_type_object);
+	assert_int_equal(test_int(p, "storm"), 700);
+	assert_null(strstr(test_config(), "port 1 storm"));
 	test_ok("port 5 user root");
 	test_ok("port 5 group root");
 	assert_non_null(strstr(test_config(), "\nport 5 user root\n"
@@ -703,11 +720,15 @@ test_bad_numbers(void **state)
 	test_err("queue 0", "'0'");
 	test_err("queue 65537", "'65537'");
 	test_err("hub maybe", "'maybe'");
+	test_err("storm -1", "'-1'");
+	test_err("storm 10000001", "'10000001'");
+	test_err("port 3 storm lots", "'lots'");
+	test_err("port 3 storm", "''");
 	test_err("hub", "wrong number of arguments");
 	test_err("aging 1 2", "wrong number of arguments");
 	/* None of it changed anything. */
 	assert_string_equal(test_config(), "ports 8\nmaclimit 16384\n"
-	    "aging 300\nhub off\nqueue 256\nportmaclimit 1024\n");
+	    "aging 300\nhub off\nqueue 256\nportmaclimit 1024\nstorm 1000\n");
 }
 
 static void
@@ -795,7 +816,7 @@ test_reload(void **state)
 	test_ok("reload");
 	/* The file again, and what was set since forgotten. */
 	assert_string_equal(test_config(), "ports 8\nmaclimit 16384\n"
-	    "aging 120\nhub off\nqueue 256\nportmaclimit 1024\n"
+	    "aging 120\nhub off\nqueue 256\nportmaclimit 1024\nstorm 1000\n"
 	    "port 4 access 30\n");
 	/*
 	 * A file with one bad line among good ones changes nothing: not
