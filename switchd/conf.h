@@ -23,6 +23,9 @@
 #define CONF_QLEN_DEFAULT	256
 #define CONF_QLEN_MAX		65536
 #define CONF_AGING_MAX		1000000
+#define CONF_MEMORY_DEFAULT	((uint64_t)256 << 20)
+#define CONF_MEMORY_MIN		((uint64_t)1 << 20)
+#define CONF_MEMORY_MAX		((uint64_t)64 << 30)
 
 /* What belongs to a port number, whoever is attached there. */
 struct conf_port {
@@ -38,6 +41,7 @@ struct conf {
 	uint32_t	 aging;		/* seconds; 0 = never */
 	int		 hub;
 	uint32_t	 qlen;		/* egress queue limit, frames */
+	uint64_t	 memory;	/* bytes: queues and socket buffers */
 	struct conf_port *port;		/* nports of them */
 };
 

@@ -156,6 +156,9 @@ sw_prepare(struct sw *sw, const struct conf *nc, struct fwd **w,
 	if (nc->qlen != oc->qlen && sw_nattached(sw) > 0)
 		return util_err(err, len, "queue: the queue length changes "
 		    "only with a restart");
+	if (port_sndbuf(nc) == 0)
+		return util_err(err, len, "memory: %llu bytes are too little "
+		    "for %u ports", (unsigned long long)nc->memory, nc->nports);
 	if (nc->nports != oc->nports) {
 		*w = fwd_new(nc->nports, nc->maclimit, nc->aging);
 		*ports = calloc(nc->nports, sizeof(**ports));
