@@ -84,6 +84,7 @@ struct vdepeer {
 	double		 wait;		/* seconds attached after sending */
 	double		 interval;	/* seconds between frames */
 	double		 pace;		/* seconds between reads, 0: at once */
+	double		 next;		/* when a slow reader reads again */
 	int		 count;		/* print a count, not the frames */
 	unsigned long	 received;
 	uint8_t		 mac[6];
@@ -341,14 +342,14 @@ vdepeer_listen(struct vdepeer *vp, double seconds)
 {
 	static unsigned char buf[VDEPEER_FRAME_MAX];
 	struct pollfd pfd[2];
-	double end = vdepeer_now() + seconds, left, next = 0;
+	double end = vdepeer_now() + seconds, left;
 	ssize_t r;
 
 	while ((left = end - vdepeer_now()) > 0) {
-		if (vp->pace > 0 && vdepeer_now() < next) {
+		if (vp->pace > 0 && vdepeer_now() < vp->next) {
 			/* A slow reader: only the control stream meanwhile. */
-			if (next < end)
-				left = next - vdepeer_now();
+			if (vp->next < end)
+				left = vp->next - vdepeer_now();
 			pfd[0].fd = -1;
 		} else
 			pfd[0].fd = vp->data;
@@ -372,7 +373,7 @@ vdepeer_listen(struct vdepeer *vp, double seconds)
 			if (r == -1 && errno != EAGAIN && errno != EINTR)
 				vdepeer_die("recv");
 			if (r >= 0)
-				next = vdepeer_now() + vp->pace;
+				vp->next = vdepeer_now() + vp->pace;
 			if (r >= 0 && (!vp->filter || (r >= 12 &&
 			    memcmp(buf + 6, vp->from, 6) == 0))) {
 				vp->received++;
