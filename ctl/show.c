@@ -135,6 +135,10 @@ show_info(json_object *r)
 	show_kv(t, "queue", "%" PRIu64 " frames per port",
 	    show_u64(r, "queue_max"));
 	show_storm(t, r);
+	show_kv(t, "memory", "%" PRIu64 " bytes in use of %" PRIu64
+	    " (%" PRIu64 " queued), %" PRIu64 " frames dropped for it",
+	    show_u64(r, "memory"), show_u64(r, "memory_max"),
+	    show_u64(r, "memory_queued"), show_u64(r, "memory_drops"));
 	show_kv(t, "management clients", "%" PRIu64 " of %" PRIu64,
 	    show_u64(r, "mgmt_clients"), show_u64(r, "mgmt_clients_max"));
 	show_kv(t, "MAC moves", "%" PRIu64, show_u64(r, "moves"));

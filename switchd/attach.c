@@ -24,7 +24,6 @@
 
 #define ATTACH_PENDING_MAX	64	/* connections yet to send a request */
 #define ATTACH_TIMEOUT		5.0	/* seconds to send it */
-#define ATTACH_BUFSIZE		1024	/* data sockets' buffers, in frames */
 #define ATTACH_GROUPS_MAX	256
 /* Descriptors kept free: a connection that becomes a port needs one more. */
 #define ATTACH_RESERVE		8
@@ -153,14 +152,17 @@ static int
 attach_datasock(struct attach *a, const struct vde_req *req, int num,
     struct sockaddr_un *sun)
 {
-	int fd, sz = ATTACH_BUFSIZE * 2048;
+	int fd;
 
 	fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 	if (fd == -1)
 		return -1;
-	/* Room for bursts; the kernel caps it at its own maximum. */
-	(void)setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &sz, sizeof(sz));
-	(void)setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &sz, sizeof(sz));
+	/* Buffers sized from the memory budget, which must have room. */
+	if (port_sockbuf(a->sw, fd) == -1) {
+		close(fd);
+		errno = ENOBUFS;
+		return -1;
+	}
 	/* Connect before replying: the client unlinks its path after. */
 	if (connect(fd, (const struct sockaddr *)&req->sun,
 	    sizeof(req->sun)) == -1)
@@ -216,7 +218,8 @@ attach_request(struct pending *pd)
 		return;
 	}
 	if ((fd = attach_datasock(a, &req, n, &sun)) == -1) {
-		attach_refuse(pd, "data socket: %s", strerror(errno));
+		attach_refuse(pd, "data socket: %s", errno == ENOBUFS ?
+		    "the memory budget is spent" : strerror(errno));
 		return;
 	}
 	if (write(pd->fd, &sun, sizeof(sun)) != sizeof(sun)) {

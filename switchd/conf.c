@@ -34,6 +34,7 @@ static int	conf_queue(struct conf *, int, char **, char *, size_t);
 static int	conf_storm_set(struct conf *, int, char **, char *, size_t);
 static int	conf_port(struct conf *, int, char **, char *, size_t);
 static int	conf_mac(struct conf *, int, char **, char *, size_t);
+static int	conf_memory(struct conf *, int, char **, char *, size_t);
 
 static const struct conf_cmd conf_cmds[] = {
 	{ "ports",	1, 1,	conf_ports },
@@ -45,6 +46,7 @@ static const struct conf_cmd conf_cmds[] = {
 	{ "storm",	1, 1,	conf_storm_set },
 	{ "port",	2, 5,	conf_port },
 	{ "mac",	4, 6,	conf_mac },
+	{ "memory",	1, 1,	conf_memory },
 };
 
 static void
@@ -80,6 +82,7 @@ conf_new(uint32_t nports)
 	c->aging = FDB_AGING_DEFAULT;
 	c->qlen = CONF_QLEN_DEFAULT;
 	c->storm = CONF_STORM_DEFAULT;
+	c->memory = CONF_MEMORY_DEFAULT;
 	conf_port_defaults(c->port, nports);
 	return c;
 }
@@ -224,6 +227,34 @@ conf_queue(struct conf *c, int argc, char **argv, char *err, size_t len)
 		return util_err(err, len, "queue: '%s' is not a number of "
 		    "frames from 1 to %d", argv[1], CONF_QLEN_MAX);
 	c->qlen = (uint32_t)n;
+	return 0;
+}
+
+/* Bytes, or with a suffix K, M or G (powers of 1024). */
+static int
+conf_memory(struct conf *c, int argc, char **argv, char *err, size_t len)
+{
+	unsigned long long n;
+	char *end;
+	int shift = 0;
+
+	(void)argc;
+	errno = 0;
+	n = strtoull(argv[1], &end, 10);
+	if (*end == 'K' || *end == 'k')
+		shift = 10;
+	else if (*end == 'M' || *end == 'm')
+		shift = 20;
+	else if (*end == 'G' || *end == 'g')
+		shift = 30;
+	if (shift != 0)
+		end++;
+	if (argv[1][0] < '0' || argv[1][0] > '9' || *end != '\0' ||
+	    errno != 0 || n > CONF_MEMORY_MAX >> shift ||
+	    n << shift < CONF_MEMORY_MIN)
+		return util_err(err, len, "memory: '%s' is not a size from 1M "
+		    "to 64G (bytes, or with K, M or G)", argv[1]);
+	c->memory = (uint64_t)n << shift;
 	return 0;
 }
 
@@ -567,6 +598,21 @@ conf_dump_port(const struct conf_port *cp, uint32_t i, FILE *f)
 	}
 }
 
+/* In the largest unit that says it exactly. */
+static void
+conf_dump_memory(uint64_t m, FILE *f)
+{
+	static const char unit[] = " KMG";
+	int i = 0;
+
+	while (i < 3 && m % 1024 == 0) {
+		m /= 1024;
+		i++;
+	}
+	fprintf(f, "memory %llu%.*s\n", (unsigned long long)m, i > 0,
+	    &unit[i]);
+}
+
 void
 conf_dump(const struct conf *c, FILE *f)
 {
@@ -576,6 +622,7 @@ conf_dump(const struct conf *c, FILE *f)
 	    c->nports, c->maclimit, c->aging, c->hub ? "on" : "off", c->qlen);
 	fprintf(f, "portmaclimit %u\n", c->portmaclimit);
 	fprintf(f, "storm %u\n", c->storm);
+	conf_dump_memory(c->memory, f);
 	for (i = 1; i < c->nports; i++)
 		conf_dump_port(&c->port[i], i, f);
 	for (i = 0; i < c->nmacs; i++) {

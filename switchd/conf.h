@@ -26,6 +26,9 @@
 #define CONF_MACS_MAX		4096	/* static entries */
 #define CONF_STORM_DEFAULT	1000	/* flooded frames a second, a port */
 #define CONF_STORM_SWITCH	UINT32_MAX	/* a port takes the switch's */
+#define CONF_MEMORY_DEFAULT	((uint64_t)256 << 20)
+#define CONF_MEMORY_MIN		((uint64_t)1 << 20)
+#define CONF_MEMORY_MAX		((uint64_t)64 << 30)
 
 /* What belongs to a port number, whoever is attached there. */
 struct conf_port {
@@ -52,6 +55,7 @@ struct conf {
 	int		 hub;
 	uint32_t	 qlen;		/* egress queue limit, frames */
 	uint32_t	 storm;		/* flooded frames a second; 0 = off */
+	uint64_t	 memory;	/* bytes: queues and socket buffers */
 	struct conf_port *port;		/* nports of them */
 	struct conf_mac	*macs;		/* in the order they were added */
 	uint32_t	 nmacs;

@@ -135,6 +135,10 @@ mgmt_info(struct mgmt *m, int argc, char **argv, json_object *r,
 	mgmt_add(r, "hub", json_object_new_boolean(c->hub));
 	mgmt_add(r, "queue_max", mgmt_u64(c->qlen));
 	mgmt_add(r, "storm", mgmt_u64(c->storm));
+	mgmt_add(r, "memory", mgmt_u64(sw->mem_fixed + sw->mem_queued));
+	mgmt_add(r, "memory_queued", mgmt_u64(sw->mem_queued));
+	mgmt_add(r, "memory_max", mgmt_u64(c->memory));
+	mgmt_add(r, "memory_drops", mgmt_u64(sw->mem_drops));
 	mgmt_add(r, "mgmt_clients", mgmt_u64(m->nclients));
 	mgmt_add(r, "mgmt_clients_max", mgmt_u64(MGMT_CLIENTS_MAX));
 	mgmt_add(r, "moves", mgmt_u64(sw->fwd->moves));
@@ -431,6 +435,8 @@ mgmt_counters(struct mgmt *m, int argc, char **argv, json_object *r,
 	fwd_counters_reset(sw->fwd, p != NULL ? p->num : -1);
 	if (p == NULL && m->attach != NULL)
 		attach_counters_reset(m->attach);
+	if (p == NULL)
+		sw->mem_drops = 0;
 	return 0;
 }
 

@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: ISC */
+#include <sys/epoll.h>
 #include <sys/ioctl.h>
 #include <sys/socket.h>
 
@@ -23,6 +24,8 @@
 #define PORT_SLOT	PORT_ROUND(GSO_HDRLEN + PORT_VNET_MAX + 1)
 #define PORT_VAR	PORT_ROUND(GSO_HDRLEN + PORT_VNET_MAX + 4)
 #define PORT_SEGS	64	/* segments cut at a time */
+/* What a queued copy costs the budget: the frame and malloc's header. */
+#define PORT_COST(len)	(PORT_ROUND(len) + 16)
 
 /*
  * One batch is in flight at a time: frames are received here, forwarded,
@@ -45,13 +48,32 @@ static struct {
 	struct fwd_out	 out;
 	struct port	*touched;
 	struct log_ratelim moverl;
+	/*
+	 * Whether every frame of the batch went to one port alone, with
+	 * one destination address and tag (the key): 0 no frame yet, 1 so
+	 * far, -1 no.
+	 */
+	int		 single;
+	uint16_t	 single_port;
+	uint8_t		 key[10];
 } b;
+
+/*
+ * Held ports, watched edge-triggered: the loop wakes on every frame that
+ * arrives for one of them (port_hold()).
+ */
+static int	 hold_ep = -1;
+static ev_io	 hold_w;
 
 static void	port_rx_cb(struct ev_loop *, ev_io *, int);
 static void	port_stall_cb(struct ev_loop *, ev_timer *, int);
 static void	port_release(struct port *);
 static void	port_unwait(struct port *);
+static void	port_resume(struct port *);
+static void	port_dequeue(struct port *, unsigned int);
+static void	port_hold_cb(struct ev_loop *, ev_io *, int);
 static int	port_outq(struct port *);
+static uint64_t	port_sockmem(int);
 static void	port_ctl_cb(struct ev_loop *, ev_io *, int);
 static void	port_tx_cb(struct ev_loop *, ev_io *, int);
 
@@ -103,6 +125,9 @@ port_new(struct sw *sw, uint16_t num, enum port_kind kind, int fd)
 	p->num = num;
 	p->kind = kind;
 	p->fd = fd;
+	p->memfixed = p->qlen * sizeof(*p->q);
+	if (kind == PORT_UNIX)
+		p->memfixed += port_sockmem(fd);
 	p->ctlfd = -1;
 	p->uid = (uid_t)-1;
 	p->gid = (gid_t)-1;
@@ -115,6 +140,7 @@ port_new(struct sw *sw, uint16_t num, enum port_kind kind, int fd)
 		return NULL;
 	}
 	sw->ports[num] = p;
+	sw->mem_fixed += p->memfixed;
 	return p;
 }
 
@@ -163,7 +189,6 @@ void
 port_free(struct port *p)
 {
 	struct sw *sw = p->sw;
-	uint32_t i;
 
 	ev_io_stop(sw->loop, &p->rx_w);
 	ev_io_stop(sw->loop, &p->tx_w);
@@ -174,8 +199,8 @@ port_free(struct port *p)
 	close(p->fd);
 	if (p->ctlfd != -1)
 		close(p->ctlfd);
-	for (i = 0; i < p->qcount; i++)
-		free(p->q[(p->qhead + i) % p->qlen].iov_base);
+	port_dequeue(p, p->qcount);
+	sw->mem_fixed -= p->memfixed;
 	free(p->q);
 	fwd_port_del(sw->fwd, p->num);
 	sw->ports[p->num] = NULL;
@@ -186,15 +211,16 @@ port_free(struct port *p)
 static void
 port_release(struct port *p)
 {
-	struct port *w;
-
 	ev_timer_stop(p->sw->loop, &p->stall_w);
-	while ((w = p->waiters) != NULL) {
-		p->waiters = w->next_waiter;
-		w->waiting_on = NULL;
-		w->next_waiter = NULL;
-		ev_io_start(p->sw->loop, &w->rx_w);
-	}
+	while (p->waiters != NULL)
+		port_resume(p->waiters);
+}
+
+static void
+port_resume(struct port *w)
+{
+	port_unwait(w);
+	ev_io_start(w->sw->loop, &w->rx_w);
 }
 
 static void
@@ -211,21 +237,233 @@ port_unwait(struct port *w)
 		}
 	w->waiting_on = NULL;
 	w->next_waiter = NULL;
+	(void)epoll_ctl(hold_ep, EPOLL_CTL_DEL, w->fd, NULL);
+}
+
+/* What p's socket buffers may hold, as the kernel sized them. */
+static uint64_t
+port_sockmem(int fd)
+{
+	socklen_t len;
+	int snd = 0, rcv = 0;
+
+	len = sizeof(snd);
+	(void)getsockopt(fd, SOL_SOCKET, SO_SNDBUF, &snd, &len);
+	len = sizeof(rcv);
+	(void)getsockopt(fd, SOL_SOCKET, SO_RCVBUF, &rcv, &len);
+	return (uint64_t)(snd > 0 ? snd : 0) + (uint64_t)(rcv > 0 ? rcv : 0);
+}
+
+/* What the smallest buffers and ring of a unix port cost the budget. */
+static uint64_t
+port_mincost(const struct conf *c)
+{
+	/* The kernel doubles what is asked; a receive buffer is ~4 KiB. */
+	return 2 * PORT_SNDBUF_MIN + 8192 + c->qlen * sizeof(struct iovec);
 }
 
 /*
- * After a batch from `in` left `out` with less room than a batch needs,
- * stop reading `in` until `out` drains.  A frame from a tap may become
- * many segments: any backlog holds a tap back.
+ * Whether half the budget has room for the smallest socket buffers of
+ * every port of the table: 0 when not.
+ */
+int
+port_sndbuf(const struct conf *c)
+{
+	return c->memory / 2 / c->nports >= port_mincost(c);
+}
+
+/*
+ * Size a new unix port's socket buffers: a send buffer for what the peer
+ * has yet to read, as large as half the budget allows while keeping the
+ * smallest for every port still free, and the smallest receive buffer,
+ * because what a peer sends to a unix datagram socket is charged to the
+ * peer's own send buffer.  -1 when the budget has no room left for them.
+ */
+int
+port_sockbuf(struct sw *sw, int fd)
+{
+	const struct conf *c = sw->conf;
+	uint64_t free = c->nports - 1 - sw_nattached(sw), room, want;
+	int snd, rcv = 1;
+
+	want = (free > 0 ? free - 1 : 0) * port_mincost(c) + sw->mem_fixed;
+	room = c->memory / 2 > want ? c->memory / 2 - want : 0;
+	room = room > 16384 ? (room - 16384) / 2 : 0;
+	snd = room < PORT_SNDBUF_MIN ? PORT_SNDBUF_MIN :
+	    room > PORT_SNDBUF_MAX ? PORT_SNDBUF_MAX : (int)room;
+	(void)setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &snd, sizeof(snd));
+	(void)setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &rcv, sizeof(rcv));
+	if (sw->mem_fixed + sw->mem_queued + port_sockmem(fd) +
+	    c->qlen * sizeof(struct iovec) > c->memory)
+		return -1;
+	return 0;
+}
+
+/*
+ * The most p's queue may hold: an equal part, among the ports that have
+ * a queue, of what the socket buffers leave of the budget.  A port that
+ * never reads keeps its part, and no more.
+ */
+static uint64_t
+port_share(const struct port *p)
+{
+	const struct sw *sw = p->sw;
+	uint64_t left = sw->conf->memory > sw->mem_fixed ?
+	    sw->conf->memory - sw->mem_fixed : 0;
+
+	return left / (sw->nbacklog + (p->qcount == 0));
+}
+
+/* Whether p's queue lacks room for another batch of its largest frames. */
+static int
+port_full(const struct port *p)
+{
+	return p->qcount + PORT_BATCH > p->qlen || p->qbytes +
+	    PORT_BATCH * PORT_COST(p->sw->fwd->ports[p->num].maxlen) >
+	    port_share(p);
+}
+
+/*
+ * The frame's destination address and 802.1Q tag, which decide where it
+ * goes: two frames from one port with one key go to the same place.  -1
+ * for a frame that is not unicast, or too short to say.
+ */
+static int
+port_key(const uint8_t *f, size_t len, uint8_t *key)
+{
+	if (len < FRAME_MIN || (f[0] & 1) != 0)
+		return -1;
+	memset(key, 0, sizeof(b.key));
+	memcpy(key, f, 6);
+	if (f[12] == 0x81 && f[13] == 0x00) {
+		if (len < 18)
+			return -1;
+		memcpy(key + 6, f + 12, 4);
+	}
+	return 0;
+}
+
+/* Frame f of the batch went to port dst alone (-1: not to one port). */
+static void
+port_single(const uint8_t *f, size_t len, int dst)
+{
+	uint8_t key[sizeof(b.key)];
+
+	if (b.single == -1)
+		return;
+	if (dst < 0 || port_key(f, len, key) == -1)
+		b.single = -1;
+	else if (b.single == 0) {
+		b.single = 1;
+		b.single_port = (uint16_t)dst;
+		memcpy(b.key, key, sizeof(b.key));
+	} else if (b.single_port != dst || memcmp(b.key, key,
+	    sizeof(key)) != 0)
+		b.single = -1;
+}
+
+/*
+ * Whether everything waiting in a held port's socket is for the port it
+ * waits on.  The socket's peek offset walks it one frame at a time and
+ * stays where the last look stopped, so each frame is looked at once.
+ */
+static int
+port_hold_check(struct port *p)
+{
+	uint8_t *f = b.rx[0] + GSO_HDRLEN, key[sizeof(b.key)];
+	ssize_t r;
+
+	for (;;) {
+		r = recv(p->fd, f, FRAME_MAX + 1, MSG_PEEK | MSG_DONTWAIT |
+		    MSG_TRUNC);
+		if (r == -1 && errno == EINTR)
+			continue;
+		if (r == -1 && (errno == EAGAIN || errno == EWOULDBLOCK))
+			return 1;
+		if (r == -1 || r > FRAME_MAX || port_key(f, (size_t)r,
+		    key) == -1 || memcmp(key, p->holdkey, sizeof(key)) != 0)
+			return 0;
+	}
+}
+
+static void
+port_hold_cb(struct ev_loop *loop, ev_io *w, int revents)
+{
+	struct epoll_event ev[PORT_BATCH];
+	struct port *p;
+	int i, n;
+
+	(void)loop;
+	(void)w;
+	(void)revents;
+	if ((n = epoll_wait(hold_ep, ev, PORT_BATCH, 0)) <= 0)
+		return;
+	/* Resuming a port frees nothing: every pointer here stays good. */
+	for (i = 0; i < n; i++) {
+		p = ev[i].data.ptr;
+		if (p->waiting_on != NULL && !port_hold_check(p)) {
+			log_debug("%s: has frames for elsewhere: read again",
+			    port_name(p));
+			port_resume(p);
+		}
+	}
+}
+
+/* Wake the loop on every frame that arrives for p, from now on. */
+static int
+port_hold_watch(struct port *p)
+{
+	struct epoll_event ev;
+	int off = 0;
+
+	if (hold_ep == -1) {
+		if ((hold_ep = epoll_create1(EPOLL_CLOEXEC)) == -1)
+			return -1;
+		ev_io_init(&hold_w, port_hold_cb, hold_ep, EV_READ);
+		ev_io_start(p->sw->loop, &hold_w);
+	}
+	if (setsockopt(p->fd, SOL_SOCKET, SO_PEEK_OFF, &off,
+	    sizeof(off)) == -1)
+		return -1;
+	memset(&ev, 0, sizeof(ev));
+	ev.events = EPOLLIN | EPOLLET;
+	ev.data.ptr = p;
+	return epoll_ctl(hold_ep, EPOLL_CTL_ADD, p->fd, &ev);
+}
+
+/*
+ * Hold-back.  After a batch from `in` left `out` without room for
+ * another, `in` is not read until `out` drains, so a sender that streams
+ * to one peer waits for it, as behind a cable, instead of losing frames.
+ *
+ * It cannot hold `in` back from any other destination, nor cost any
+ * other port anything:
+ *  - only a unix port is held, one client's socket: never a tap, which
+ *    feeds the host and everyone it routes for;
+ *  - only after a batch whose every frame went to `out` alone, unicast,
+ *    with one destination address and tag;
+ *  - while it is held, every frame that arrives in its socket is looked
+ *    at (port_hold_check(), woken edge-triggered on each arrival): the
+ *    first one with another destination or tag, or flooded, ends the
+ *    hold before the loop does anything else.  Frames queue in order in
+ *    a datagram socket, so nothing for another port ever waits behind
+ *    the hold: the only frames not read are for `out`;
+ *  - a stalled `out` holds nobody (port_stall_cb()).
+ * tests/integration/holdback.sh checks it: a sender streaming to a slow
+ * reader and a fast one gets everything to the fast one.
  */
 static void
-port_backpressure(struct port *in, struct port *out)
+port_hold(struct port *in, struct port *out)
 {
-	if (!out->unicast || out->stalled || in == out ||
-	    in->waiting_on != NULL || out->qcount == 0)
+	if (in->kind != PORT_UNIX || b.single != 1 ||
+	    b.single_port != out->num || out->stalled || in == out ||
+	    in->waiting_on != NULL || out->qcount == 0 || !port_full(out))
 		return;
-	if (in->kind != PORT_TAP && out->qcount + PORT_BATCH <= out->qlen)
+	memcpy(in->holdkey, b.key, sizeof(b.key));
+	if (port_hold_watch(in) == -1) {
+		log_warn("%s: cannot watch while held", port_name(in));
 		return;
+	}
 	log_debug("%s: held back until port %u drains", port_name(in),
 	    out->num);
 	ev_io_stop(in->sw->loop, &in->rx_w);
@@ -349,25 +587,67 @@ port_send(struct port *p, const struct iovec *iov, unsigned int n)
 	return done;
 }
 
+/* Free the first n copies of p's queue and give back what they cost. */
 static void
-port_enqueue_copy(struct port *p, const void *data, size_t len)
+port_dequeue(struct port *p, unsigned int n)
 {
-	uint32_t qlen = p->qlen;
-	void *copy;
+	struct iovec *v;
+	uint64_t cost;
 
-	if (p->qcount >= qlen || (copy = malloc(len)) == NULL) {
+	while (n-- > 0) {
+		v = &p->q[p->qhead];
+		cost = PORT_COST(v->iov_len);
+		free(v->iov_base);
+		p->qbytes -= cost;
+		p->sw->mem_queued -= cost;
+		p->qhead = (p->qhead + 1) % p->qlen;
+		if (--p->qcount == 0)
+			p->sw->nbacklog--;
+	}
+}
+
+/*
+ * A copy of a frame p could not take, behind the others.  Flooded frames
+ * may fill only half of the queue, so that they never crowd out frames
+ * for p alone.
+ */
+static void
+port_enqueue_copy(struct port *p, const void *data, size_t len, int unicast)
+{
+	struct sw *sw = p->sw;
+	uint32_t qlen = p->qlen;
+	uint64_t cost = PORT_COST(len), share = port_share(p);
+	const char *why = "queue full";
+	void *copy = NULL;
+
+	if (!unicast) {
+		qlen = (qlen + 1) / 2;
+		share /= 2;
+	}
+	if (p->qcount < qlen && p->qbytes + cost <= share) {
+		if (sw->mem_fixed + sw->mem_queued + cost > sw->conf->memory) {
+			sw->mem_drops++;
+			why = "the memory budget is spent";
+		} else if ((copy = malloc(len)) == NULL)
+			why = "out of memory";
+	}
+	if (copy == NULL) {
 		port_drop(p, DROP_QUEUE);
-		if (log_ratelim(&p->rl, ev_now(p->sw->loop), 1.0) > 0)
-			log_warnx("%s: queue full (%u frames), dropping what "
-			    "it cannot take", port_name(p), qlen);
+		if (log_ratelim(&p->rl, ev_now(sw->loop), 1.0) > 0)
+			log_warnx("%s: %s (%u frames, %llu bytes queued), "
+			    "dropping what it cannot take", port_name(p), why,
+			    p->qcount, (unsigned long long)p->qbytes);
 		return;
 	}
 	memcpy(copy, data, len);
-	p->q[(p->qhead + p->qcount) % qlen].iov_base = copy;
-	p->q[(p->qhead + p->qcount) % qlen].iov_len = len;
-	p->qcount++;
+	p->q[(p->qhead + p->qcount) % p->qlen].iov_base = copy;
+	p->q[(p->qhead + p->qcount) % p->qlen].iov_len = len;
+	if (p->qcount++ == 0)
+		sw->nbacklog++;
+	p->qbytes += cost;
+	sw->mem_queued += cost;
 	if (!ev_is_active(&p->tx_w))
-		ev_io_start(p->sw->loop, &p->tx_w);
+		ev_io_start(sw->loop, &p->tx_w);
 }
 
 static void
@@ -387,7 +667,7 @@ port_enqueue(struct port *p, void *data, size_t len, int unicast)
 {
 	port_touch(p, unicast);
 	if (p->qcount > 0) {
-		port_enqueue_copy(p, data, len);
+		port_enqueue_copy(p, data, len, unicast);
 		return;
 	}
 	p->burst[p->nburst].iov_base = data;
@@ -402,7 +682,8 @@ port_flush(struct port *p)
 
 	sent = port_send(p, p->burst, p->nburst);
 	for (i = sent; i < p->nburst; i++)
-		port_enqueue_copy(p, p->burst[i].iov_base, p->burst[i].iov_len);
+		port_enqueue_copy(p, p->burst[i].iov_base, p->burst[i].iov_len,
+		    p->unicast);
 	p->nburst = 0;
 }
 
@@ -420,11 +701,10 @@ port_tx_cb(struct ev_loop *loop, ev_io *w, int revents)
 		for (i = 0; i < n; i++)
 			iov[i] = p->q[(p->qhead + i) % qlen];
 		sent = port_send(p, iov, n);
-		for (i = 0; i < sent; i++)
-			free(iov[i].iov_base);
-		p->qhead = (p->qhead + sent) % qlen;
-		p->qcount -= sent;
-		if (p->waiters != NULL && p->qcount <= qlen / 2)
+		port_dequeue(p, sent);
+		if (p->waiters != NULL && (p->qcount == 0 ||
+		    (p->qcount <= qlen / 2 &&
+		    p->qbytes <= port_share(p) / 2)))
 			port_release(p);
 		if (sent < n)
 			return;
@@ -496,7 +776,8 @@ port_segment(struct port *p, const struct virtio_net_hdr *h, const uint8_t *f,
 		}
 		sent = p->qcount == 0 ? port_send(p, iov, n) : 0;
 		for (i = sent; i < n; i++)
-			port_enqueue_copy(p, iov[i].iov_base, iov[i].iov_len);
+			port_enqueue_copy(p, iov[i].iov_base, iov[i].iov_len,
+			    unicast);
 	} while (n == PORT_SEGS);
 }
 
@@ -562,6 +843,7 @@ port_forward(struct port *in, unsigned int i, size_t len, uint32_t now)
 	if (port_csum(in, h, f, len, o) == -1)
 		return;
 	unicast = o->n == 1 && (f[0] & 1) == 0;
+	port_single(f, len, unicast ? o->dst[0].port : -1);
 	b.varlen[i][0] = b.varlen[i][1] = 0;
 	for (d = 0; d < o->n; d++) {
 		t = o->dst[d].tagged;
@@ -645,18 +927,6 @@ port_read_tap(struct port *p, unsigned int i, size_t *len)
 	return 1;
 }
 
-/* Whether a port the batch sent to has a backlog. */
-static int
-port_backlog(void)
-{
-	struct port *f;
-
-	for (f = b.touched; f != NULL; f = f->next_touched)
-		if (f->qcount > 0)
-			return 1;
-	return 0;
-}
-
 /*
  * Storm drops are counted by fwd_frame(), logged here, once a batch at
  * most; a storm lasts, so once in 10 seconds is enough.
@@ -688,13 +958,11 @@ port_rx_cb(struct ev_loop *loop, ev_io *w, int revents)
 	fwd_clock(p->sw->fwd, sw_msec());	/* storm control counts ms */
 	storm = p->sw->fwd->ports[p->num].st.drops[DROP_STORM];
 	b.touched = NULL;
+	b.single = 0;
 	if (p->kind == PORT_TAP) {
-		/*
-		 * One at a time: a frame from a tap may become dozens of
-		 * segments, so reading stops at the first backlog.
-		 */
-		for (i = 0; i < PORT_BATCH && !port_backlog() &&
-		    port_read_tap(p, i, &lens[i]); i++)
+		/* One read a frame; never held (port_hold()). */
+		for (i = 0; i < PORT_BATCH && port_read_tap(p, i, &lens[i]);
+		    i++)
 			port_forward(p, i, lens[i], now);
 	} else {
 		n = port_recv(p, lens);
@@ -704,7 +972,7 @@ port_rx_cb(struct ev_loop *loop, ev_io *w, int revents)
 	for (f = b.touched; f != NULL; f = f->next_touched) {
 		if (f->nburst > 0)
 			port_flush(f);
-		port_backpressure(p, f);
+		port_hold(p, f);
 		f->touched = f->unicast = 0;
 	}
 	b.touched = NULL;

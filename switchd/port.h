@@ -21,12 +21,20 @@
 #define PORT_STALL	0.25	/* seconds without progress */
 /* Largest frame a tap may hand over with offloads: 64 KiB of IP, tags. */
 #define PORT_VNET_MAX	65600
+/*
+ * What a unix port's send buffer may ask for (the kernel doubles it):
+ * at least room for a batch of full frames the peer has not read yet,
+ * at most what lets a fast peer ride out a burst of a few thousand.
+ */
+#define PORT_SNDBUF_MIN	(16 * 1024)
+#define PORT_SNDBUF_MAX	(2048 * 1024)
 
 enum port_kind {
 	PORT_UNIX,
 	PORT_TAP
 };
 
+struct conf;
 struct sw;
 
 struct port {
@@ -62,18 +70,20 @@ struct port {
 	uint32_t		 qlen;		/* its size */
 	uint32_t		 qhead;
 	uint32_t		 qcount;
+	uint64_t		 qbytes;	/* what the copies cost */
+	uint64_t		 memfixed;	/* socket buffers and ring */
 
 	/*
-	 * Backpressure: a port whose unicast frames fill another's queue
-	 * stops being read until that queue drains, so its sender waits
-	 * instead of losing frames.  Floods never hold a sender back: a
-	 * slow peer cannot slow everyone who broadcasts.  A peer that takes
-	 * nothing for PORT_STALL seconds is stalled: nobody waits for it,
-	 * and what it cannot take is dropped.
+	 * Hold-back (port.c, port_hold()): a unix port that sends to one
+	 * destination alone, and fills its queue, is not read until that
+	 * queue drains, as long as all it has waiting is for there too.
+	 * A peer that takes nothing for PORT_STALL seconds is stalled:
+	 * nobody waits for it, and what it cannot take is dropped.
 	 */
 	struct port		*waiters;	/* ports paused on this one */
 	struct port		*next_waiter;
 	struct port		*waiting_on;
+	uint8_t			 holdkey[10];	/* destination and 802.1Q tag */
 	ev_timer		 stall_w;
 	int			 stalled;
 	int			 outq;		/* bytes unread by the peer */
@@ -91,5 +101,7 @@ int		 port_pick(struct sw *, int want);
 const char	*port_name(const struct port *);
 void		 port_unlink(struct port *);
 void		 port_ctl_init(struct port *);
+int		 port_sndbuf(const struct conf *);
+int		 port_sockbuf(struct sw *, int fd);
 
 #endif

@@ -169,6 +169,9 @@ sw_prepare(struct sw *sw, const struct conf *nc, struct fwd **w,
 	if (nc->nmacs > nc->maclimit)
 		return util_err(err, len, "mac: %u static addresses, more than "
 		    "the table holds (maclimit %u)", nc->nmacs, nc->maclimit);
+	if (port_sndbuf(nc) == 0)
+		return util_err(err, len, "memory: %llu bytes are too little "
+		    "for %u ports", (unsigned long long)nc->memory, nc->nports);
 	if (nc->nports != oc->nports) {
 		*w = fwd_new(nc->nports, nc->maclimit, nc->aging);
 		*ports = calloc(nc->nports, sizeof(**ports));

@@ -28,6 +28,16 @@ struct sw {
 	ev_tstamp	 started;
 	ev_timer	 age_w;
 
+	/*
+	 * The memory budget, conf->memory: what the ports' socket buffers
+	 * may hold, as the kernel sized them, their queue rings, and the
+	 * copies in their queues (port.c).
+	 */
+	uint64_t	 mem_fixed;	/* socket buffers and rings */
+	uint64_t	 mem_queued;	/* queued copies */
+	uint32_t	 nbacklog;	/* ports with a queue */
+	uint64_t	 mem_drops;	/* frames the budget had no room for */
+
 	/* What a reload reads: the file, then the command-line settings. */
 	const char	*conffile;
 	char * const	*settings;

@@ -66,11 +66,11 @@ static void
 usage(void)
 {
 	fprintf(stderr,
-	    "usage: switchd [-dVvx] [-a seconds] [-f file] [-G group] "
-	    "[-g group] [-M macs]\n"
-	    "               [-m mode] [-n ports] [-p pidfile] [-q frames] "
-	    "[-S path] [-s dir]\n"
-	    "               [-t ifname] [-u user]\n");
+	    "usage: switchd [-dVvx] [-a seconds] [-b memory] [-f file] "
+	    "[-G group] [-g group]\n"
+	    "               [-M macs] [-m mode] [-n ports] [-p pidfile] "
+	    "[-q frames] [-S path]\n"
+	    "               [-s dir] [-t ifname] [-u user]\n");
 	exit(1);
 }
 
@@ -138,10 +138,13 @@ switchd_options(struct options *o, int argc, char *argv[])
 	char *end;
 	int ch;
 
-	while ((ch = getopt(argc, argv, "a:df:G:g:M:m:n:p:q:S:s:t:u:Vvx")) != -1) {
+	while ((ch = getopt(argc, argv, "a:b:df:G:g:M:m:n:p:q:S:s:t:u:Vvx")) != -1) {
 		switch (ch) {
 		case 'a':
 			switchd_setting(o, "aging", optarg);
+			break;
+		case 'b':
+			switchd_setting(o, "memory", optarg);
 			break;
 		case 'd':
 			o->daemonize = 1;

@@ -3,8 +3,9 @@
  * vdepeer: a VDE v3 client for tests, able to do what no packaged client
  * does: send frames of any size, and misbehave on the control socket.
  *
- * usage: vdepeer [-cR] [-d descr] [-f mac] [-i seconds] [-m mac] [-p port]
- *            [-r ms] [-t mac] [-w seconds] raw CTLDIR [HEX ...]
+ * usage: vdepeer [-cR] [-d descr] [-f mac] [-i seconds] [-m mac] [-n count]
+ *            [-p port] [-r ms] [-T mac] [-t mac] [-w seconds] raw CTLDIR
+ *            [HEX ...]
  *        vdepeer [options] size CTLDIR N[xCOUNT] ...
  *        vdepeer [-d descr] [-u user] ctl CTLDIR MODE [N]
  *
@@ -18,7 +19,8 @@
  *	EtherType 0x88b5, then the size as 2 big-endian bytes and a
  *	counting pattern; sizes under 14 are a cut header.  NxCOUNT sends
  *	COUNT such frames.
- *	-t sets the destination instead of broadcast.
+ *	-t sets the destination instead of broadcast; -T sets a second
+ *	one, and the frames alternate between the two.
  * ctl	Misbehave on the control connection; MODE is one of
  *	garbage	 200 random bytes
  *	magic	 a request with a wrong magic
@@ -37,9 +39,10 @@
  * -d sets the description (default "vdepeer"); -r MS makes a slow
  * reader, which takes one frame every MS milliseconds; -c prints, instead
  * of the frames, how many arrived ("N frames") when the wait is over;
- * -f MAC prints or counts only the frames from that source.  -R gives
- * each frame of size a random source: the last 3 bytes of -m's, as a
- * storm of many stations would.
+ * -f MAC prints or counts only the frames from that source; -n COUNT
+ * sends the raw frames COUNT times over.  -R gives each frame of size a
+ * random source: the last 3 bytes of -m's, as a storm of many stations
+ * would.
  *
  * Exit status: 0 attached (and frames sent), 2 refused (the switch
  * closed the control connection without a reply), 1 any other error,
@@ -83,10 +86,14 @@ struct vdepeer {
 	double		 wait;		/* seconds attached after sending */
 	double		 interval;	/* seconds between frames */
 	double		 pace;		/* seconds between reads, 0: at once */
+	double		 next;		/* when a slow reader reads again */
 	int		 count;		/* print a count, not the frames */
 	unsigned long	 received;
 	uint8_t		 mac[6];
 	uint8_t		 dst[6];
+	uint8_t		 dst2[6];
+	int		 alternate;	/* -T: every other frame to dst2 */
+	long		 repeat;	/* -n */
 	uint8_t		 from[6];
 	int		 filter;	/* only frames from this source */
 	int		 randsrc;	/* size: a random source each frame */
@@ -100,8 +107,9 @@ vdepeer_usage(void)
 {
 	fprintf(stderr,
 	    "usage: vdepeer [-cR] [-d descr] [-f mac] [-i seconds] [-m mac] "
-	    "[-p port]\n"
-	    "           [-r ms] [-t mac] [-w seconds] raw CTLDIR [HEX ...]\n"
+	    "[-n count]\n"
+	    "           [-p port] [-r ms] [-T mac] [-t mac] [-w seconds] raw "
+	    "CTLDIR [HEX ...]\n"
 	    "       vdepeer [options] size CTLDIR N[xCOUNT] ...\n"
 	    "       vdepeer [-d descr] [-u user] ctl CTLDIR "
 	    "garbage|magic|version|short|long|nopath|notsock|otheruser|"
@@ -337,14 +345,14 @@ vdepeer_listen(struct vdepeer *vp, double seconds)
 {
 	static unsigned char buf[VDEPEER_FRAME_MAX];
 	struct pollfd pfd[2];
-	double end = vdepeer_now() + seconds, left, next = 0;
+	double end = vdepeer_now() + seconds, left;
 	ssize_t r;
 
 	while ((left = end - vdepeer_now()) > 0) {
-		if (vp->pace > 0 && vdepeer_now() < next) {
+		if (vp->pace > 0 && vdepeer_now() < vp->next) {
 			/* A slow reader: only the control stream meanwhile. */
-			if (next < end)
-				left = next - vdepeer_now();
+			if (vp->next < end)
+				left = vp->next - vdepeer_now();
 			pfd[0].fd = -1;
 		} else
 			pfd[0].fd = vp->data;
@@ -368,7 +376,7 @@ vdepeer_listen(struct vdepeer *vp, double seconds)
 			if (r == -1 && errno != EAGAIN && errno != EINTR)
 				vdepeer_die("recv");
 			if (r >= 0)
-				next = vdepeer_now() + vp->pace;
+				vp->next = vdepeer_now() + vp->pace;
 			if (r >= 0 && (!vp->filter || (r >= 12 &&
 			    memcmp(buf + 6, vp->from, 6) == 0))) {
 				vp->received++;
@@ -463,10 +471,16 @@ vdepeer_raw(struct vdepeer *vp, int argc, char **argv)
 	static unsigned char buf[VDEPEER_FRAME_MAX];
 	int i;
 
+	long k;
+
 	vdepeer_attach(vp);
-	for (i = 0; i < argc; i++)
-		vdepeer_send(vp, buf, vdepeer_unhex(argv[i], buf, sizeof(buf)),
-		    i == 0, 1);
+	for (k = 0; k < vp->repeat; k++)
+		for (i = 0; i < argc; i++)
+			vdepeer_send(vp, buf, vdepeer_unhex(argv[i], buf,
+			    sizeof(buf)), i == 0 && k == 0, vp->repeat == 1);
+	if (vp->repeat > 1)
+		fprintf(stderr, "vdepeer: sent %ld times %d frames\n",
+		    vp->repeat, argc);
 	vdepeer_listen(vp, vp->wait);
 	if (vp->count)
 		printf("%lu frames\n", vp->received);
@@ -519,6 +533,8 @@ vdepeer_size(struct vdepeer *vp, int argc, char **argv)
 				r ^= r << 5;
 				memcpy(buf + 9, &r, 3);
 			}
+			if (vp->alternate)
+				memcpy(buf, k % 2 ? vp->dst2 : vp->dst, 6);
 			vdepeer_send(vp, buf, (size_t)n[i], i == 0 && k == 0,
 			    count[i] == 1);
 		}
@@ -671,6 +687,7 @@ main(int argc, char *argv[])
 	vp.user = "nobody";
 	vp.port = -1;
 	vp.wait = 1;
+	vp.repeat = 1;
 	vp.ctl = vp.data = -1;
 	memset(vp.dst, 0xff, sizeof(vp.dst));
 	vp.mac[0] = 0x02;
@@ -678,7 +695,7 @@ main(int argc, char *argv[])
 	vp.mac[3] = (uint8_t)(pid >> 16);
 	vp.mac[4] = (uint8_t)(pid >> 8);
 	vp.mac[5] = (uint8_t)pid;
-	while ((ch = getopt(argc, argv, "+cd:f:i:m:p:Rr:t:u:w:")) != -1) {
+	while ((ch = getopt(argc, argv, "+cd:f:i:m:n:p:Rr:T:t:u:w:")) != -1) {
 		switch (ch) {
 		case 'c':
 			vp.count = 1;
@@ -707,8 +724,15 @@ main(int argc, char *argv[])
 			vp.port = (int)vdepeer_number(optarg, 1, 0xffffff,
 			    "-p");
 			break;
+		case 'n':
+			vp.repeat = vdepeer_number(optarg, 1, 10000000, "-n");
+			break;
 		case 't':
 			vdepeer_mac(optarg, vp.dst);
+			break;
+		case 'T':
+			vdepeer_mac(optarg, vp.dst2);
+			vp.alternate = 1;
 			break;
 		case 'u':
 			vp.user = optarg;
