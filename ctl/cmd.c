@@ -346,6 +346,14 @@ cmd_set_check(int argc, char **argv)
 		}
 		return cmd_count(argv[0], argv[1]);
 	}
+	if (strcmp(argv[0], "memory") == 0) {
+		/* A size like 256M: the switch checks it. */
+		if (argc != 2) {
+			fprintf(stderr, "usage: switchctl set memory SIZE\n");
+			return -1;
+		}
+		return 0;
+	}
 	if (strcmp(argv[0], "hub") == 0) {
 		if (argc != 2 || (strcmp(argv[1], "on") != 0 &&
 		    strcmp(argv[1], "off") != 0)) {
@@ -355,7 +363,7 @@ cmd_set_check(int argc, char **argv)
 		return 0;
 	}
 	log_warnx("unknown setting '%s' (ports, maclimit, portmaclimit, aging, "
-	    "hub, queue, storm, port or mac)", argv[0]);
+	    "hub, queue, storm, memory, port or mac)", argv[0]);
 	return -1;
 }
 
