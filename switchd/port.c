@@ -473,6 +473,11 @@ port_hold(struct port *in, struct port *out)
 	if (!ev_is_active(&out->stall_w)) {
 		out->outq = port_outq(out);
 		out->stall_tx = out->sw->fwd->ports[out->num].st.tx_frames;
+		/*
+		 * The loop's time is from before this batch: a long one
+		 * would judge the peer on less than PORT_STALL.
+		 */
+		ev_now_update(out->sw->loop);
 		ev_timer_set(&out->stall_w, PORT_STALL, 0.0);
 		ev_timer_start(out->sw->loop, &out->stall_w);
 	}
@@ -501,6 +506,9 @@ port_stall_cb(struct ev_loop *loop, ev_timer *w, int revents)
 	int outq = port_outq(p);
 
 	(void)revents;
+	/* Nobody waits any more, or nothing is owed: nothing to judge. */
+	if (p->waiters == NULL || p->qcount == 0)
+		return;
 	if (outq < p->outq || tx > p->stall_tx) {
 		/* Slow is not stuck: it took something, wait again. */
 		p->outq = outq;
