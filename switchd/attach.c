@@ -96,22 +96,35 @@ attach_refuse(struct pending *pd, const char *fmt, ...)
 }
 
 /*
- * The client names its own socket: make sure it is one, and that it is
- * the client's, so nobody can point the switch at someone else's.
+ * The client names its own socket.  Open that name once, without
+ * following a link, check what was opened (a socket, the client's own),
+ * and connect through the descriptor later: no name is looked up twice,
+ * so nobody can swap the socket for a link to someone else's between
+ * the check and the connect.  An O_PATH descriptor, or -1 with err.
  */
 static int
-attach_check_path(const struct pending *pd, const char *path, char *err,
+attach_open_path(const struct pending *pd, const char *path, char *err,
     size_t len)
 {
 	struct stat st;
+	int fd;
 
-	if (lstat(path, &st) == -1)
-		return util_err(err, len, "cannot stat its socket");
-	if (!S_ISSOCK(st.st_mode))
-		return util_err(err, len, "its path is not a socket");
-	if (pd->cred.uid != 0 && st.st_uid != pd->cred.uid)
-		return util_err(err, len, "its socket belongs to another user");
-	return 0;
+	if ((fd = open(path, O_PATH | O_NOFOLLOW | O_CLOEXEC)) == -1)
+		return util_err(err, len, "cannot open its socket: %s",
+		    strerror(errno));
+	if (fstat(fd, &st) == -1)
+		util_err(err, len, "cannot stat its socket: %s",
+		    strerror(errno));
+	else if (S_ISLNK(st.st_mode))
+		util_err(err, len, "its path is a symbolic link");
+	else if (!S_ISSOCK(st.st_mode))
+		util_err(err, len, "its path is not a socket");
+	else if (pd->cred.uid != 0 && st.st_uid != pd->cred.uid)
+		util_err(err, len, "its socket belongs to another user");
+	else
+		return fd;
+	close(fd);
+	return -1;
 }
 
 /* A port limited to a user or a group takes only them (and root). */
@@ -149,9 +162,10 @@ attach_pick(const struct pending *pd, int want)
 }
 
 static int
-attach_datasock(struct attach *a, const struct vde_req *req, int num,
+attach_datasock(struct attach *a, int pathfd, int num,
     struct sockaddr_un *sun)
 {
+	struct sockaddr_un peer;
 	int fd;
 
 	fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
@@ -163,9 +177,15 @@ attach_datasock(struct attach *a, const struct vde_req *req, int num,
 		errno = ENOBUFS;
 		return -1;
 	}
-	/* Connect before replying: the client unlinks its path after. */
-	if (connect(fd, (const struct sockaddr *)&req->sun,
-	    sizeof(req->sun)) == -1)
+	/*
+	 * Connect before replying: the client unlinks its path after.
+	 * Through the descriptor attach_open_path() checked, not the name.
+	 */
+	memset(&peer, 0, sizeof(peer));
+	peer.sun_family = AF_UNIX;
+	snprintf(peer.sun_path, sizeof(peer.sun_path), "/proc/self/fd/%d",
+	    pathfd);
+	if (connect(fd, (const struct sockaddr *)&peer, sizeof(peer)) == -1)
 		goto fail;
 	memset(sun, 0, sizeof(*sun));
 	sun->sun_family = AF_UNIX;
@@ -195,7 +215,7 @@ attach_request(struct pending *pd)
 	struct vde_req req;
 	struct port *p;
 	char why[128];
-	int n, fd;
+	int n, fd, pathfd, e;
 
 	if (vde_req_parse(pd->buf, pd->len, &req, why, sizeof(why)) == -1) {
 		attach_refuse(pd, "%s", why);
@@ -205,11 +225,13 @@ attach_request(struct pending *pd)
 		attach_refuse(pd, "%s", "port 0 is not offered");
 		return;
 	}
-	if (attach_check_path(pd, req.sun.sun_path, why, sizeof(why)) == -1) {
+	if ((pathfd = attach_open_path(pd, req.sun.sun_path, why,
+	    sizeof(why))) == -1) {
 		attach_refuse(pd, "%s", why);
 		return;
 	}
 	if ((n = attach_pick(pd, req.port)) == -1) {
+		close(pathfd);
 		if (req.port < 0)
 			attach_refuse(pd, "no free port it may use");
 		else
@@ -217,9 +239,12 @@ attach_request(struct pending *pd)
 			    "reserved for another user or group", req.port);
 		return;
 	}
-	if ((fd = attach_datasock(a, &req, n, &sun)) == -1) {
-		attach_refuse(pd, "data socket: %s", errno == ENOBUFS ?
-		    "the memory budget is spent" : strerror(errno));
+	fd = attach_datasock(a, pathfd, n, &sun);
+	e = errno;
+	close(pathfd);
+	if (fd == -1) {
+		attach_refuse(pd, "data socket: %s", e == ENOBUFS ?
+		    "the memory budget is spent" : strerror(e));
 		return;
 	}
 	if (write(pd->fd, &sun, sizeof(sun)) != sizeof(sun)) {

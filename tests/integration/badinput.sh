@@ -50,8 +50,9 @@ refused "bad magic" magic
 refused "unsupported version" version
 refused "short request" short
 refused "request too long" long
-refused "cannot stat its socket" nopath
+refused "cannot open its socket" nopath
 refused "its path is not a socket" notsock
+refused "its path is a symbolic link" symlink
 refused "its socket belongs to another user" otheruser
 refused "port 1 is busy" portbusy 1
 refused "port 5000 is busy" portbusy 5000

@@ -29,6 +29,7 @@
  *	long	 a request padded to 300 bytes
  *	nopath	 a request naming a socket path that does not exist
  *	notsock	 a request naming a regular file
+ *	symlink	 a request naming a symbolic link to its own socket
  *	otheruser a request, sent as -u user (default nobody), naming a
  *		 socket owned by root (so run this mode as root)
  *	silent	 connect and send nothing; wait up to 7 seconds
@@ -112,7 +113,8 @@ vdepeer_usage(void)
 	    "CTLDIR [HEX ...]\n"
 	    "       vdepeer [options] size CTLDIR N[xCOUNT] ...\n"
 	    "       vdepeer [-d descr] [-u user] ctl CTLDIR "
-	    "garbage|magic|version|short|long|nopath|notsock|otheruser|"
+	    "garbage|magic|version|short|long|nopath|notsock|symlink|"
+	    "otheruser|"
 	    "silent|portbusy N\n");
 	exit(VDEPEER_ERR);
 }
@@ -626,6 +628,24 @@ vdepeer_ctl(struct vdepeer *vp, int argc, char **argv)
 		return rc;
 	}
 
+	if (strcmp(mode, "symlink") == 0) {
+		/* Its own socket, named through a link. */
+		char link[sizeof(vp->path)];
+
+		vp->data = vdepeer_bind(vp, "symlink");
+		if ((size_t)snprintf(link, sizeof(link), "%s.link", vp->path) >=
+		    sizeof(link))
+			vdepeer_diex("symlink: path too long");
+		(void)unlink(link);
+		if (symlink(vp->path, link) == -1)
+			vdepeer_die("symlink %s", link);
+		vp->ctl = vdepeer_connect(vp);
+		len = vde_req_build(req, sizeof(req), -1, link, vp->descr);
+		rc = vdepeer_try(vp, req, len, 0);
+		(void)unlink(link);
+		(void)unlink(vp->path);
+		return rc;
+	}
 	vp->ctl = vdepeer_connect(vp);
 	if (strcmp(mode, "garbage") == 0) {
 		if (getrandom(req, 200, 0) != 200)
