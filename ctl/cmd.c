@@ -316,7 +316,7 @@ static int
 cmd_set_check(int argc, char **argv)
 {
 	static const char *const counts[] = { "ports", "maclimit",
-	    "portmaclimit", "aging", "queue", "storm" };
+	    "portmaclimit", "aging", "queue", "storm", "userports" };
 	size_t i;
 
 	if (strcmp(argv[0], "port") == 0)
@@ -363,7 +363,7 @@ cmd_set_check(int argc, char **argv)
 		return 0;
 	}
 	log_warnx("unknown setting '%s' (ports, maclimit, portmaclimit, aging, "
-	    "hub, queue, storm, memory, port or mac)", argv[0]);
+	    "hub, queue, storm, memory, userports, port or mac)", argv[0]);
 	return -1;
 }
 

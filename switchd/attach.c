@@ -23,6 +23,7 @@
 #include "vde.h"
 
 #define ATTACH_PENDING_MAX	64	/* connections yet to send a request */
+#define ATTACH_PENDING_USER	4	/* of them, from one user (root aside) */
 #define ATTACH_TIMEOUT		5.0	/* seconds to send it */
 #define ATTACH_GROUPS_MAX	256
 /* Descriptors kept free: a connection that becomes a port needs one more. */
@@ -72,6 +73,8 @@ attach_pending_free(struct pending *pd, int closefd)
 		listener_hold(&a->l, 0);
 }
 
+static int	attach_pending_of(const struct attach *, uid_t);
+static uint32_t	attach_ports_of(const struct sw *, uid_t);
 static void	attach_refuse(struct pending *, const char *, ...)
 		    __attribute__((format(printf, 2, 3)));
 
@@ -225,6 +228,12 @@ attach_request(struct pending *pd)
 		attach_refuse(pd, "%s", "port 0 is not offered");
 		return;
 	}
+	if (pd->cred.uid != 0 && a->sw->conf->userports != 0 &&
+	    attach_ports_of(a->sw, pd->cred.uid) >= a->sw->conf->userports) {
+		attach_refuse(pd, "this user holds %u ports, the most one user "
+		    "may (userports)", a->sw->conf->userports);
+		return;
+	}
 	if ((pathfd = attach_open_path(pd, req.sun.sun_path, why,
 	    sizeof(why))) == -1) {
 		attach_refuse(pd, "%s", why);
@@ -307,6 +316,29 @@ attach_timeout_cb(struct ev_loop *loop, ev_timer *w, int revents)
 	    "short request");
 }
 
+static int
+attach_pending_of(const struct attach *a, uid_t uid)
+{
+	const struct pending *pd;
+	int n = 0;
+
+	LIST_FOREACH(pd, &a->pendings, entry)
+		n += pd->cred.uid == uid;
+	return n;
+}
+
+/* The ports a user holds: unix ports attached by that uid. */
+static uint32_t
+attach_ports_of(const struct sw *sw, uid_t uid)
+{
+	uint32_t i, n = 0;
+
+	for (i = 0; i < sw->conf->nports; i++)
+		n += sw->ports[i] != NULL && sw->ports[i]->kind == PORT_UNIX &&
+		    sw->ports[i]->uid == uid;
+	return n;
+}
+
 static void
 attach_accept_cb(struct listener *l, int fd, const struct sockaddr *sa,
     socklen_t salen)
@@ -340,6 +372,11 @@ attach_accept_cb(struct listener *l, int fd, const struct sockaddr *sa,
 	LIST_INSERT_HEAD(&a->pendings, pd, entry);
 	if (++a->npending >= ATTACH_PENDING_MAX)
 		listener_hold(&a->l, 1);
+	/* One user cannot take every place in the waiting room. */
+	if (attach_pending_of(a, pd->cred.uid) > ATTACH_PENDING_USER &&
+	    pd->cred.uid != 0)
+		attach_refuse(pd, "%d connections of this user are waiting to "
+		    "ask for a port already", ATTACH_PENDING_USER);
 }
 
 /*

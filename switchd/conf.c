@@ -34,6 +34,7 @@ static int	conf_queue(struct conf *, int, char **, char *, size_t);
 static int	conf_storm_set(struct conf *, int, char **, char *, size_t);
 static int	conf_port(struct conf *, int, char **, char *, size_t);
 static int	conf_mac(struct conf *, int, char **, char *, size_t);
+static int	conf_userports(struct conf *, int, char **, char *, size_t);
 static int	conf_memory(struct conf *, int, char **, char *, size_t);
 
 static const struct conf_cmd conf_cmds[] = {
@@ -44,6 +45,7 @@ static const struct conf_cmd conf_cmds[] = {
 	{ "hub",	1, 1,	conf_hub },
 	{ "queue",	1, 1,	conf_queue },
 	{ "storm",	1, 1,	conf_storm_set },
+	{ "userports",	1, 1,	conf_userports },
 	{ "port",	2, 5,	conf_port },
 	{ "mac",	4, 6,	conf_mac },
 	{ "memory",	1, 1,	conf_memory },
@@ -82,6 +84,7 @@ conf_new(uint32_t nports)
 	c->aging = FDB_AGING_DEFAULT;
 	c->qlen = CONF_QLEN_DEFAULT;
 	c->storm = CONF_STORM_DEFAULT;
+	c->userports = CONF_USERPORTS_DEFAULT;
 	c->memory = CONF_MEMORY_DEFAULT;
 	conf_port_defaults(c->port, nports);
 	return c;
@@ -269,6 +272,20 @@ conf_storm_set(struct conf *c, int argc, char **argv, char *err, size_t len)
 		    "frames a second from 0 (off) to %d", argv[1],
 		    FWD_STORM_MAX);
 	c->storm = (uint32_t)n;
+	return 0;
+}
+
+/* How many ports one user (root aside) may hold at once. */
+static int
+conf_userports(struct conf *c, int argc, char **argv, char *err, size_t len)
+{
+	unsigned long n;
+
+	(void)argc;
+	if (number_parse(argv[1], 0, FWD_PORTS_MAX, &n) == -1)
+		return util_err(err, len, "userports: '%s' is not a number of "
+		    "ports from 0 (no limit) to %d", argv[1], FWD_PORTS_MAX);
+	c->userports = (uint32_t)n;
 	return 0;
 }
 
@@ -622,6 +639,7 @@ conf_dump(const struct conf *c, FILE *f)
 	    c->nports, c->maclimit, c->aging, c->hub ? "on" : "off", c->qlen);
 	fprintf(f, "portmaclimit %u\n", c->portmaclimit);
 	fprintf(f, "storm %u\n", c->storm);
+	fprintf(f, "userports %u\n", c->userports);
 	conf_dump_memory(c->memory, f);
 	for (i = 1; i < c->nports; i++)
 		conf_dump_port(&c->port[i], i, f);

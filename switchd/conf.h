@@ -25,6 +25,7 @@
 #define CONF_AGING_MAX		1000000
 #define CONF_MACS_MAX		4096	/* static entries */
 #define CONF_STORM_DEFAULT	1000	/* flooded frames a second, a port */
+#define CONF_USERPORTS_DEFAULT	64	/* ports one user may hold */
 #define CONF_STORM_SWITCH	UINT32_MAX	/* a port takes the switch's */
 #define CONF_MEMORY_DEFAULT	((uint64_t)256 << 20)
 #define CONF_MEMORY_MIN		((uint64_t)1 << 20)
@@ -55,6 +56,7 @@ struct conf {
 	int		 hub;
 	uint32_t	 qlen;		/* egress queue limit, frames */
 	uint32_t	 storm;		/* flooded frames a second; 0 = off */
+	uint32_t	 userports;	/* ports one user may hold; 0 = all */
 	uint64_t	 memory;	/* bytes: queues and socket buffers */
 	struct conf_port *port;		/* nports of them */
 	struct conf_mac	*macs;		/* in the order they were added */

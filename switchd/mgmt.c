@@ -41,6 +41,7 @@ struct mgmt {
 struct mclient {
 	LIST_ENTRY(mclient) entry;
 	struct mgmt	*m;
+	uid_t		 uid;
 	int		 fd;
 	ev_io		 r_w;
 	ev_io		 w_w;
@@ -135,6 +136,7 @@ mgmt_info(struct mgmt *m, int argc, char **argv, json_object *r,
 	mgmt_add(r, "hub", json_object_new_boolean(c->hub));
 	mgmt_add(r, "queue_max", mgmt_u64(c->qlen));
 	mgmt_add(r, "storm", mgmt_u64(c->storm));
+	mgmt_add(r, "userports", mgmt_u64(c->userports));
 	mgmt_add(r, "memory", mgmt_u64(sw->mem_fixed + sw->mem_queued));
 	mgmt_add(r, "memory_queued", mgmt_u64(sw->mem_queued));
 	mgmt_add(r, "memory_max", mgmt_u64(c->memory));
@@ -666,14 +668,28 @@ mgmt_accept_cb(struct listener *l, int fd, const struct sockaddr *sa,
 {
 	struct mgmt *m = container_of(l, struct mgmt, l);
 	struct mclient *c;
+	struct ucred cred;
+	socklen_t len = sizeof(cred);
 	char msg[128];
+	int mine = 0;
 
 	(void)sa;
 	(void)salen;
-	if (m->nclients >= MGMT_CLIENTS_MAX) {
+	if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &len) == -1) {
+		log_warn("management: SO_PEERCRED");
+		close(fd);
+		return;
+	}
+	LIST_FOREACH(c, &m->clients, entry)
+		mine += c->uid == cred.uid;
+	/* One user cannot take every place: root's are never refused. */
+	if (m->nclients >= MGMT_CLIENTS_MAX ||
+	    (cred.uid != 0 && mine >= MGMT_CLIENTS_USER)) {
 		snprintf(msg, sizeof(msg), "{\"error\":\"too many management "
-		    "clients (%d); try again\",\"ok\":false}\n",
-		    MGMT_CLIENTS_MAX);
+		    "clients (%d%s); try again\",\"ok\":false}\n",
+		    m->nclients >= MGMT_CLIENTS_MAX ? MGMT_CLIENTS_MAX :
+		    MGMT_CLIENTS_USER, m->nclients >= MGMT_CLIENTS_MAX ? "" :
+		    " of this user");
 		(void)!write(fd, msg, strlen(msg));
 		close(fd);
 		return;
@@ -684,6 +700,7 @@ mgmt_accept_cb(struct listener *l, int fd, const struct sockaddr *sa,
 	}
 	c->m = m;
 	c->fd = fd;
+	c->uid = cred.uid;
 	m->nclients++;
 	LIST_INSERT_HEAD(&m->clients, c, entry);
 	/* Forwarding first: management waits while frames are pending. */

@@ -16,6 +16,7 @@
 #define MGMT_PROTOCOL		MGMTPROTO_VERSION
 #define MGMT_LINE_MAX		MGMTPROTO_LINE_MAX
 #define MGMT_CLIENTS_MAX	16
+#define MGMT_CLIENTS_USER	4	/* of them, one user's (root aside) */
 #define MGMT_IDLE		60.0
 
 struct attach;

@@ -22,6 +22,7 @@ hub off
 queue 128
 portmaclimit 200
 storm 2000
+userports 32
 memory 200M
 port 3 access 10
 port 4 trunk 10,20-29 native 1
@@ -100,9 +101,9 @@ sed -i 's/^port 3 access 12$/port 3 access 13/' "$conf"
 echo "port 3 access 5000" >>"$conf"
 echo "hub on" >>"$conf"
 err=$(ctl reload 2>&1) && fail "reload of a bad file succeeded"
-grep -qF "switchctl: $conf has errors; nothing was changed: $conf:17: port 3 access: '5000' is not a VLAN" <<<"$err" ||
+grep -qF "switchctl: $conf has errors; nothing was changed: $conf:18: port 3 access: '5000' is not a VLAN" <<<"$err" ||
 	fail "reload: $err"
-grep -q "$conf:17: port 3 access: '5000' is not a VLAN" "$T_WORK/switchd.log" ||
+grep -q "$conf:18: port 3 access: '5000' is not a VLAN" "$T_WORK/switchd.log" ||
 	fail "the log does not name the bad line"
 ctl config | diff -u "$T_WORK/before" - ||
 	fail "a reload of a bad file changed the running configuration"
