@@ -141,7 +141,7 @@ host() {
 	local ns=$1 url=$2 ip=$3
 	netns "$ns"
 	bg "plug-$ns" ip netns exec "$T_NS-$ns" vde_plug "$url" tap://eth0
-	wait_for 10 ip -n "$T_NS-$ns" link show eth0 ||
+	t_wait_for 30 ip -n "$T_NS-$ns" link show eth0 ||
 		fail "vde_plug did not make a tap in $ns"
 	ip -n "$T_NS-$ns" addr add "$ip" dev eth0
 	ip -n "$T_NS-$ns" link set eth0 up
