@@ -27,7 +27,7 @@
 #define CONF_STORM_DEFAULT	1000	/* flooded frames a second, a port */
 #define CONF_USERPORTS_DEFAULT	64	/* ports one user may hold */
 #define CONF_STORM_SWITCH	UINT32_MAX	/* a port takes the switch's */
-#define CONF_MEMORY_DEFAULT	((uint64_t)256 << 20)
+#define CONF_MEMORY_DEFAULT	((uint64_t)384 << 20)
 #define CONF_MEMORY_MIN		((uint64_t)1 << 20)
 #define CONF_MEMORY_MAX		((uint64_t)64 << 30)
 

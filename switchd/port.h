@@ -26,7 +26,7 @@
  * at least room for a batch of full frames the peer has not read yet,
  * at most what lets a fast peer ride out a burst of a few thousand.
  */
-#define PORT_SNDBUF_MIN	(16 * 1024)
+#define PORT_SNDBUF_MIN	(64 * 1024)
 #define PORT_SNDBUF_MAX	(2048 * 1024)
 
 enum port_kind {

@@ -11,8 +11,8 @@ need_tool vdepeer
 peer=$TOOLS/vdepeer
 
 sw=$T_WORK/sw
-budget=$((48 * 1024 * 1024))
-start_switchd "$sw" -n 256 -b 48M
+budget=$((80 * 1024 * 1024))
+start_switchd "$sw" -n 256 -b 80M
 ctl info | grep -q "of $budget" || fail "switchctl info does not show the budget: $(ctl info)"
 rss0=$(awk '/^VmRSS/ { print $2 * 1024 }' "/proc/$SWITCHD_PID/status")
 
