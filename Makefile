@@ -148,7 +148,7 @@ check:
 bench:
 	@build-aux/deps.sh test
 	@$(MAKE) --no-print-directory B=$(B) tests
-	tests/bench/run.sh $(B)
+	BASELINE="$(BASELINE)" tests/bench/run.sh $(B)
 
 # Every fuzzing harness for FUZZ_SECONDS each (make check runs a short pass).
 FUZZ_SECONDS ?= 60
