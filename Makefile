@@ -162,8 +162,9 @@ install: all
 		$(DESTDIR)$(PREFIX)/share/man/man5 \
 		$(DESTDIR)$(PREFIX)/share/man/man8 \
 		$(DESTDIR)$(PREFIX)/share/switchd
-	install -m 755 $(B)/switchd $(B)/switchctl $(DESTDIR)$(PREFIX)/sbin/
-	install -m 755 $(B)/switchplug $(DESTDIR)$(PREFIX)/bin/
+	# VM users run switchctl and switchplug: they go where their PATH is.
+	install -m 755 $(B)/switchd $(DESTDIR)$(PREFIX)/sbin/
+	install -m 755 $(B)/switchctl $(B)/switchplug $(DESTDIR)$(PREFIX)/bin/
 	for m in man/*.[158]; do \
 		install -m 644 $$m $(DESTDIR)$(PREFIX)/share/man/man$${m##*.}/; \
 	done
