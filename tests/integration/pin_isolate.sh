@@ -29,8 +29,9 @@ static_drops() {
 	ctl -j port 4 2>/dev/null | jq -r '.port.drops.static'
 }
 
-# --- Unpinned, a client that sends from the gateway's address takes it.
-bg spoof0 "$TOOLS/vdepeer" -p 4 -w 30 -m "$gwmac" size "$sw" 60x3
+# --- Unpinned, a client that sends from the gateway's address takes it
+# (until the gateway sends again: so it keeps sending).
+bg spoof0 "$TOOLS/vdepeer" -p 4 -i 0.05 -m "$gwmac" size "$sw" 60x600
 wait_for 10 sh -c "[ \"\$('$SWITCHCTL' -s '$sw' -j macs | jq -r '.macs[] | select(.mac == \"$gwmac\") | .port')\" = 4 ]" ||
 	fail "the spoofer did not take the gateway's address (got: $(macport "$gwmac"))"
 kill "$T_LASTPID"
