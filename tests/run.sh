@@ -9,8 +9,12 @@
 set -u
 cd "$(dirname "$0")/.." || exit 1
 top=$PWD
-pass=0 fail=0 skip=0
+pass=0 fail=0 skip=0 seq=0
 failed=()
+. tests/leftovers.sh
+tmpdir=$(mktemp -d /tmp/switchd-run.XXXXXX) || exit 1
+chmod 755 "$tmpdir"	# daemons run as other users read their files there
+trap 'rm -rf "$tmpdir"' EXIT
 
 run_one() {	# build name timeout command...
 	local b=$1 name=$2 tmo=$3; shift 3
@@ -20,8 +24,17 @@ run_one() {	# build name timeout command...
 	# Daemons drop privileges: their reports must still be writable.
 	chmod 1777 "$san"
 	rm -f "$san"/*
-	timeout -k 10 "$tmo" "$@" >"$log" 2>&1
+	# What the test starts and makes is marked, to be found once it ends.
+	seq=$((seq + 1))
+	local run="$$.$seq.$name" nsp="sdt$$x$seq" left
+	SWITCHD_TEST_RUN=$run T_NS_PREFIX=$nsp T_TMPDIR=$tmpdir \
+	    timeout -k 10 "$tmo" "$@" >"$log" 2>&1
 	rc=$?
+	left=$(leftovers "$run" "$nsp" "$tmpdir")
+	if [ -n "$left" ]; then
+		{ echo "left behind (now removed):"; echo "$left"; } >>"$log"
+		[ "$rc" -eq 0 ] && rc=1
+	fi
 	if [ "$rc" -eq 0 ] && [ -n "${VG_LOGDIR:-}" ]; then
 		for f in "$VG_LOGDIR"/vg.*; do
 			[ -s "$f" ] || continue

@@ -23,17 +23,14 @@ chmod 755 "$W"	# switchd runs as another user once it has dropped root
 NS="sdb$$"
 PIDS=()
 
+# Every process the benchmark starts carries this mark, daemons too.
+export SWITCHD_TEST_RUN="bench.$$"
+. tests/leftovers.sh
 cleanup() {
-	local p ns
+	local p
 	for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null; done
 	sleep 0.2
-	for p in "${PIDS[@]}"; do kill -9 "$p" 2>/dev/null; done
-	for ns in $(ip netns list 2>/dev/null | awk '{print $1}'); do
-		case $ns in "$NS"*)
-			ip netns pids "$ns" | xargs -r kill -9
-			ip netns del "$ns" ;;
-		esac
-	done
+	leftovers "$SWITCHD_TEST_RUN" "$NS" "" >/dev/null
 	[ -n "${BASEWT:-}" ] && git worktree remove --force "$BASEWT" 2>/dev/null
 	rm -rf "$W"
 }

@@ -13,7 +13,7 @@ T_TOP=$(cd "$(dirname "$0")/../.." && pwd)
 : "${TOOLS:=$T_TOP/build/tools}"
 : "${BUILD:=$T_TOP/build}"
 VDEBENCH=$BUILD/bench/vdebench
-T_NS="sdt$$"		# prefix of this test's namespaces
+T_NS=${T_NS_PREFIX:-sdt$$}	# prefix of this test's namespaces
 T_PIDS=()
 T_WORK=
 
@@ -70,7 +70,7 @@ t_cleanup() {
 trap t_cleanup EXIT
 trap 'exit 1' INT TERM
 
-T_WORK=$(mktemp -d /tmp/switchd-test.XXXXXX)
+T_WORK=$(mktemp -d "${T_TMPDIR:-/tmp}/switchd-test.XXXXXX")
 chmod 755 "$T_WORK"
 
 # bg NAME CMD...: run in the background, output to $T_WORK/NAME.log
