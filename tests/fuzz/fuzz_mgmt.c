@@ -146,6 +146,7 @@ fuzz_too_big(const uint8_t *req, size_t len)
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
+	static const struct mgmt_peer root = { 0, 1, MGMT_CHANGE };
 	struct sw *sw;
 	struct mgmt *m;
 	const uint8_t *nl;
@@ -165,7 +166,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if (fuzz_too_big(data + off, n))
 			continue;
 		before = fuzzsd_dump(sw);
-		out = mgmt_request(m, (const char *)data + off, n);
+		out = mgmt_request(m, &root, (const char *)data + off, n);
 		fuzz_check_reply(out);
 		/* A refused request changed no setting. */
 		ok = strstr(out, "\"ok\":true") != NULL;

@@ -37,6 +37,9 @@ static json_object	*test_last;	/* the last reply, freed by the next */
 static int		 test_peer[TEST_NPORTS];	/* other ends */
 static char		*test_options[] = { "ports 8" };
 static uint32_t		 test_ago;	/* seconds test_learn() goes back */
+/* Who sends the requests: root, unless a test says otherwise. */
+static const struct mgmt_peer test_root = { 0, 1, MGMT_CHANGE };
+static const struct mgmt_peer *test_as;
 
 /* A switch as switchd -n 8 makes it, with no sockets. */
 static int
@@ -47,6 +50,7 @@ test_setup(void **state)
 	(void)state;
 	memset(test_peer, -1, sizeof(test_peer));
 	test_ago = 0;
+	test_as = &test_root;
 	sw = sw_new(ev_default_loop(0), NULL, test_options, 1, err,
 	    sizeof(err));
 	assert_non_null(sw);
@@ -140,7 +144,7 @@ test_req(const char *line, size_t len)
 
 	json_object_put(test_last);
 	test_last = NULL;
-	assert_non_null(out = mgmt_request(test_m, line, len));
+	assert_non_null(out = mgmt_request(test_m, test_as, line, len));
 	n = strlen(out);
 	assert_true(n >= 2);
 	assert_int_equal(out[n - 1], '\n');
