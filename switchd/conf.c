@@ -512,6 +512,13 @@ conf_known(const char *name)
 	return 0;
 }
 
+/* The name of the i-th setting, NULL past the last: for tests. */
+const char *
+conf_name(size_t i)
+{
+	return i < nitems(conf_cmds) ? conf_cmds[i].name : NULL;
+}
+
 /* One line of switchd.conf(5) into c; c is unchanged when it fails. */
 int
 conf_set(struct conf *c, char *line, char *err, size_t len)

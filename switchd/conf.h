@@ -68,6 +68,7 @@ struct conf	*conf_new(uint32_t nports);
 struct conf	*conf_dup(const struct conf *);
 void		 conf_free(struct conf *);
 int		 conf_known(const char *);
+const char	*conf_name(size_t);
 int		 conf_split(char *line, char **argv, int max);
 int		 conf_set(struct conf *, char *line, char *err, size_t len);
 int		 conf_load(struct conf *, const char *path, char *err,

@@ -26,6 +26,8 @@
 
 /* Descriptors kept free when accepting a management client. */
 #define MGMT_RESERVE	4
+/* Supplementary groups read at once; a client with more takes longer. */
+#define MGMT_GROUPS	64
 
 struct mclient;
 
@@ -36,12 +38,17 @@ struct mgmt {
 	struct listener	 l;
 	uint32_t	 nclients;
 	LIST_HEAD(, mclient) clients;
+	uid_t		 runuid;	/* may change, as root may */
+	gid_t		 admgid;	/* its members too, unless -1 */
+	char		 admins[160];	/* who may, in words */
+	uint64_t	 refused;
+	struct log_ratelim rl;
 };
 
 struct mclient {
 	LIST_ENTRY(mclient) entry;
 	struct mgmt	*m;
-	uid_t		 uid;
+	struct mgmt_peer peer;
 	int		 fd;
 	ev_io		 r_w;
 	ev_io		 w_w;
@@ -57,8 +64,15 @@ struct mclient {
 typedef int (*mgmt_fn)(struct mgmt *, int, char **, json_object *,
     char *, size_t);
 
+/*
+ * A request is the first entry its words match.  The level comes before
+ * the function, so an entry without one does not build.
+ */
 struct mgmt_cmd {
-	const char	*name;
+	const char	*name;		/* first word; NULL: any setting */
+	const char	*sub;		/* second word it must have, or NULL */
+	int		 argc;		/* words it must have, or 0 */
+	enum mgmt_level	 level;
 	mgmt_fn		 fn;
 };
 
@@ -80,18 +94,23 @@ static int	mgmt_loglevel(struct mgmt *, int, char **, json_object *,
 		    char *, size_t);
 static int	mgmt_reload(struct mgmt *, int, char **, json_object *,
 		    char *, size_t);
+static int	mgmt_set(struct mgmt *, int, char **, json_object *,
+		    char *, size_t);
 
-/* Everything else is a setting, handed to sw_set(). */
+/* "ports N" and "port N ..." are settings; "ports" and "port N" shows. */
 static const struct mgmt_cmd mgmt_cmds[] = {
-	{ "info",	mgmt_info },
-	{ "ports",	mgmt_ports },
-	{ "macs",	mgmt_macs },
-	{ "vlans",	mgmt_vlans },
-	{ "config",	mgmt_config },
-	{ "disconnect",	mgmt_disconnect },
-	{ "counters",	mgmt_counters },
-	{ "loglevel",	mgmt_loglevel },
-	{ "reload",	mgmt_reload },
+	{ "info",	NULL,	 0, MGMT_LOOK,	 mgmt_info },
+	{ "ports",	NULL,	 1, MGMT_LOOK,	 mgmt_ports },
+	{ "port",	NULL,	 2, MGMT_LOOK,	 mgmt_ports },
+	{ "macs",	"flush", 0, MGMT_CHANGE, mgmt_macs },
+	{ "macs",	NULL,	 0, MGMT_LOOK,	 mgmt_macs },
+	{ "vlans",	NULL,	 0, MGMT_LOOK,	 mgmt_vlans },
+	{ "config",	NULL,	 0, MGMT_LOOK,	 mgmt_config },
+	{ "disconnect",	NULL,	 0, MGMT_CHANGE, mgmt_disconnect },
+	{ "counters",	NULL,	 0, MGMT_CHANGE, mgmt_counters },
+	{ "loglevel",	NULL,	 0, MGMT_CHANGE, mgmt_loglevel },
+	{ "reload",	NULL,	 0, MGMT_CHANGE, mgmt_reload },
+	{ NULL,		NULL,	 0, MGMT_CHANGE, mgmt_set },
 };
 
 static void
@@ -147,6 +166,7 @@ mgmt_info(struct mgmt *m, int argc, char **argv, json_object *r,
 	mgmt_add(r, "learn_full", mgmt_u64(sw->fwd->learn_full));
 	mgmt_add(r, "attach_refused", mgmt_u64(m->attach != NULL ?
 	    attach_refused(m->attach) : 0));
+	mgmt_add(r, "mgmt_refused", mgmt_u64(m->refused));
 	mgmt_add(r, "loglevel", json_object_new_string(log_getverbose() ?
 	    "debug" : "info"));
 	return 0;
@@ -437,8 +457,10 @@ mgmt_counters(struct mgmt *m, int argc, char **argv, json_object *r,
 	fwd_counters_reset(sw->fwd, p != NULL ? p->num : -1);
 	if (p == NULL && m->attach != NULL)
 		attach_counters_reset(m->attach);
-	if (p == NULL)
+	if (p == NULL) {
 		sw->mem_drops = 0;
+		m->refused = 0;
+	}
 	return 0;
 }
 
@@ -478,12 +500,70 @@ mgmt_reload(struct mgmt *m, int argc, char **argv, json_object *r,
 	return 0;
 }
 
+/* A line of switchd.conf(5), its words as they came. */
 static int
-mgmt_dispatch(struct mgmt *m, char *line, json_object *r, char *err,
-    size_t len)
+mgmt_set(struct mgmt *m, int argc, char **argv, json_object *r,
+    char *err, size_t len)
+{
+	char line[MGMT_LINE_MAX + 1];
+	size_t n = 0;
+	int i;
+
+	(void)r;
+	line[0] = '\0';
+	for (i = 0; i < argc && n < sizeof(line); i++)
+		n += (size_t)snprintf(line + n, sizeof(line) - n, "%s%s",
+		    i > 0 ? " " : "", argv[i]);
+	if (sw_set(m->sw, line, err, len) == -1)
+		return -1;
+	log_info("set by switchctl: %s", line);
+	return 0;
+}
+
+static const struct mgmt_cmd *
+mgmt_lookup(int argc, char **argv)
+{
+	const struct mgmt_cmd *mc;
+	size_t i;
+
+	for (i = 0; i < nitems(mgmt_cmds); i++) {
+		mc = &mgmt_cmds[i];
+		if (mc->name == NULL ? !conf_known(argv[0]) :
+		    strcmp(argv[0], mc->name) != 0)
+			continue;
+		if (mc->sub != NULL && (argc < 2 || strcmp(argv[1],
+		    mc->sub) != 0))
+			continue;
+		if (mc->argc != 0 && argc != mc->argc)
+			continue;
+		return mc;
+	}
+	return NULL;
+}
+
+/* A change asked by a client that may only look: refused, counted. */
+static int
+mgmt_refuse(struct mgmt *m, const struct mgmt_peer *peer, const char *line,
+    char *err, size_t len)
+{
+	int n;
+
+	m->refused++;
+	if ((n = log_ratelim(&m->rl, ev_now(m->sw->loop), 1.0)) > 0)
+		log_warnx("management request from uid=%ld pid=%ld refused: "
+		    "'%.64s' changes the switch, and only %s may%s",
+		    (long)peer->uid, (long)peer->pid, line, m->admins,
+		    n > 1 ? " (and others not logged)" : "");
+	return util_err(err, len, "permission denied: changing the switch "
+	    "needs %s", m->admins);
+}
+
+static int
+mgmt_dispatch(struct mgmt *m, const struct mgmt_peer *peer, char *line,
+    json_object *r, char *err, size_t len)
 {
 	char copy[MGMT_LINE_MAX + 1], *argv[CONF_ARGS_MAX];
-	size_t i;
+	const struct mgmt_cmd *mc;
 	int argc;
 
 	log_debug("management: %s", line);
@@ -492,18 +572,27 @@ mgmt_dispatch(struct mgmt *m, char *line, json_object *r, char *err,
 		return util_err(err, len, "too many words");
 	if (argc == 0)
 		return util_err(err, len, "empty request");
-	if (strcmp(argv[0], "port") == 0 && argc == 2)
-		return mgmt_ports(m, argc, argv, r, err, len);
-	/* "ports N" is the setting, "ports" alone the show command. */
-	for (i = 0; i < nitems(mgmt_cmds); i++)
-		if (strcmp(argv[0], mgmt_cmds[i].name) == 0 &&
-		    !(argc > 1 && strcmp(argv[0], "ports") == 0))
-			return mgmt_cmds[i].fn(m, argc, argv, r, err, len);
-	if (!conf_known(argv[0]))
+	if ((mc = mgmt_lookup(argc, argv)) == NULL)
 		return util_err(err, len, "unknown command '%s'", argv[0]);
-	if (sw_set(m->sw, line, err, len) == -1)
+	if (mc->level == MGMT_NONE || mc->level > peer->level)
+		return mgmt_refuse(m, peer, line, err, len);
+	return mc->fn(m, argc, argv, r, err, len);
+}
+
+/*
+ * Entry i of the table, for tests to try each: -1 past the last.  A
+ * NULL name stands for every setting of switchd.conf(5).
+ */
+int
+mgmt_command(size_t i, const char **name, const char **sub, int *argc,
+    enum mgmt_level *level)
+{
+	if (i >= nitems(mgmt_cmds))
 		return -1;
-	log_info("set by switchctl: %s", line);
+	*name = mgmt_cmds[i].name;
+	*sub = mgmt_cmds[i].sub;
+	*argc = mgmt_cmds[i].argc;
+	*level = mgmt_cmds[i].level;
 	return 0;
 }
 
@@ -512,7 +601,8 @@ mgmt_dispatch(struct mgmt *m, char *line, json_object *r, char *err,
  * newline).  The line is untrusted: any bytes, any length.
  */
 char *
-mgmt_request(struct mgmt *m, const char *req, size_t reqlen)
+mgmt_request(struct mgmt *m, const struct mgmt_peer *peer, const char *req,
+    size_t reqlen)
 {
 	char line[MGMT_LINE_MAX + 1], err[512], *out;
 	json_object *r = json_object_new_object();
@@ -540,7 +630,8 @@ mgmt_request(struct mgmt *m, const char *req, size_t reqlen)
 			rc = util_err(err, sizeof(err), "request has control "
 			    "characters or bytes that are not ASCII");
 		else
-			rc = mgmt_dispatch(m, line, r, err, sizeof(err));
+			rc = mgmt_dispatch(m, peer, line, r, err,
+			    sizeof(err));
 	}
 	if (rc == -1) {
 		json_object_put(r);
@@ -625,12 +716,13 @@ mgmt_process(struct mclient *c)
 	if ((nl = memchr(c->in, '\n', c->inlen)) == NULL) {
 		if (c->inlen == sizeof(c->in)) {
 			c->closing = 1;
-			mgmt_reply(c, mgmt_request(c->m, c->in, c->inlen));
+			mgmt_reply(c, mgmt_request(c->m, &c->peer, c->in,
+			    c->inlen));
 		}
 		return;
 	}
 	n = (size_t)(nl - c->in);
-	mgmt_reply(c, mgmt_request(c->m, c->in, n));
+	mgmt_reply(c, mgmt_request(c->m, &c->peer, c->in, n));
 	memmove(c->in, nl + 1, c->inlen - n - 1);
 	c->inlen -= n + 1;
 }
@@ -662,6 +754,37 @@ mgmt_idle_cb(struct ev_loop *loop, ev_timer *w, int revents)
 	mgmt_client_free(container_of(w, struct mclient, idle_w));
 }
 
+/*
+ * What the client at fd may do, from the credentials it connected with:
+ * its supplementary groups are asked for only when they matter.  A
+ * client whose groups cannot be had may look.
+ */
+static enum mgmt_level
+mgmt_peer_level(struct mgmt *m, int fd, const struct ucred *cred)
+{
+	gid_t buf[MGMT_GROUPS], *groups = buf;
+	socklen_t len = sizeof(buf);
+	enum mgmt_level level;
+	int n = 0;
+
+	if (m->admgid != (gid_t)-1 && mgmt_level(m, cred->uid, cred->gid,
+	    NULL, 0) != MGMT_CHANGE) {
+		if (getsockopt(fd, SOL_SOCKET, SO_PEERGROUPS, buf, &len) == 0)
+			n = (int)(len / sizeof(gid_t));
+		else if (errno == ERANGE && (groups = malloc(len)) != NULL &&
+		    getsockopt(fd, SOL_SOCKET, SO_PEERGROUPS, groups,
+		    &len) == 0)
+			n = (int)(len / sizeof(gid_t));
+		else if (log_ratelim(&m->rl, ev_now(m->sw->loop), 1.0) > 0)
+			log_warn("management: SO_PEERGROUPS of uid=%ld "
+			    "pid=%ld", (long)cred->uid, (long)cred->pid);
+	}
+	level = mgmt_level(m, cred->uid, cred->gid, groups, n);
+	if (groups != buf)
+		free(groups);
+	return level;
+}
+
 static void
 mgmt_accept_cb(struct listener *l, int fd, const struct sockaddr *sa,
     socklen_t salen)
@@ -681,7 +804,7 @@ mgmt_accept_cb(struct listener *l, int fd, const struct sockaddr *sa,
 		return;
 	}
 	LIST_FOREACH(c, &m->clients, entry)
-		mine += c->uid == cred.uid;
+		mine += c->peer.uid == cred.uid;
 	/* One user cannot take every place: root's are never refused. */
 	if (m->nclients >= MGMT_CLIENTS_MAX ||
 	    (cred.uid != 0 && mine >= MGMT_CLIENTS_USER)) {
@@ -700,7 +823,9 @@ mgmt_accept_cb(struct listener *l, int fd, const struct sockaddr *sa,
 	}
 	c->m = m;
 	c->fd = fd;
-	c->uid = cred.uid;
+	c->peer.uid = cred.uid;
+	c->peer.pid = cred.pid;
+	c->peer.level = mgmt_peer_level(m, fd, &cred);
 	m->nclients++;
 	LIST_INSERT_HEAD(&m->clients, c, entry);
 	/* Forwarding first: management waits while frames are pending. */
@@ -728,7 +853,62 @@ mgmt_new(struct sw *sw, struct attach *a)
 	m->attach = a;
 	m->l.fd = -1;
 	LIST_INIT(&m->clients);
+	mgmt_admins(m, geteuid(), (gid_t)-1);
 	return m;
+}
+
+/*
+ * Who may change the switch besides root: the user it runs as, and the
+ * members of group unless it is -1.  Said by name in refusals.
+ */
+void
+mgmt_admins(struct mgmt *m, uid_t runuid, gid_t group)
+{
+	struct passwd *pw;
+	struct group *gr;
+	char user[64], grp[64];
+
+	m->runuid = runuid;
+	m->admgid = group;
+	if ((pw = getpwuid(runuid)) != NULL)
+		snprintf(user, sizeof(user), "user %s", pw->pw_name);
+	else
+		snprintf(user, sizeof(user), "uid %ld", (long)runuid);
+	if (group != (gid_t)-1 && (gr = getgrgid(group)) != NULL)
+		snprintf(grp, sizeof(grp), "group %s", gr->gr_name);
+	else
+		snprintf(grp, sizeof(grp), "gid %ld", (long)group);
+	if (runuid == 0 && group == (gid_t)-1)
+		snprintf(m->admins, sizeof(m->admins), "root");
+	else if (runuid == 0)
+		snprintf(m->admins, sizeof(m->admins), "root or %s", grp);
+	else if (group == (gid_t)-1)
+		snprintf(m->admins, sizeof(m->admins), "root or %s", user);
+	else
+		snprintf(m->admins, sizeof(m->admins), "root, %s or %s", user,
+		    grp);
+}
+
+/*
+ * What a client of uid, gid and supplementary groups may do, if it can
+ * connect at all: the socket's owner, group and mode decide that.
+ */
+enum mgmt_level
+mgmt_level(const struct mgmt *m, uid_t uid, gid_t gid, const gid_t *groups,
+    int ngroups)
+{
+	int i;
+
+	if (uid == 0 || uid == m->runuid)
+		return MGMT_CHANGE;
+	if (m->admgid == (gid_t)-1)
+		return MGMT_LOOK;
+	if (gid == m->admgid)
+		return MGMT_CHANGE;
+	for (i = 0; i < ngroups; i++)
+		if (groups[i] == m->admgid)
+			return MGMT_CHANGE;
+	return MGMT_LOOK;
 }
 
 /*

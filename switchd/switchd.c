@@ -38,6 +38,7 @@ struct options {
 	const char	*pidfile;
 	const char	*mgmtpath;
 	const char	*mgmtgroup;
+	const char	*admgroup;	/* may change the switch too */
 	const char	*taps[SWITCHD_TAPS_MAX];
 	int		 ntaps;
 	int		 daemonize;
@@ -66,11 +67,12 @@ static void
 usage(void)
 {
 	fprintf(stderr,
-	    "usage: switchd [-dVvx] [-a seconds] [-b memory] [-f file] "
-	    "[-G group] [-g group]\n"
-	    "               [-M macs] [-m mode] [-n ports] [-p pidfile] "
-	    "[-q frames] [-S path]\n"
-	    "               [-s dir] [-t ifname] [-u user]\n");
+	    "usage: switchd [-dVvx] [-A group] [-a seconds] [-b memory] "
+	    "[-f file] [-G group]\n"
+	    "               [-g group] [-M macs] [-m mode] [-n ports] "
+	    "[-p pidfile]\n"
+	    "               [-q frames] [-S path] [-s dir] [-t ifname] "
+	    "[-u user]\n");
 	exit(1);
 }
 
@@ -138,8 +140,12 @@ switchd_options(struct options *o, int argc, char *argv[])
 	char *end;
 	int ch;
 
-	while ((ch = getopt(argc, argv, "a:b:df:G:g:M:m:n:p:q:S:s:t:u:Vvx")) != -1) {
+	while ((ch = getopt(argc, argv, "A:a:b:df:G:g:M:m:n:p:q:S:s:t:u:Vvx")) !=
+	    -1) {
 		switch (ch) {
+		case 'A':
+			o->admgroup = optarg;
+			break;
 		case 'a':
 			switchd_setting(o, "aging", optarg);
 			break;
@@ -315,23 +321,32 @@ switchd_attach(struct sw *sw, struct options *o)
 	return a;
 }
 
-/* DIR/mgmt unless -S: the run user's only, or -G's group's too. */
+/*
+ * DIR/mgmt unless -S: the run user's only, or -G's group's too, or
+ * else -A's.  Anyone who can connect may look; root, the run user and
+ * -A's group may change the switch.
+ */
 static struct mgmt *
 switchd_mgmt(struct sw *sw, struct attach *a, struct options *o)
 {
 	char path[sizeof(((struct sockaddr_un *)0)->sun_path)], err[512];
 	struct mgmt *m;
 	uid_t owner = (uid_t)-1;
-	gid_t gid = (gid_t)-1;
+	gid_t gid = (gid_t)-1, admgid = (gid_t)-1;
 
 	if (o->mgmtgroup != NULL && priv_group(o->mgmtgroup, &gid) == -1)
 		fatalx("-G: no such group '%s'", o->mgmtgroup);
+	if (o->admgroup != NULL && priv_group(o->admgroup, &admgid) == -1)
+		fatalx("-A: no such group '%s'", o->admgroup);
+	if (gid == (gid_t)-1)
+		gid = admgid;
 	if ((o->mgmtpath == NULL ? (size_t)snprintf(path, sizeof(path),
 	    "%s/mgmt", o->dir) : (size_t)snprintf(path, sizeof(path), "%s",
 	    o->mgmtpath)) >= sizeof(path))
 		fatalx("management socket: path too long");
 	if ((m = mgmt_new(sw, a)) == NULL)
 		fatal("management");
+	mgmt_admins(m, o->runuid, admgid);
 	if (geteuid() == 0)
 		owner = o->runuid;
 	if (mgmt_listen(m, path, gid != (gid_t)-1 ? 0660 : 0600, owner,

@@ -6,8 +6,9 @@
  * unix ports and a tap attached and a few MACs learned, and a
  * configuration file to reload.  Each reply must be one line of JSON, an
  * object with "ok", and an "error" when not ok; after each request the
- * switch's tables must still agree with each other.  Every input starts
- * from a new switch.
+ * switch's tables must still agree with each other.  Each line is sent
+ * first by a client that may only look, which must change nothing, then
+ * by root.  Every input starts from a new switch.
  *
  * Bounded for speed: the switch has 32 ports (switchd -n 32), and
  * "ports" above 64 and "maclimit" above 65536 are not sent.  Commands
@@ -146,11 +147,14 @@ fuzz_too_big(const uint8_t *req, size_t len)
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
+	static const struct mgmt_peer root = { 0, 1, MGMT_CHANGE };
+	static const struct mgmt_peer looker = { 12345, 2, MGMT_LOOK };
 	struct sw *sw;
 	struct mgmt *m;
 	const uint8_t *nl;
 	size_t off, n;
-	char *out, *before;
+	uint32_t macs, nports;
+	char *out, *before, *after;
 	int ok;
 
 	fuzzsd_quiet();
@@ -165,13 +169,22 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if (fuzz_too_big(data + off, n))
 			continue;
 		before = fuzzsd_dump(sw);
-		out = mgmt_request(m, (const char *)data + off, n);
+		macs = fdb_count(sw->fwd->fdb);
+		nports = sw_nattached(sw);
+		out = mgmt_request(m, &looker, (const char *)data + off, n);
+		fuzz_check_reply(out);
+		free(out);
+		after = fuzzsd_dump(sw);
+		assert(strcmp(before, after) == 0);
+		assert(fdb_count(sw->fwd->fdb) == macs);
+		assert(sw_nattached(sw) == nports);
+		free(after);
+		out = mgmt_request(m, &root, (const char *)data + off, n);
 		fuzz_check_reply(out);
 		/* A refused request changed no setting. */
 		ok = strstr(out, "\"ok\":true") != NULL;
 		if (!ok) {
-			char *after = fuzzsd_dump(sw);
-
+			after = fuzzsd_dump(sw);
 			assert(strcmp(before, after) == 0);
 			free(after);
 		}

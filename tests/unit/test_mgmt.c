@@ -9,6 +9,8 @@
 
 #include <sys/socket.h>
 
+#include <grp.h>
+#include <pwd.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -26,6 +28,7 @@
 #include "mgmt.h"
 #include "port.h"
 #include "sw.h"
+#include "util.h"
 
 #define TEST_NPORTS	8
 
@@ -37,6 +40,9 @@ static json_object	*test_last;	/* the last reply, freed by the next */
 static int		 test_peer[TEST_NPORTS];	/* other ends */
 static char		*test_options[] = { "ports 8" };
 static uint32_t		 test_ago;	/* seconds test_learn() goes back */
+/* Who sends the requests: root, unless a test says otherwise. */
+static const struct mgmt_peer test_root = { 0, 1, MGMT_CHANGE };
+static const struct mgmt_peer *test_as;
 
 /* A switch as switchd -n 8 makes it, with no sockets. */
 static int
@@ -47,6 +53,7 @@ test_setup(void **state)
 	(void)state;
 	memset(test_peer, -1, sizeof(test_peer));
 	test_ago = 0;
+	test_as = &test_root;
 	sw = sw_new(ev_default_loop(0), NULL, test_options, 1, err,
 	    sizeof(err));
 	assert_non_null(sw);
@@ -140,7 +147,7 @@ test_req(const char *line, size_t len)
 
 	json_object_put(test_last);
 	test_last = NULL;
-	assert_non_null(out = mgmt_request(test_m, line, len));
+	assert_non_null(out = mgmt_request(test_m, test_as, line, len));
 	n = strlen(out);
 	assert_true(n >= 2);
 	assert_int_equal(out[n - 1], '\n');
@@ -842,6 +849,151 @@ test_reload(void **state)
 	sw->conffile = NULL;
 }
 
+/*
+ * Request line as a client that may only look: a show command must be
+ * answered, a change refused with the words switchctl prints.
+ */
+static void
+test_looking(const char *line, enum mgmt_level level)
+{
+	static const struct mgmt_peer looker = { 54321, 99, MGMT_LOOK };
+	json_object *r;
+	const char *e;
+	int ok;
+
+	test_as = &looker;
+	r = test_req(line, strlen(line));
+	test_as = &test_root;
+	ok = json_object_get_boolean(test_key(r, "ok", json_type_boolean));
+	if (level == MGMT_LOOK && !ok)
+		fail_msg("'%s' only looks, and was refused to a client that "
+		    "may look: %s", line, json_object_to_json_string(r));
+	if (level == MGMT_LOOK)
+		return;
+	if (ok)
+		fail_msg("'%s' changes the switch, and a client that may only "
+		    "look was let do it", line);
+	e = test_str(r, "error");
+	if (strstr(e, "permission denied: changing the switch needs root") !=
+	    e)
+		fail_msg("'%s' refused with \"%s\", not permission denied",
+		    line, e);
+}
+
+/*
+ * Every request of the table has a level.  A client that may only look
+ * has each show command answered, and each change refused, counted, and
+ * without effect; every setting of switchd.conf(5) is a change.
+ */
+static void
+test_levels(void **state)
+{
+	static const char *shows[] = { "info", "ports", "port 1", "macs",
+	    "macs port 1 vlan 1", "vlans", "config" };
+	const char *name, *sub, *set;
+	char line[128], *before;
+	enum mgmt_level level;
+	size_t i, j;
+	int argc, k, looks = 0, changes = 0;
+	json_object *a;
+
+	(void)state;
+	test_attach(1, 0, 1, "a");
+	test_learn(1, 1, 1);
+	sw->fwd->ports[1].st.rx_frames = 5;
+	assert_non_null(before = strdup(test_config()));
+	for (i = 0; mgmt_command(i, &name, &sub, &argc, &level) == 0; i++) {
+		if (level != MGMT_LOOK && level != MGMT_CHANGE)
+			fail_msg("request %zu ('%s') has no level", i,
+			    name != NULL ? name : "a setting");
+		if (name == NULL) {
+			/* Four words: "port N" alone is a show command. */
+			for (j = 0; (set = conf_name(j)) != NULL; j++) {
+				snprintf(line, sizeof(line), "%s 1 1 1", set);
+				test_looking(line, level);
+				changes += level == MGMT_CHANGE;
+			}
+			assert_true(j > 0);
+			continue;
+		}
+		snprintf(line, sizeof(line), "%s%s%s", name, sub != NULL ?
+		    " " : "", sub != NULL ? sub : "");
+		for (k = sub != NULL ? 2 : 1; k < argc; k++)
+			strncat(line, " 1", sizeof(line) - strlen(line) - 1);
+		test_looking(line, level);
+		looks += level == MGMT_LOOK;
+		changes += level == MGMT_CHANGE;
+	}
+	assert_true(looks > 0 && changes > 0);
+	/* And whatever the table says, these only look. */
+	for (i = 0; i < nitems(shows); i++)
+		test_looking(shows[i], MGMT_LOOK);
+	/* Nothing changed: settings, ports, MACs, counters, log level. */
+	assert_string_equal(test_config(), before);
+	free(before);
+	a = test_key(test_ok("ports"), "ports", json_type_array);
+	assert_int_equal(json_object_array_length(a), 1);
+	assert_int_equal(test_int(test_ok("info"), "macs"), 1);
+	assert_int_equal(sw->fwd->ports[1].st.rx_frames, 5);
+	assert_int_equal(log_getverbose(), 0);
+	assert_int_equal(test_int(test_ok("info"), "mgmt_refused"), changes);
+	test_ok("counters reset");
+	assert_int_equal(test_int(test_ok("info"), "mgmt_refused"), 0);
+}
+
+/* Root, the user the switch runs as, and the admin group may change. */
+static void
+test_admins(void **state)
+{
+	static const gid_t none[] = { 10, 20 }, some[] = { 10, 54322 };
+	static const struct mgmt_peer looker = { 54323, 99, MGMT_LOOK };
+	struct passwd *pw;
+	char want[128];
+
+	(void)state;
+	mgmt_admins(test_m, 54321, 54322);
+	assert_int_equal(mgmt_level(test_m, 0, 0, NULL, 0), MGMT_CHANGE);
+	assert_int_equal(mgmt_level(test_m, 54321, 1, NULL, 0), MGMT_CHANGE);
+	assert_int_equal(mgmt_level(test_m, 54323, 54322, NULL, 0),
+	    MGMT_CHANGE);
+	assert_int_equal(mgmt_level(test_m, 54323, 54323, some, 2),
+	    MGMT_CHANGE);
+	assert_int_equal(mgmt_level(test_m, 54323, 54323, none, 2),
+	    MGMT_LOOK);
+	assert_int_equal(mgmt_level(test_m, 54323, 54323, NULL, 0),
+	    MGMT_LOOK);
+	/* Without a group, only root and the user. */
+	mgmt_admins(test_m, 54321, (gid_t)-1);
+	assert_int_equal(mgmt_level(test_m, 54323, 54322, some, 2),
+	    MGMT_LOOK);
+	assert_int_equal(mgmt_level(test_m, 54321, 1, NULL, 0), MGMT_CHANGE);
+
+	/* The refusal names them, by name where there is one. */
+	test_as = &looker;
+	if (getpwuid(54321) == NULL && getgrgid(54322) == NULL) {
+		mgmt_admins(test_m, 54321, 54322);
+		test_err("hub on", "permission denied: changing the switch "
+		    "needs root, uid 54321 or gid 54322");
+	}
+	mgmt_admins(test_m, 0, (gid_t)-1);
+	test_err("hub on", "permission denied: changing the switch needs "
+	    "root");
+	assert_non_null(getgrgid(0));
+	snprintf(want, sizeof(want), "permission denied: changing the switch "
+	    "needs root or group %s", getgrgid(0)->gr_name);
+	mgmt_admins(test_m, 0, 0);
+	test_err("hub on", want);
+	if ((pw = getpwnam("nobody")) != NULL) {
+		snprintf(want, sizeof(want), "permission denied: changing the "
+		    "switch needs root, user nobody or group %s",
+		    getgrgid(0)->gr_name);
+		mgmt_admins(test_m, pw->pw_uid, 0);
+		test_err("hub on", want);
+	}
+	test_as = &test_root;
+	assert_int_equal(sw->fwd->hub, 0);
+}
+
 /* Back to a switch with the defaults and 8 ports, as a reload does. */
 static void
 test_defaults(void)
@@ -931,6 +1083,10 @@ main(void)
 		    test_teardown),
 		cmocka_unit_test_setup_teardown(test_config_round_trip,
 		    test_setup, test_teardown),
+		cmocka_unit_test_setup_teardown(test_levels, test_setup,
+		    test_teardown),
+		cmocka_unit_test_setup_teardown(test_admins, test_setup,
+		    test_teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
