@@ -151,6 +151,19 @@ sw_nattached(const struct sw *sw)
 	return n;
 }
 
+/* What a configuration must be whole, whatever the switch runs now. */
+static int
+sw_whole(const struct conf *nc, char *err, size_t len)
+{
+	if (nc->nmacs > nc->maclimit)
+		return util_err(err, len, "mac: %u static addresses, more than "
+		    "the table holds (maclimit %u)", nc->nmacs, nc->maclimit);
+	if (port_sndbuf(nc) == 0)
+		return util_err(err, len, "memory: %llu bytes are too little "
+		    "for %u ports", (unsigned long long)nc->memory, nc->nports);
+	return 0;
+}
+
 /* What needs memory is made first: past it, nothing can fail. */
 static int
 sw_prepare(struct sw *sw, const struct conf *nc, struct fwd **w,
@@ -166,12 +179,8 @@ sw_prepare(struct sw *sw, const struct conf *nc, struct fwd **w,
 	if (nc->qlen != oc->qlen && sw_nattached(sw) > 0)
 		return util_err(err, len, "queue: the queue length changes "
 		    "only with a restart");
-	if (nc->nmacs > nc->maclimit)
-		return util_err(err, len, "mac: %u static addresses, more than "
-		    "the table holds (maclimit %u)", nc->nmacs, nc->maclimit);
-	if (port_sndbuf(nc) == 0)
-		return util_err(err, len, "memory: %llu bytes are too little "
-		    "for %u ports", (unsigned long long)nc->memory, nc->nports);
+	if (sw_whole(nc, err, len) == -1)
+		return -1;
 	if (nc->nports != oc->nports) {
 		*w = fwd_new(nc->nports, nc->maclimit, nc->aging);
 		*ports = calloc(nc->nports, sizeof(**ports));
@@ -265,6 +274,31 @@ sw_reload(struct sw *sw, char *err, size_t len)
 		return -1;
 	}
 	return 0;
+}
+
+/*
+ * What sw_reload() would read, the file and then the settings, checked
+ * as it would check them, by a switch that does not run (switchd -c).
+ * What depends on the running switch, such as a new number of ports
+ * while clients are attached, is left for the reload to find.
+ */
+int
+sw_check(const char *conffile, char * const *settings, int nsettings,
+    char *err, size_t len)
+{
+	struct sw sw;
+	struct conf *c;
+	int r;
+
+	memset(&sw, 0, sizeof(sw));
+	sw.conffile = conffile;
+	sw.settings = settings;
+	sw.nsettings = nsettings;
+	if (sw_configure(&sw, &c, err, len) == -1)
+		return -1;
+	r = sw_whole(c, err, len);
+	conf_free(c);
+	return r;
 }
 
 /* One setting, as switchctl sends it, on top of what runs. */

@@ -53,6 +53,8 @@ int		 sw_configure(const struct sw *, struct conf **, char *err,
 		    size_t len);
 int		 sw_apply(struct sw *, struct conf *, char *err, size_t len);
 int		 sw_reload(struct sw *, char *err, size_t len);
+int		 sw_check(const char *conffile, char * const *settings,
+		    int nsettings, char *err, size_t len);
 int		 sw_set(struct sw *, const char *line, char *err, size_t len);
 uint32_t	 sw_nattached(const struct sw *);
 uint32_t	 sw_now(void);

@@ -41,6 +41,7 @@ struct options {
 	const char	*admgroup;	/* may change the switch too */
 	const char	*taps[SWITCHD_TAPS_MAX];
 	int		 ntaps;
+	int		 check;		/* -c: check the configuration, exit */
 	int		 daemonize;
 	int		 verbose;
 	long		 mode;
@@ -67,7 +68,7 @@ static void
 usage(void)
 {
 	fprintf(stderr,
-	    "usage: switchd [-dVvx] [-A group] [-a seconds] [-b memory] "
+	    "usage: switchd [-cdVvx] [-A group] [-a seconds] [-b memory] "
 	    "[-f file] [-G group]\n"
 	    "               [-g group] [-M macs] [-m mode] [-n ports] "
 	    "[-p pidfile]\n"
@@ -140,8 +141,8 @@ switchd_options(struct options *o, int argc, char *argv[])
 	char *end;
 	int ch;
 
-	while ((ch = getopt(argc, argv, "A:a:b:df:G:g:M:m:n:p:q:S:s:t:u:Vvx")) !=
-	    -1) {
+	while ((ch = getopt(argc, argv,
+	    "A:a:b:cdf:G:g:M:m:n:p:q:S:s:t:u:Vvx")) != -1) {
 		switch (ch) {
 		case 'A':
 			o->admgroup = optarg;
@@ -151,6 +152,9 @@ switchd_options(struct options *o, int argc, char *argv[])
 			break;
 		case 'b':
 			switchd_setting(o, "memory", optarg);
+			break;
+		case 'c':
+			o->check = 1;
 			break;
 		case 'd':
 			o->daemonize = 1;
@@ -215,6 +219,27 @@ switchd_options(struct options *o, int argc, char *argv[])
 	}
 	if (optind != argc)
 		usage();
+}
+
+/*
+ * -c: the file and the settings among the options, read and checked as
+ * a reload would; nothing else is done, so no root is needed.
+ */
+static int
+switchd_check(const struct options *o)
+{
+	char err[512];
+
+	if (sw_check(o->conffile, o->settings, o->nsettings, err,
+	    sizeof(err)) == -1) {
+		log_warnx("%s; the configuration is not valid", err);
+		return 1;
+	}
+	if (o->conffile != NULL)
+		log_info("%s: configuration OK", o->conffile);
+	else
+		log_info("configuration OK");
+	return 0;
 }
 
 /* Who runs the switch and who may attach, decided while still root. */
@@ -399,6 +424,8 @@ main(int argc, char *argv[])
 	switchd_options(&o, argc, argv);
 	/* Start-up errors go to the terminal, even with -d. */
 	log_init("switchd", 1, o.verbose);
+	if (o.check)
+		exit(switchd_check(&o));
 	switchd_default_dir(&o);
 	switchd_identity(&o);
 
