@@ -221,27 +221,6 @@ switchd_options(struct options *o, int argc, char *argv[])
 		usage();
 }
 
-/*
- * -c: the file and the settings among the options, read and checked as
- * a reload would; nothing else is done, so no root is needed.
- */
-static int
-switchd_check(const struct options *o)
-{
-	char err[512];
-
-	if (sw_check(o->conffile, o->settings, o->nsettings, err,
-	    sizeof(err)) == -1) {
-		log_warnx("%s; the configuration is not valid", err);
-		return 1;
-	}
-	if (o->conffile != NULL)
-		log_info("%s: configuration OK", o->conffile);
-	else
-		log_info("configuration OK");
-	return 0;
-}
-
 /* Who runs the switch and who may attach, decided while still root. */
 static void
 switchd_identity(struct options *o)
@@ -266,6 +245,38 @@ switchd_identity(struct options *o)
 		o->sockmode = (mode_t)o->mode;
 	else
 		o->sockmode = o->group != NULL ? 0660 : 0600;
+}
+
+/*
+ * -c: the file and the settings among the options, read and checked as
+ * a reload would: root reads the file as the user the switch runs as.
+ * Nothing else is done.
+ */
+static int
+switchd_check(struct options *o)
+{
+	char err[512];
+
+	if (geteuid() == 0) {
+		switchd_identity(o);
+		priv_drop(o->runuid, o->rungid);
+		if (o->conffile != NULL && access(o->conffile, R_OK) == -1) {
+			log_warn("%s: the user switchd runs as (uid %ld) "
+			    "cannot read it, and so cannot reload it",
+			    o->conffile, (long)o->runuid);
+			return 1;
+		}
+	}
+	if (sw_check(o->conffile, o->settings, o->nsettings, err,
+	    sizeof(err)) == -1) {
+		log_warnx("%s; the configuration is not valid", err);
+		return 1;
+	}
+	if (o->conffile != NULL)
+		log_info("%s: configuration OK", o->conffile);
+	else
+		log_info("configuration OK");
+	return 0;
 }
 
 /*
