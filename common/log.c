@@ -144,25 +144,54 @@ fatalx(const char *fmt, ...)
  * Returns 0 when the caller must stay silent, else 1 + the number of
  * messages suppressed since the last one allowed, so the caller can
  * append "(N similar messages suppressed)" when the result is above 1.
- * A zeroed limiter allows its first message whatever the clock says;
- * a clock that went backwards also allows one, rather than muting the
- * caller until it catches up.
+ * burst messages pass at once; each interval after one passed from a
+ * full bucket gives room for one more.  A zeroed limiter is full; a
+ * clock that went backwards allows one, rather than muting the caller
+ * until it catches up.
  */
 int
-log_ratelim(struct log_ratelim *rl, double now, double interval)
+log_ratelim_burst(struct log_ratelim *rl, double now, double interval,
+    unsigned int burst)
 {
 	unsigned int	 n;
+	double		 k;	/* intervals since the last refill */
 
-	if ((rl->last != 0 || rl->suppressed != 0) &&
-	    now >= rl->last && now - rl->last < interval) {
+	if (burst == 0)
+		burst = 1;
+	if (now < rl->last) {
+		rl->last = now;
+		if (rl->spent >= burst)
+			rl->spent = burst - 1;
+	} else if (now - rl->last >= interval) {
+		k = (now - rl->last) / interval;
+		if (k >= rl->spent) {
+			rl->spent = 0;
+			rl->last = now;
+		} else {
+			/* Whole intervals only: the rest counts next time. */
+			n = (unsigned int)k;
+			rl->spent -= n;
+			rl->last += n * interval;
+		}
+	}
+	if (rl->spent >= burst) {
 		if (rl->suppressed < UINT_MAX)
 			rl->suppressed++;
 		return 0;
 	}
+	/* The refill clock runs from the first message out of a full bucket. */
+	if (rl->spent++ == 0)
+		rl->last = now;
 	n = rl->suppressed;
 	rl->suppressed = 0;
-	rl->last = now;
 	if (n >= (unsigned int)INT_MAX)
 		return INT_MAX;
 	return (int)n + 1;
+}
+
+/* One message an interval. */
+int
+log_ratelim(struct log_ratelim *rl, double now, double interval)
+{
+	return log_ratelim_burst(rl, now, interval, 1);
 }

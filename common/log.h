@@ -10,11 +10,14 @@
 /*
  * Rate limiter for messages a peer can trigger once per frame. Zero it
  * before first use. Only the caller's clock is used, so it can be driven
- * from ev_now() and tested without sleeping.
+ * from ev_now() and tested without sleeping.  log_ratelim() allows one
+ * message an interval; log_ratelim_burst() a burst of them at once, then
+ * one an interval, a token bucket.
  */
 struct log_ratelim {
-	double		last;		/* when a message was last allowed */
-	unsigned int	suppressed;	/* messages dropped since then */
+	double		last;		/* when the bucket last refilled */
+	unsigned int	suppressed;	/* messages dropped since one passed */
+	unsigned int	spent;		/* of the burst: 0 is a full bucket */
 };
 
 /* log.c */
@@ -32,5 +35,6 @@ void	fatalx(const char *, ...)
 	    __attribute__((noreturn, format(printf, 1, 2)));
 
 int	log_ratelim(struct log_ratelim *, double, double);
+int	log_ratelim_burst(struct log_ratelim *, double, double, unsigned int);
 
 #endif /* LOG_H */

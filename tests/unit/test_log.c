@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: ISC */
 /*
- * Logging tests: the rate limiter lets one message per interval through
- * and reports how many it held back; foreground output is
+ * Logging tests: the rate limiter lets one message per interval through,
+ * or a burst and then one an interval, and reports how many it held back; foreground output is
  * "progname: message" on stderr.
  */
 
@@ -63,6 +63,39 @@ test_ratelim_first(void **state)
 	(void)state;
 	assert_int_equal(log_ratelim(&rl, 0.5, 10.0), 1);
 	assert_int_equal(log_ratelim(&rl, 1.0, 10.0), 0);
+}
+
+/* A burst passes at once, then one an interval, counting the others. */
+static void
+test_ratelim_burst(void **state)
+{
+	struct log_ratelim	 rl = { 0 };
+	int			 i;
+
+	(void)state;
+	for (i = 0; i < 5; i++)
+		assert_int_equal(log_ratelim_burst(&rl, 100.0 + i * 0.01, 1.0,
+		    5), 1);
+	for (i = 0; i < 50; i++)
+		assert_int_equal(log_ratelim_burst(&rl, 100.05 + i * 0.01, 1.0,
+		    5), 0);
+	/* The clock ran from the first of the burst: one more at 101. */
+	assert_int_equal(log_ratelim_burst(&rl, 100.99, 1.0, 5), 0);
+	assert_int_equal(log_ratelim_burst(&rl, 101.0, 1.0, 5), 52);
+	assert_int_equal(log_ratelim_burst(&rl, 101.5, 1.0, 5), 0);
+	/* 2.5 intervals give two; the half counts later. */
+	assert_int_equal(log_ratelim_burst(&rl, 103.5, 1.0, 5), 2);
+	assert_int_equal(log_ratelim_burst(&rl, 103.6, 1.0, 5), 1);
+	assert_int_equal(log_ratelim_burst(&rl, 103.7, 1.0, 5), 0);
+	assert_int_equal(log_ratelim_burst(&rl, 104.0, 1.0, 5), 2);
+	/* Quiet for long: the whole burst again, no more. */
+	for (i = 0; i < 5; i++)
+		assert_int_equal(log_ratelim_burst(&rl, 200.0, 1.0, 5), 1);
+	assert_int_equal(log_ratelim_burst(&rl, 200.0, 1.0, 5), 0);
+	assert_int_equal(rl.suppressed, 1);
+	/* A clock stepped back allows one, not a burst. */
+	assert_int_equal(log_ratelim_burst(&rl, 10.0, 1.0, 5), 2);
+	assert_int_equal(log_ratelim_burst(&rl, 10.0, 1.0, 5), 0);
 }
 
 /* Runs fn with stderr sent to a file and returns what it wrote. */
@@ -157,6 +190,7 @@ main(void)
 		cmocka_unit_test(test_ratelim),
 		cmocka_unit_test(test_ratelim_backwards),
 		cmocka_unit_test(test_ratelim_first),
+		cmocka_unit_test(test_ratelim_burst),
 		cmocka_unit_test(test_output),
 		cmocka_unit_test(test_fatalx),
 	};
