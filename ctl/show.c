@@ -146,6 +146,8 @@ show_info(json_object *r)
 	    show_u64(r, "learn_full"));
 	show_kv(t, "attach refused", "%" PRIu64,
 	    show_u64(r, "attach_refused"));
+	show_kv(t, "attach/detach not logged", "%" PRIu64 " lines",
+	    show_u64(r, "attach_unlogged"));
 	show_kv(t, "changes refused", "%" PRIu64,
 	    show_u64(r, "mgmt_refused"));
 	show_kv(t, "log level", "%s", show_str(r, "loglevel"));

@@ -166,6 +166,7 @@ mgmt_info(struct mgmt *m, int argc, char **argv, json_object *r,
 	mgmt_add(r, "learn_full", mgmt_u64(sw->fwd->learn_full));
 	mgmt_add(r, "attach_refused", mgmt_u64(m->attach != NULL ?
 	    attach_refused(m->attach) : 0));
+	mgmt_add(r, "attach_unlogged", mgmt_u64(sw->attach_unlogged));
 	mgmt_add(r, "mgmt_refused", mgmt_u64(m->refused));
 	mgmt_add(r, "loglevel", json_object_new_string(log_getverbose() ?
 	    "debug" : "info"));
@@ -459,6 +460,7 @@ mgmt_counters(struct mgmt *m, int argc, char **argv, json_object *r,
 		attach_counters_reset(m->attach);
 	if (p == NULL) {
 		sw->mem_drops = 0;
+		sw->attach_unlogged = 0;
 		m->refused = 0;
 	}
 	return 0;

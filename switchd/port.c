@@ -164,7 +164,7 @@ port_ctl_cb(struct ev_loop *loop, ev_io *w, int revents)
 	r = read(p->ctlfd, buf, sizeof(buf));
 	if (r > 0 || (r == -1 && (errno == EAGAIN || errno == EINTR)))
 		return;
-	log_info("%s: detached", port_name(p));
+	sw_log_attach(p->sw, "%s: detached", port_name(p));
 	port_free(p);
 }
 
@@ -174,7 +174,7 @@ port_start(struct port *p)
 	ev_io_start(p->sw->loop, &p->rx_w);
 	if (p->ctlfd != -1)
 		ev_io_start(p->sw->loop, &p->ctl_w);
-	log_info("%s: attached", port_name(p));
+	sw_log_attach(p->sw, "%s: attached", port_name(p));
 }
 
 void

@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: ISC */
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -8,6 +9,18 @@
 #include "port.h"
 #include "sw.h"
 #include "util.h"
+
+/*
+ * Attach and detach lines: a host's taps and machines that start at
+ * once are logged whole, then one line in SW_ATTACH_LOG_EVERY seconds;
+ * what is left out is counted, and said by the next line or, once
+ * SW_ATTACH_LOG_QUIET seconds pass without one, by a line of its own.
+ */
+#define SW_ATTACH_LOG_BURST	20
+#define SW_ATTACH_LOG_EVERY	0.5
+#define SW_ATTACH_LOG_QUIET	1.0
+
+static void	sw_attach_log_cb(struct ev_loop *, ev_timer *, int);
 
 uint32_t
 sw_now(void)
@@ -72,6 +85,8 @@ sw_new(struct ev_loop *loop, const char *conffile, char * const *settings,
 	sw->nsettings = nsettings;
 	sw->started = ev_now(loop);
 	ev_init(&sw->age_w, sw_age_cb);
+	ev_init(&sw->attach_log_w, sw_attach_log_cb);
+	sw->attach_log_w.repeat = SW_ATTACH_LOG_QUIET;
 	/* The defaults run first, so that the first apply is a difference. */
 	if ((sw->conf = conf_new(FWD_PORTS_DEFAULT)) == NULL ||
 	    (sw->fwd = fwd_new(sw->conf->nports, sw->conf->maclimit,
@@ -102,6 +117,7 @@ sw_free(struct sw *sw)
 	if (sw == NULL)
 		return;
 	ev_timer_stop(sw->loop, &sw->age_w);
+	ev_timer_stop(sw->loop, &sw->attach_log_w);
 	for (i = 0; sw->ports != NULL && i < sw->conf->nports; i++)
 		if (sw->ports[i] != NULL)
 			port_free(sw->ports[i]);
@@ -149,6 +165,43 @@ sw_nattached(const struct sw *sw)
 	for (i = 0; i < sw->conf->nports; i++)
 		n += sw->ports[i] != NULL;
 	return n;
+}
+
+void
+sw_log_attach(struct sw *sw, const char *fmt, ...)
+{
+	char msg[512];
+	va_list ap;
+	int n;
+
+	if ((n = log_ratelim_burst(&sw->attach_rl, ev_now(sw->loop),
+	    SW_ATTACH_LOG_EVERY, SW_ATTACH_LOG_BURST)) == 0) {
+		sw->attach_unlogged++;
+		ev_timer_again(sw->loop, &sw->attach_log_w);
+		return;
+	}
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	if (n > 1)
+		log_info("%s (%d attach and detach lines not logged)", msg,
+		    n - 1);
+	else
+		log_info("%s", msg);
+}
+
+static void
+sw_attach_log_cb(struct ev_loop *loop, ev_timer *w, int revents)
+{
+	struct sw *sw = container_of(w, struct sw, attach_log_w);
+
+	(void)revents;
+	ev_timer_stop(loop, w);
+	if (sw->attach_rl.suppressed == 0)
+		return;
+	log_info("%u attach and detach lines not logged",
+	    sw->attach_rl.suppressed);
+	sw->attach_rl.suppressed = 0;
 }
 
 /* What a configuration must be whole, whatever the switch runs now. */

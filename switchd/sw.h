@@ -17,6 +17,7 @@
 
 #include "conf.h"
 #include "fwd.h"
+#include "log.h"
 
 struct port;
 
@@ -38,6 +39,14 @@ struct sw {
 	uint32_t	 nbacklog;	/* ports with a queue */
 	uint64_t	 mem_drops;	/* frames the budget had no room for */
 
+	/*
+	 * Attach and detach lines (sw_log_attach()): anyone who may attach
+	 * makes them as fast as they connect.
+	 */
+	struct log_ratelim attach_rl;
+	ev_timer	 attach_log_w;	/* says what a burst left unsaid */
+	uint64_t	 attach_unlogged;
+
 	/* What a reload reads: the file, then the command-line settings. */
 	const char	*conffile;
 	char * const	*settings;
@@ -57,6 +66,8 @@ int		 sw_check(const char *conffile, char * const *settings,
 		    int nsettings, char *err, size_t len);
 int		 sw_set(struct sw *, const char *line, char *err, size_t len);
 uint32_t	 sw_nattached(const struct sw *);
+void		 sw_log_attach(struct sw *, const char *, ...)
+		    __attribute__((format(printf, 2, 3)));
 uint32_t	 sw_now(void);
 uint64_t	 sw_msec(void);
 
