@@ -24,6 +24,7 @@
 #include "mgmt.h"
 #include "port.h"
 #include "priv.h"
+#include "sockdir.h"
 #include "sw.h"
 #include "tap.h"
 #include "util.h"
@@ -315,8 +316,8 @@ switchd_attach(struct sw *sw, struct options *o)
 		if (group == (gid_t)-1)
 			group = o->rungid;
 	}
-	if ((a = attach_new(sw, o->dir, o->sockmode, owner, group, err,
-	    sizeof(err))) == NULL)
+	if ((a = attach_new(sw, o->dir, o->sockmode, o->runuid, owner, group,
+	    err, sizeof(err))) == NULL)
 		fatalx("%s", err);
 	return a;
 }
@@ -324,7 +325,8 @@ switchd_attach(struct sw *sw, struct options *o)
 /*
  * DIR/mgmt unless -S: the run user's only, or -G's group's too, or
  * else -A's.  Anyone who can connect may look; root, the run user and
- * -A's group may change the switch.
+ * -A's group may change the switch.  -S goes in a directory of its own
+ * choosing, looked at through a descriptor as DIR is.
  */
 static struct mgmt *
 switchd_mgmt(struct sw *sw, struct attach *a, struct options *o)
@@ -333,6 +335,7 @@ switchd_mgmt(struct sw *sw, struct attach *a, struct options *o)
 	struct mgmt *m;
 	uid_t owner = (uid_t)-1;
 	gid_t gid = (gid_t)-1, admgid = (gid_t)-1;
+	int dirfd, r;
 
 	if (o->mgmtgroup != NULL && priv_group(o->mgmtgroup, &gid) == -1)
 		fatalx("-G: no such group '%s'", o->mgmtgroup);
@@ -349,10 +352,19 @@ switchd_mgmt(struct sw *sw, struct attach *a, struct options *o)
 	mgmt_admins(m, o->runuid, admgid);
 	if (geteuid() == 0)
 		owner = o->runuid;
-	if (mgmt_listen(m, path, gid != (gid_t)-1 ? 0660 : 0600, owner,
+	if (o->mgmtpath == NULL)
+		dirfd = attach_dirfd(a);
+	else if ((dirfd = sockdir_parent(path, err, sizeof(err))) == -1)
+		fatalx("management socket: %s", err);
+	r = mgmt_listen(m, dirfd, path, gid != (gid_t)-1 ? 0660 : 0600, owner,
 	    gid != (gid_t)-1 ? gid : geteuid() == 0 ? o->rungid : (gid_t)-1,
-	    err, sizeof(err)) == -1)
+	    err, sizeof(err));
+	if (o->mgmtpath != NULL)
+		close(dirfd);
+	if (r == -1) {
+		attach_free(a);
 		fatalx("%s", err);
+	}
 	return m;
 }
 
