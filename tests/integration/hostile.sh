@@ -24,7 +24,7 @@ port 4 access 10
 EOC
 netns gw
 bg switchd ip netns exec "$T_NS-gw" "$SWITCHD" -s "$sw" -v -g $VMGROUP -m 660 \
-	-t hostile0 -f "$T_WORK/conf" -u nobody
+	-t hostile0 -f "$T_WORK/conf"
 SWITCHD_PID=$T_LASTPID
 wait_for 10 test -S "$sw/mgmt" || fail "switchd did not start"
 pid=$(pgrep -f "switchd -s $sw" -n)
