@@ -131,10 +131,12 @@ $(B)/tools/%: $(B)/obj/tests/tools/%.o $(COMMON_LIB)
 # again next time.  Keep them.
 .SECONDARY: $(call obj,$(UNIT_SRC) $(BENCH_SRC) $(TOOL_SRC))
 
-# Start a switch in the foreground with the defaults; ^C stops it.
+# Start a switch in the foreground with the defaults; ^C stops it.  As
+# root, the switch runs as the user switchd, made here if missing.
 run:
 	@build-aux/deps.sh build
 	@$(MAKE) --no-print-directory B=$(B) all
+	@build-aux/switchd-user.sh
 	$(B)/switchd $(SWITCHD_FLAGS)
 
 # Every test on the normal build, again under the sanitizers, and the

@@ -18,6 +18,7 @@
 #include "listener.h"
 #include "log.h"
 #include "port.h"
+#include "sockdir.h"
 #include "sw.h"
 #include "util.h"
 #include "vde.h"
@@ -35,6 +36,7 @@ struct attach {
 	struct sw	*sw;
 	char		 dir[PATH_MAX];
 	char		 path[sizeof(((struct sockaddr_un *)0)->sun_path)];
+	int		 dirfd;		/* DIR, as checked: sockets go there */
 	mode_t		 mode;		/* of the sockets; DIR gets x bits */
 	struct listener	 l;
 	uint32_t	 npending;	/* connections yet to ask */
@@ -166,19 +168,18 @@ attach_pick(const struct pending *pd, int want)
 
 static int
 attach_datasock(struct attach *a, int pathfd, int num,
-    struct sockaddr_un *sun)
+    struct sockaddr_un *sun, char *err, size_t len)
 {
 	struct sockaddr_un peer;
 	int fd;
 
 	fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 	if (fd == -1)
-		return -1;
+		return util_err(err, len, "%s", strerror(errno));
 	/* Buffers sized from the memory budget, which must have room. */
 	if (port_sockbuf(a->sw, fd) == -1) {
 		close(fd);
-		errno = ENOBUFS;
-		return -1;
+		return util_err(err, len, "the memory budget is spent");
 	}
 	/*
 	 * Connect before replying: the client unlinks its path after.
@@ -188,20 +189,22 @@ attach_datasock(struct attach *a, int pathfd, int num,
 	peer.sun_family = AF_UNIX;
 	snprintf(peer.sun_path, sizeof(peer.sun_path), "/proc/self/fd/%d",
 	    pathfd);
-	if (connect(fd, (const struct sockaddr *)&peer, sizeof(peer)) == -1)
+	if (connect(fd, (const struct sockaddr *)&peer, sizeof(peer)) == -1) {
+		util_err(err, len, "%s", strerror(errno));
 		goto fail;
+	}
 	memset(sun, 0, sizeof(*sun));
 	sun->sun_family = AF_UNIX;
 	if ((size_t)snprintf(sun->sun_path, sizeof(sun->sun_path), "%s/%03d.%d",
 	    a->dir, num, fd) >= sizeof(sun->sun_path)) {
-		errno = ENAMETOOLONG;
+		util_err(err, len, "%s", strerror(ENAMETOOLONG));
 		goto fail;
 	}
-	(void)unlink(sun->sun_path);
-	if (bind(fd, (struct sockaddr *)sun, sizeof(*sun)) == -1)
-		goto fail;
-	if (chmod(sun->sun_path, a->mode) == -1) {
-		(void)unlink(sun->sun_path);
+	/* One left by a switch that died on this directory. */
+	(void)unlinkat(a->dirfd, sockdir_name(sun->sun_path), 0);
+	if (sockdir_bind(a->dirfd, fd, sun->sun_path, a->mode, (uid_t)-1,
+	    (gid_t)-1, err, len) == -1) {
+		(void)unlinkat(a->dirfd, sockdir_name(sun->sun_path), 0);
 		goto fail;
 	}
 	return fd;
@@ -218,7 +221,7 @@ attach_request(struct pending *pd)
 	struct vde_req req;
 	struct port *p;
 	char why[128];
-	int n, fd, pathfd, e;
+	int n, fd, pathfd;
 
 	if (vde_req_parse(pd->buf, pd->len, &req, why, sizeof(why)) == -1) {
 		attach_refuse(pd, "%s", why);
@@ -248,12 +251,10 @@ attach_request(struct pending *pd)
 			    "reserved for another user or group", req.port);
 		return;
 	}
-	fd = attach_datasock(a, pathfd, n, &sun);
-	e = errno;
+	fd = attach_datasock(a, pathfd, n, &sun, why, sizeof(why));
 	close(pathfd);
 	if (fd == -1) {
-		attach_refuse(pd, "data socket: %s", e == ENOBUFS ?
-		    "the memory budget is spent" : strerror(e));
+		attach_refuse(pd, "data socket: %s", why);
 		return;
 	}
 	if (write(pd->fd, &sun, sizeof(sun)) != sizeof(sun)) {
@@ -380,35 +381,21 @@ attach_accept_cb(struct listener *l, int fd, const struct sockaddr *sa,
 }
 
 /*
- * Another switchd answering on DIR/ctl owns the directory; a socket
- * nobody answers on was left by one that died, and is taken over.
+ * DIR and DIR/ctl, made, owned and opened to who may attach.  DIR is
+ * checked before anything in it is touched (sockdir_open()), and a
+ * switch that answers on DIR/ctl keeps it: only the socket of one that
+ * died is taken over.
  */
 static int
-attach_in_use(const struct sockaddr_un *sun)
+attach_listen(struct attach *a, uid_t runuid, uid_t owner, gid_t group,
+    char *err, size_t len)
 {
-	int fd, r;
-
-	if ((fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0)) == -1)
-		return 0;
-	r = connect(fd, (const struct sockaddr *)sun, sizeof(*sun));
-	close(fd);
-	return r == 0;
-}
-
-/* DIR and DIR/ctl, made, owned and opened to who may attach. */
-static int
-attach_listen(struct attach *a, uid_t owner, gid_t group, char *err,
-    size_t len)
-{
-	struct sockaddr_un sun;
 	mode_t dirmode;
 	int fd;
 
-	memset(&sun, 0, sizeof(sun));
-	sun.sun_family = AF_UNIX;
 	/* Room for the data sockets' names too. */
-	if ((size_t)snprintf(sun.sun_path, sizeof(sun.sun_path), "%s/ctl",
-	    a->dir) >= sizeof(sun.sun_path) - 16)
+	if ((size_t)snprintf(a->path, sizeof(a->path), "%s/ctl", a->dir) >=
+	    sizeof(a->path) - 16)
 		return util_err(err, len, "socket directory %s: path too long",
 		    a->dir);
 	/* Clients bind their own sockets in DIR: it needs x and w too. */
@@ -416,31 +403,22 @@ attach_listen(struct attach *a, uid_t owner, gid_t group, char *err,
 	/* Shared: nobody may remove what another user put there. */
 	if (dirmode & 0022)
 		dirmode |= S_ISVTX;
-	if (mkdir(a->dir, dirmode) == -1 && errno != EEXIST)
-		return util_err(err, len, "socket directory %s: %s", a->dir,
-		    strerror(errno));
-	if (attach_in_use(&sun))
-		return util_err(err, len, "%s: another switch is running there",
-		    sun.sun_path);
-	(void)unlink(sun.sun_path);
-	snprintf(a->path, sizeof(a->path), "%s", sun.sun_path);
+	if ((a->dirfd = sockdir_open(a->dir, runuid, err, len)) == -1 ||
+	    sockdir_clear(a->dirfd, a->path, err, len) == -1)
+		return -1;
 	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-	if (fd == -1 || bind(fd, (struct sockaddr *)&sun, sizeof(sun)) == -1) {
-		util_err(err, len, "%s: %s", a->path, strerror(errno));
-		if (fd != -1)
-			close(fd);
+	if (fd == -1)
+		return util_err(err, len, "socket: %s", strerror(errno));
+	if (sockdir_bind(a->dirfd, fd, a->path, a->mode, owner, group, err,
+	    len) == -1) {
+		close(fd);
 		return -1;
 	}
 	listener_init(&a->l, a->sw->loop, fd, ATTACH_RESERVE,
 	    "attach", attach_accept_cb);
-	if (chmod(a->dir, dirmode) == -1 || chmod(a->path, a->mode) == -1)
-		return util_err(err, len, "chmod %s: %s", a->dir,
-		    strerror(errno));
-	if ((owner != (uid_t)-1 || group != (gid_t)-1) &&
-	    (chown(a->dir, owner, group) == -1 ||
-	    chown(a->path, owner, group) == -1))
-		return util_err(err, len, "chown %s: %s", a->dir,
-		    strerror(errno));
+	if (sockdir_own(a->dirfd, a->dir, dirmode, owner, group, err,
+	    len) == -1)
+		return -1;
 	if (listen(fd, 128) == -1)
 		return util_err(err, len, "listen %s: %s", a->path,
 		    strerror(errno));
@@ -450,11 +428,12 @@ attach_listen(struct attach *a, uid_t owner, gid_t group, char *err,
 /*
  * The privileged part: the directory and the control socket, with mode
  * `mode` (DIR gets the matching x bits), owned by owner and group where
- * they are not -1.  Nothing is accepted before attach_start().
+ * they are not -1.  An existing DIR must be root's or runuid's, the user
+ * the switch runs as.  Nothing is accepted before attach_start().
  */
 struct attach *
-attach_new(struct sw *sw, const char *dir, mode_t mode, uid_t owner,
-    gid_t group, char *err, size_t len)
+attach_new(struct sw *sw, const char *dir, mode_t mode, uid_t runuid,
+    uid_t owner, gid_t group, char *err, size_t len)
 {
 	struct attach *a;
 
@@ -465,6 +444,7 @@ attach_new(struct sw *sw, const char *dir, mode_t mode, uid_t owner,
 	a->sw = sw;
 	a->mode = mode;
 	a->l.fd = -1;
+	a->dirfd = -1;
 	LIST_INIT(&a->pendings);
 	if ((size_t)snprintf(a->dir, sizeof(a->dir), "%s", dir) >=
 	    sizeof(a->dir)) {
@@ -472,7 +452,7 @@ attach_new(struct sw *sw, const char *dir, mode_t mode, uid_t owner,
 		free(a);
 		return NULL;
 	}
-	if (attach_listen(a, owner, group, err, len) == -1) {
+	if (attach_listen(a, runuid, owner, group, err, len) == -1) {
 		attach_free(a);
 		return NULL;
 	}
@@ -494,9 +474,11 @@ attach_free(struct attach *a)
 		attach_pending_free(LIST_FIRST(&a->pendings), 1);
 	if (a->l.fd != -1) {
 		listener_close(&a->l);
-		if (unlink(a->path) == -1 && errno != ENOENT)
+		if (unlinkat(a->dirfd, "ctl", 0) == -1 && errno != ENOENT)
 			log_warn("unlink %s", a->path);
 	}
+	if (a->dirfd != -1)
+		close(a->dirfd);
 	free(a);
 }
 
@@ -504,6 +486,12 @@ const char *
 attach_dir(const struct attach *a)
 {
 	return a->dir;
+}
+
+int
+attach_dirfd(const struct attach *a)
+{
+	return a->dirfd;
 }
 
 const char *

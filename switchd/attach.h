@@ -17,10 +17,12 @@ struct sw;
 
 /* attach.c */
 struct attach	*attach_new(struct sw *, const char *dir, mode_t mode,
-		    uid_t owner, gid_t group, char *err, size_t len);
+		    uid_t runuid, uid_t owner, gid_t group, char *err,
+		    size_t len);
 void		 attach_start(struct attach *);
 void		 attach_free(struct attach *);
 const char	*attach_dir(const struct attach *);
+int		 attach_dirfd(const struct attach *);
 const char	*attach_path(const struct attach *);
 uint64_t	 attach_refused(const struct attach *);
 void		 attach_counters_reset(struct attach *);

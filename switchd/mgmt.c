@@ -21,6 +21,7 @@
 #include "mgmt.h"
 #include "number.h"
 #include "port.h"
+#include "sockdir.h"
 #include "sw.h"
 #include "util.h"
 
@@ -914,35 +915,37 @@ mgmt_level(const struct mgmt *m, uid_t uid, gid_t gid, const gid_t *groups,
 }
 
 /*
- * The socket at path, with mode, owned by owner and group where they
- * are not -1.  The caller made sure no other switch uses it.
+ * The socket at path, a name in the directory dirfd, with mode, owned
+ * by owner and group where they are not -1.  A switch that answers
+ * there keeps its socket, and this one is not made; only the socket of
+ * one that died is taken over (sockdir_clear()).
  */
 int
-mgmt_listen(struct mgmt *m, const char *path, mode_t mode, uid_t owner,
-    gid_t group, char *err, size_t len)
+mgmt_listen(struct mgmt *m, int dirfd, const char *path, mode_t mode,
+    uid_t owner, gid_t group, char *err, size_t len)
 {
-	struct sockaddr_un sun;
+	char why[256];
 	int fd;
 
-	memset(&sun, 0, sizeof(sun));
-	sun.sun_family = AF_UNIX;
-	if ((size_t)snprintf(sun.sun_path, sizeof(sun.sun_path), "%s", path) >=
-	    sizeof(sun.sun_path))
+	if (strlen(path) >= sizeof(m->path))
 		return util_err(err, len, "management socket %s: path too "
 		    "long", path);
-	(void)unlink(path);
+	if (sockdir_clear(dirfd, path, why, sizeof(why)) == -1)
+		return util_err(err, len, "management socket: %s", why);
 	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-	if (fd == -1 || bind(fd, (struct sockaddr *)&sun, sizeof(sun)) == -1 ||
-	    chmod(path, mode) == -1 ||
-	    ((owner != (uid_t)-1 || group != (gid_t)-1) &&
-	    chown(path, owner, group) == -1) ||
-	    listen(fd, 128) == -1) {
-		util_err(err, len, "management socket %s: %s", path,
+	if (fd == -1)
+		return util_err(err, len, "management socket %s: %s", path,
 		    strerror(errno));
-		if (fd != -1) {
-			close(fd);
-			(void)unlink(path);
-		}
+	if (sockdir_bind(dirfd, fd, path, mode, owner, group, why,
+	    sizeof(why)) == -1) {
+		close(fd);
+		return util_err(err, len, "management socket: %s", why);
+	}
+	if (listen(fd, 128) == -1) {
+		util_err(err, len, "management socket %s: listen: %s", path,
+		    strerror(errno));
+		close(fd);
+		(void)unlinkat(dirfd, sockdir_name(path), 0);
 		return -1;
 	}
 	snprintf(m->path, sizeof(m->path), "%s", path);

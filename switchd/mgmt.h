@@ -48,8 +48,8 @@ enum mgmt_level	 mgmt_level(const struct mgmt *, uid_t, gid_t,
 		    const gid_t *groups, int ngroups);
 int		 mgmt_command(size_t, const char **name, const char **sub,
 		    int *argc, enum mgmt_level *);
-int		 mgmt_listen(struct mgmt *, const char *path, mode_t,
-		    uid_t owner, gid_t group, char *err, size_t len);
+int		 mgmt_listen(struct mgmt *, int dirfd, const char *path,
+		    mode_t, uid_t owner, gid_t group, char *err, size_t len);
 void		 mgmt_start(struct mgmt *);
 void		 mgmt_free(struct mgmt *);
 char		*mgmt_request(struct mgmt *, const struct mgmt_peer *,

@@ -15,14 +15,14 @@
 #include "util.h"
 
 #define PRIV_USER	"switchd"
-#define PRIV_FALLBACK	"nobody"
+#define PRIV_NOBODY	"nobody"
+#define PRIV_NOBODY_UID	65534	/* the kernel's overflow uid */
 
 /*
- * The user to run as (default: a dedicated "switchd" user if there is
- * one, else nobody), and the group that owns the sockets: -g GROUP, or
- * else the user's own group.  The daemon runs with that group as its
- * only one, so it can reach the clients' sockets, which libvdeplug
- * opens to the switch socket's group.
+ * The user to run as (default: the dedicated user "switchd"), and the
+ * group that owns the sockets: -g GROUP, or else the user's own group.
+ * The daemon runs with that group as its only one, so it can reach the
+ * clients' sockets, which libvdeplug opens to the switch socket's group.
  */
 /* A group by name, or by number even when /etc/group has no name for it. */
 int
@@ -40,6 +40,22 @@ priv_group(const char *name, gid_t *gid)
 	return 0;
 }
 
+/*
+ * nobody is the user of every service that has none of its own: the
+ * management socket and the socket directory would be theirs too, and
+ * any of their processes could manage the switch or take its clients'
+ * ports.
+ */
+static int
+priv_nobody(uid_t uid)
+{
+	struct passwd *pw;
+
+	if (uid == PRIV_NOBODY_UID)
+		return 1;
+	return (pw = getpwnam(PRIV_NOBODY)) != NULL && pw->pw_uid == uid;
+}
+
 int
 priv_lookup(const char *user, const char *group, uid_t *uid, gid_t *gid,
     gid_t *sockgid, char *err, size_t len)
@@ -47,20 +63,30 @@ priv_lookup(const char *user, const char *group, uid_t *uid, gid_t *gid,
 	struct passwd *pw;
 	unsigned long id;
 
-	if (user == NULL)
-		pw = getpwnam(PRIV_USER) != NULL ? getpwnam(PRIV_USER) :
-		    getpwnam(PRIV_FALLBACK);
-	else
-		pw = getpwnam(user);
-	if (pw != NULL) {
+	if ((pw = getpwnam(user != NULL ? user : PRIV_USER)) != NULL) {
 		*uid = pw->pw_uid;
 		*gid = pw->pw_gid;
 	} else if (user != NULL && number_parse(user, 0, (uid_t)-2, &id) == 0) {
 		*uid = (uid_t)id;
 		*gid = (gid_t)id;
-	} else
-		return util_err(err, len, "user %s: no such user", user ?
-		    user : PRIV_USER " or " PRIV_FALLBACK);
+	} else if (user != NULL)
+		return util_err(err, len, "user %s: no such user", user);
+	else
+		return util_err(err, len, "no user \"%s\" to run the switch as "
+		    "once it has given up root: create it with \"useradd "
+		    "--system --no-create-home --shell /usr/sbin/nologin %s\", "
+		    "or name another with -u", PRIV_USER, PRIV_USER);
+	if (user == NULL)
+		user = PRIV_USER;
+	if (*uid == 0)
+		return util_err(err, len, "user %s: the switch gives up root; "
+		    "name another user with -u", user);
+	if (priv_nobody(*uid))
+		return util_err(err, len, "user %s: refusing to run as nobody, "
+		    "whose every process could then manage the switch; give "
+		    "the switch a user of its own: \"useradd --system "
+		    "--no-create-home --shell /usr/sbin/nologin %s\"", user,
+		    PRIV_USER);
 	*sockgid = (gid_t)-1;
 	if (group != NULL) {
 		if (priv_group(group, sockgid) == -1)

@@ -4,6 +4,7 @@
  * through DIR/ctl; taps made at start are ports too.  Root is needed only
  * to make taps, and is given up before the first frame is read.
  */
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <sys/types.h>
 
@@ -24,6 +25,7 @@
 #include "mgmt.h"
 #include "port.h"
 #include "priv.h"
+#include "sockdir.h"
 #include "sw.h"
 #include "tap.h"
 #include "util.h"
@@ -54,6 +56,7 @@ struct options {
 	gid_t		 rungid;
 	gid_t		 sockgid;	/* (gid_t)-1: leave as is */
 	mode_t		 sockmode;
+	int		 pidfd;		/* locked for the daemon's life */
 };
 
 /* What main() runs, for the signal handlers. */
@@ -103,24 +106,33 @@ switchd_hup_cb(struct ev_loop *loop, ev_signal *w, int revents)
 }
 
 /* Clients are told absolute paths, and daemon() moves to /. */
-static void
-switchd_default_dir(struct options *o)
+static const char *
+switchd_abspath(const char *opt, const char *path, char *buf, size_t len)
 {
-	static char buf[PATH_MAX];
 	char cwd[PATH_MAX];
 
+	if (path == NULL || path[0] == '/')
+		return path;
+	if (getcwd(cwd, sizeof(cwd)) == NULL)
+		fatal("getcwd");
+	if ((size_t)snprintf(buf, len, "%s/%s", cwd, path) >= len)
+		fatalx("%s: path too long", opt);
+	return buf;
+}
+
+static void
+switchd_paths(struct options *o)
+{
+	static char dir[PATH_MAX], mgmt[PATH_MAX], pid[PATH_MAX];
+
 	if (o->dir == NULL) {
-		if (util_sockdir(buf, sizeof(buf)) == -1)
+		if (util_sockdir(dir, sizeof(dir)) == -1)
 			fatalx("socket directory: path too long");
-		o->dir = buf;
-	} else if (o->dir[0] != '/') {
-		if (getcwd(cwd, sizeof(cwd)) == NULL)
-			fatal("getcwd");
-		if ((size_t)snprintf(buf, sizeof(buf), "%s/%s", cwd, o->dir) >=
-		    sizeof(buf))
-			fatalx("-s: path too long");
-		o->dir = buf;
-	}
+		o->dir = dir;
+	} else
+		o->dir = switchd_abspath("-s", o->dir, dir, sizeof(dir));
+	o->mgmtpath = switchd_abspath("-S", o->mgmtpath, mgmt, sizeof(mgmt));
+	o->pidfile = switchd_abspath("-p", o->pidfile, pid, sizeof(pid));
 }
 
 static void
@@ -351,8 +363,8 @@ switchd_attach(struct sw *sw, struct options *o)
 		if (group == (gid_t)-1)
 			group = o->rungid;
 	}
-	if ((a = attach_new(sw, o->dir, o->sockmode, owner, group, err,
-	    sizeof(err))) == NULL)
+	if ((a = attach_new(sw, o->dir, o->sockmode, o->runuid, owner, group,
+	    err, sizeof(err))) == NULL)
 		fatalx("%s", err);
 	return a;
 }
@@ -360,7 +372,8 @@ switchd_attach(struct sw *sw, struct options *o)
 /*
  * DIR/mgmt unless -S: the run user's only, or -G's group's too, or
  * else -A's.  Anyone who can connect may look; root, the run user and
- * -A's group may change the switch.
+ * -A's group may change the switch.  -S goes in a directory of its own
+ * choosing, looked at through a descriptor as DIR is.
  */
 static struct mgmt *
 switchd_mgmt(struct sw *sw, struct attach *a, struct options *o)
@@ -369,6 +382,7 @@ switchd_mgmt(struct sw *sw, struct attach *a, struct options *o)
 	struct mgmt *m;
 	uid_t owner = (uid_t)-1;
 	gid_t gid = (gid_t)-1, admgid = (gid_t)-1;
+	int dirfd, r;
 
 	if (o->mgmtgroup != NULL && priv_group(o->mgmtgroup, &gid) == -1)
 		fatalx("-G: no such group '%s'", o->mgmtgroup);
@@ -385,25 +399,81 @@ switchd_mgmt(struct sw *sw, struct attach *a, struct options *o)
 	mgmt_admins(m, o->runuid, admgid);
 	if (geteuid() == 0)
 		owner = o->runuid;
-	if (mgmt_listen(m, path, gid != (gid_t)-1 ? 0660 : 0600, owner,
+	if (o->mgmtpath == NULL)
+		dirfd = attach_dirfd(a);
+	else if ((dirfd = sockdir_parent(path, err, sizeof(err))) == -1)
+		fatalx("management socket: %s", err);
+	r = mgmt_listen(m, dirfd, path, gid != (gid_t)-1 ? 0660 : 0600, owner,
 	    gid != (gid_t)-1 ? gid : geteuid() == 0 ? o->rungid : (gid_t)-1,
-	    err, sizeof(err)) == -1)
+	    err, sizeof(err));
+	if (o->mgmtpath != NULL)
+		close(dirfd);
+	if (r == -1) {
+		attach_free(a);
 		fatalx("%s", err);
+	}
 	return m;
 }
 
+/*
+ * The pidfile is taken before anything else is made, and kept locked
+ * while the switch runs: a lock cannot go stale, whereas a pid may name
+ * another process by now.  It is opened without following a link, and
+ * only a plain file of the user who starts the switch is written: root
+ * acts later on the pid it reads from there (rc.vdenetwork stop).
+ */
 static void
-switchd_pidfile(const char *path)
+switchd_pidfile_lock(struct options *o)
 {
-	FILE *f;
-	int fd;
+	struct stat st;
+	char pid[32];
+	ssize_t n;
 
-	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-	if (fd == -1 || (f = fdopen(fd, "w")) == NULL)
-		fatal("pidfile %s", path);
-	fprintf(f, "%ld\n", (long)getpid());
-	if (fclose(f) == EOF)
-		fatal("pidfile %s", path);
+	o->pidfd = -1;
+	if (o->pidfile == NULL)
+		return;
+	if ((o->pidfd = open(o->pidfile, O_RDWR | O_CREAT | O_NOFOLLOW |
+	    O_NONBLOCK | O_CLOEXEC, 0644)) == -1) {
+		if (errno == ELOOP)
+			fatalx("pidfile %s is a symbolic link, which is not "
+			    "followed; remove it, or give another path with -p",
+			    o->pidfile);
+		fatal("pidfile %s", o->pidfile);
+	}
+	if (fstat(o->pidfd, &st) == -1)
+		fatal("pidfile %s", o->pidfile);
+	if (!S_ISREG(st.st_mode) || st.st_nlink != 1)
+		fatalx("pidfile %s is not a plain file with one name (a pipe, a "
+		    "device, a hard link?), so it is not written; remove it, or "
+		    "give another path with -p", o->pidfile);
+	if (st.st_uid != geteuid())
+		fatalx("pidfile %s belongs to uid %ld, who could write another "
+		    "pid in it, so it is not used; remove it, or give another "
+		    "path with -p", o->pidfile, (long)st.st_uid);
+	if (flock(o->pidfd, LOCK_EX | LOCK_NB) == -1) {
+		if (errno != EWOULDBLOCK)
+			fatal("pidfile %s: lock", o->pidfile);
+		n = pread(o->pidfd, pid, sizeof(pid) - 1, 0);
+		pid[n > 0 ? n : 0] = '\0';
+		pid[strspn(pid, "0123456789")] = '\0';
+		fatalx("pidfile %s is held by another switchd (pid %s), which "
+		    "is running", o->pidfile, pid[0] != '\0' ? pid : "unknown");
+	}
+}
+
+/* The pid, again after daemon(): the lock stays with the descriptor. */
+static void
+switchd_pidfile_write(struct options *o)
+{
+	char pid[32];
+	int n;
+
+	if (o->pidfd == -1)
+		return;
+	n = snprintf(pid, sizeof(pid), "%ld\n", (long)getpid());
+	if (ftruncate(o->pidfd, 0) == -1 ||
+	    pwrite(o->pidfd, pid, (size_t)n, 0) != n)
+		fatal("pidfile %s", o->pidfile);
 }
 
 static void
@@ -437,8 +507,10 @@ main(int argc, char *argv[])
 	log_init("switchd", 1, o.verbose);
 	if (o.check)
 		exit(switchd_check(&o));
-	switchd_default_dir(&o);
+	switchd_paths(&o);
 	switchd_identity(&o);
+	switchd_pidfile_lock(&o);
+	switchd_pidfile_write(&o);
 
 	if ((loop = ev_default_loop(EVFLAG_AUTO)) == NULL)
 		fatalx("cannot start the event loop");
@@ -455,8 +527,7 @@ main(int argc, char *argv[])
 			fatal("daemon");
 		log_init("switchd", 0, o.verbose);
 	}
-	if (o.pidfile != NULL)
-		switchd_pidfile(o.pidfile);
+	switchd_pidfile_write(&o);
 	priv_drop(o.runuid, o.rungid);
 	if (access(o.dir, W_OK | X_OK) == -1)
 		fatal("socket directory %s: the user switchd runs as (uid %ld) "

@@ -40,6 +40,8 @@ trap 'exit 1' INT TERM
 die() { echo "bench: $*" >&2; exit 1; }
 for f in "$SW" "$VB" "$CB"; do [ -x "$f" ] || die "$f not built (make tests)"; done
 command -v vde_switch >/dev/null || die "needs vde_switch (Debian package vde2)"
+# Started by root, switchd runs as the user switchd.
+build-aux/switchd-user.sh || die "no user switchd to run the switch as"
 
 # start_switchd DIR ARGS...: sets SPID
 # cputicks PID: user and system time the process has used, in clock ticks

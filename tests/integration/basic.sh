@@ -30,7 +30,7 @@ ok "port 5 reused after its client left"
 if "$SWITCHD" -s "$sw" >"$T_WORK/second.log" 2>&1; then
 	fail "a second switchd started on $sw"
 fi
-grep -q "another switch is running there" "$T_WORK/second.log" ||
+grep -q "another switch is running on $sw/ctl" "$T_WORK/second.log" ||
 	fail "second switchd: $(cat "$T_WORK/second.log")"
 pings a 10.50.0.2 || fail "the first switch stopped forwarding"
 ok "a second switchd refused: $(cat "$T_WORK/second.log")"

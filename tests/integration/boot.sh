@@ -1,10 +1,11 @@
 #!/bin/bash
 # SPDX-License-Identifier: ISC
-# The boot story: rc.vdenetwork starts switchd with a tap (then no root,
-# no capability), addresses the tap, masquerades and runs dnsmasq, all in
-# a namespace of the test's own.  An unprivileged QEMU in the VM group
-# attaches, gets a DHCP lease and fetches a file by TFTP from the tap's
-# address; a user outside the group is refused; stop leaves nothing.
+# The boot story: rc.vdenetwork starts switchd with a tap (then it runs
+# as the user switchd, with no capability), addresses the tap,
+# masquerades and runs dnsmasq, all in a namespace of the test's own.
+# An unprivileged QEMU in the VM group attaches, gets a DHCP lease and
+# fetches a file by TFTP from the tap's address; a user outside the
+# group is refused; stop leaves nothing.
 . "$(dirname "$0")/lib.sh"
 need_root
 need qemu-system-x86_64 qemu-system-x86 dnsmasq dnsmasq jq jq nft nftables \
@@ -32,7 +33,7 @@ DNSMASQ_OPTIONS="--port=0 --enable-tftp --tftp-root=$T_WORK/tftp --dhcp-boot=hel
 SWITCH_DIR=$T_WORK/sw
 SWITCH_GROUP=$VMGROUP
 SWITCH_MODE=660
-SWITCH_USER=nobody
+SWITCH_USER=
 STATE_DIR=$T_WORK/state
 LEASE_FILE=$T_WORK/leases
 SWITCHD=$SWITCHD
@@ -57,7 +58,10 @@ awk '/^Gid:/ { for (i = 2; i <= 5; i++) if ($i == 0) exit 1 }' "$st" ||
 for c in CapInh CapPrm CapEff CapBnd CapAmb; do
 	grep -q "^$c:[[:space:]]*0000000000000000$" "$st" || fail "$c not empty"
 done
-ok "switchd runs as $(awk '/^Uid:/ {print $2}' "$st") with no capability"
+# No SWITCH_USER: the user switchd, never nobody.
+[ "$(awk '/^Uid:/ { print $2 }' "$st")" = "$(id -u switchd)" ] ||
+	fail "switchd does not run as the user switchd: $(grep '^Uid:' "$st")"
+ok "switchd runs as switchd ($(awk '/^Uid:/ {print $2}' "$st")) with no capability"
 
 # The host's address on tap0, the VMs' gateway, is pinned to the tap's port.
 tapmac=$(ip -n "$NS" -br link show tap0 | awk '{ print $3 }')

@@ -31,9 +31,18 @@ t_dump_logs() {
 	done
 }
 
+# t_user: the user a switch started by root runs as, switchd (it refuses
+# nobody), made when missing, as on a fresh machine.
+t_user() {
+	[ "$(id -u)" -eq 0 ] || return 0
+	"$T_TOP/build-aux/switchd-user.sh" ||
+		fail "no user switchd to run the switch as"
+}
+
 need_root() {
 	[ "$(id -u)" -eq 0 ] || skip "needs root for network namespaces"
 	[ -c /dev/net/tun ] || skip "needs /dev/net/tun"
+	t_user
 }
 
 # need CMD PACKAGE...: skip, naming the Debian package, when a program is missing
@@ -119,6 +128,7 @@ nsexec() { local ns=$1; shift; ip netns exec "$T_NS-$ns" "$@"; }
 # SWITCHD_PID is its pid.
 start_switchd() {
 	local dir=$1; shift
+	t_user
 	bg switchd "$SWITCHD" -s "$dir" -v "$@"
 	SWITCHD_PID=$T_LASTPID
 	# Not the socket: one left by a killed switch may still be there.
@@ -198,6 +208,7 @@ no_pings() {
 # its pid is T_LASTPID.
 start_switch() {
 	local name=$1 dir=$2; shift 2
+	t_user
 	bg "$name" "$SWITCHD" -s "$dir" -v "$@"
 	wait_for 30 grep -q "switch .* ready" "$T_WORK/$name.log" ||
 		fail "$name did not start"

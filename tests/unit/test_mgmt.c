@@ -60,14 +60,14 @@ test_setup(void **state)
 	/* Real sockets in a directory of its own, as switchd -s makes. */
 	snprintf(test_dir, sizeof(test_dir), "/tmp/test_mgmt.XXXXXX");
 	assert_non_null(mkdtemp(test_dir));
-	test_a = attach_new(sw, test_dir, 0600, (uid_t)-1, (gid_t)-1, err,
-	    sizeof(err));
+	test_a = attach_new(sw, test_dir, 0600, geteuid(), (uid_t)-1,
+	    (gid_t)-1, err, sizeof(err));
 	if (test_a == NULL)
 		fail_msg("attach_new: %s", err);
 	assert_non_null(test_m = mgmt_new(sw, test_a));
 	snprintf(path, sizeof(path), "%s/mgmt", test_dir);
-	if (mgmt_listen(test_m, path, 0600, (uid_t)-1, (gid_t)-1, err,
-	    sizeof(err)) == -1)
+	if (mgmt_listen(test_m, attach_dirfd(test_a), path, 0600, (uid_t)-1,
+	    (gid_t)-1, err, sizeof(err)) == -1)
 		fail_msg("mgmt_listen: %s", err);
 	log_setverbose(0);
 	return 0;
