@@ -546,9 +546,10 @@ main(int argc, char *argv[])
 	    sd.sw->conf->nports - 1, o.dir);
 	ev_run(loop, 0);
 
-	sw_free(sd.sw);
-	attach_free(sd.attach);
+	/* The control and management sockets use the switch's loop. */
 	mgmt_free(sd.mgmt);
+	attach_free(sd.attach);
+	sw_free(sd.sw);
 	if (o.pidfile != NULL)
 		(void)unlink(o.pidfile);
 	free((char *)o.conffile);
