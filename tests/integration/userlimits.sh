@@ -66,4 +66,17 @@ ctl set userports 0 || fail "set userports 0"
 as_a "$peer" -d a3 -w 0 raw "$sw" || fail "a's third port refused with no limit"
 ok "userports 0: no limit"
 
+# --- 500 idle connections of a and a's ports: b attaches within a second.
+# a1 and a2 are still there: a is at its limit again.
+ctl set userports 2 || fail "set userports 2"
+[ "$(ctl ports | grep -c ' a[12] ')" = 2 ] || fail "a1 and a2 are gone: $(ctl ports)"
+bg hold as_a "$peer" ctl "$sw" hold 500
+t_wait_for 20 grep -qx 'holding 500' "$T_WORK/hold.log" ||
+	fail "a did not open its 500 connections: $(cat "$T_WORK/hold.log")"
+t0=${EPOCHREALTIME/[.,]/}
+as_b "$peer" -d b3 -w 0 raw "$sw" || fail "b could not attach past a's 500 connections"
+ms=$(( (${EPOCHREALTIME/[.,]/} - t0) / 1000 ))
+[ "$ms" -le 1000 ] || fail "b's attach took $ms ms past a's 500 connections and ports"
+ok "a holds 500 idle connections and its ports: b attaches in $ms ms"
+
 stop_switchd

@@ -33,6 +33,7 @@
  *	otheruser a request, sent as -u user (default nobody), naming a
  *		 socket owned by root (so run this mode as root)
  *	silent	 connect and send nothing; wait up to 7 seconds
+ *	hold N	 open N connections, send nothing, keep them until killed
  *	portbusy N  a good request for port N (0 asks for port 0)
  *
  * -p N asks for port N (default: any free port); -i waits that many
@@ -115,7 +116,7 @@ vdepeer_usage(void)
 	    "       vdepeer [-d descr] [-u user] ctl CTLDIR "
 	    "garbage|magic|version|short|long|nopath|notsock|symlink|"
 	    "otheruser|"
-	    "silent|portbusy N\n");
+	    "silent|hold N|portbusy N\n");
 	exit(VDEPEER_ERR);
 }
 
@@ -597,6 +598,20 @@ vdepeer_otheruser(struct vdepeer *vp, const unsigned char *req, size_t len)
 	return WIFEXITED(status) ? WEXITSTATUS(status) : VDEPEER_ERR;
 }
 
+/* Open n control connections, send nothing on any, keep them: never returns. */
+static void __attribute__((noreturn))
+vdepeer_hold(struct vdepeer *vp, int n)
+{
+	int i;
+
+	for (i = 0; i < n; i++)
+		(void)vdepeer_connect(vp);
+	printf("holding %d\n", n);
+	fflush(stdout);
+	for (;;)
+		pause();
+}
+
 static int
 vdepeer_ctl(struct vdepeer *vp, int argc, char **argv)
 {
@@ -613,6 +628,11 @@ vdepeer_ctl(struct vdepeer *vp, int argc, char **argv)
 		if (argc != 2)
 			vdepeer_usage();
 		port = (int)vdepeer_number(argv[1], 0, 0xffffff, "portbusy");
+	} else if (strcmp(mode, "hold") == 0) {
+		if (argc != 2)
+			vdepeer_usage();
+		vdepeer_hold(vp, (int)vdepeer_number(argv[1], 1, 100000,
+		    "hold"));
 	} else if (argc != 1)
 		vdepeer_usage();
 
