@@ -7,6 +7,8 @@
 #ifndef CMD_H
 #define CMD_H
 
+#include <stdio.h>
+
 struct client;
 
 struct cmd_env {
@@ -16,5 +18,6 @@ struct cmd_env {
 
 /* cmd.c */
 int	cmd_run(struct cmd_env *, int argc, char **argv);
+void	cmd_list(FILE *);
 
 #endif

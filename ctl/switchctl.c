@@ -18,20 +18,34 @@
 #include "log.h"
 #include "util.h"
 
+#define SWITCHCTL_USAGE \
+	"usage: switchctl [-j] [-s dir | -S path] command [argument ...]\n" \
+	"       switchctl -h | -V\n"
+
 static void
 usage(void)
 {
-	fprintf(stderr,
-	    "usage: switchctl [-j] [-s dir | -S path] command [argument ...]\n"
-	    "       switchctl -V\n");
+	fputs(SWITCHCTL_USAGE, stderr);
 	exit(1);
+}
+
+/* -h, or no command: the usage, then what each command does. */
+static void
+help(FILE *f, int status)
+{
+	fputs(SWITCHCTL_USAGE, f);
+	fputc('\n', f);
+	cmd_list(f);
+	exit(status);
 }
 
 int
 main(int argc, char *argv[])
 {
 	static const struct option longopts[] = {
+		{ "help",	no_argument,	NULL,	'h' },
 		{ "json",	no_argument,	NULL,	'j' },
+		{ "version",	no_argument,	NULL,	'V' },
 		{ NULL,		0,		NULL,	0 }
 	};
 	char dir[PATH_MAX], path[PATH_MAX + 8], hint[2 * PATH_MAX];
@@ -43,9 +57,12 @@ main(int argc, char *argv[])
 	log_init("switchctl", 1, 0);
 	memset(&env, 0, sizeof(env));
 	/* '+': the words after the command are its own, "-1" included. */
-	while ((ch = getopt_long(argc, argv, "+jS:s:V", longopts,
+	while ((ch = getopt_long(argc, argv, "+hjS:s:V", longopts,
 	    NULL)) != -1) {
 		switch (ch) {
+		case 'h':
+			help(stdout, 0);
+			break;
 		case 'j':
 			env.json = 1;
 			break;
@@ -66,7 +83,9 @@ main(int argc, char *argv[])
 	}
 	argc -= optind;
 	argv += optind;
-	if (argc == 0 || (sdir != NULL && spath != NULL))
+	if (argc == 0)
+		help(stderr, 1);
+	if (sdir != NULL && spath != NULL)
 		usage();
 	/* A common slip, answered rather than sent to the switch. */
 	for (i = 1; i < argc; i++)

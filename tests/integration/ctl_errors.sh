@@ -85,7 +85,7 @@ expect 1 "an argument may not contain spaces" "$SC" -s "$sw" set port 3 user "ro
 expect 1 "an argument may not contain spaces" "$SC" -s "$sw" set port 3 user $'root\nhub on'
 expect 1 "an argument may not contain spaces" "$SC" -s "$sw" set port 3 group $'root\rhub'
 expect 1 "an argument may not contain spaces" "$SC" -s "$sw" set port 3 user root#
-expect 1 "unknown command 'frob' (commands: info, ports, port, macs, vlans, config, set, disconnect, counters, loglevel, reload)" \
+expect 1 "unknown command 'frob' (commands: info, ports, port, macs, vlans, config, set, disconnect, counters, loglevel, reload, help)" \
     "$SC" -s "$sw" frob
 [ "$(ctl config)" = "$cfg" ] || fail "a refused command changed the config"
 ok "bad arguments refused and quoted; nothing smuggled in"
@@ -108,7 +108,7 @@ if command -v mandoc >/dev/null; then
 	man=$(mandoc -T ascii -O width=1000 "$T_TOP/man/switchctl.8" |
 	    sed $'s/.\b//g')
 	for c in "info x" "ports x" "port" "macs x" "vlans x" "config x" \
-	    "set" "disconnect" "counters" "loglevel" "reload x"; do
+	    "set" "disconnect" "counters" "loglevel" "reload x" "help x y"; do
 		# shellcheck disable=SC2086
 		u=$("$SC" -s "$sw" $c 2>&1 | sed -n 's/^usage: switchctl //p')
 		[ -n "$u" ] || fail "switchctl $c printed no usage"
