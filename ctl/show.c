@@ -62,6 +62,21 @@ show_json(json_object *o)
 	    JSON_C_TO_STRING_NOSLASHESCAPE));
 }
 
+/*
+ * With -j, every error of switchctl's, as the switch words its own
+ * refusals: {"error": "...", "ok": false}.
+ */
+void
+show_error(const char *msg)
+{
+	json_object *o = json_object_new_object();
+
+	json_object_object_add(o, "error", json_object_new_string(msg));
+	json_object_object_add(o, "ok", json_object_new_boolean(0));
+	show_json(o);
+	json_object_put(o);
+}
+
 static void
 show_kv(struct table *t, const char *key, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));

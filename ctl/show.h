@@ -10,6 +10,7 @@
 
 /* show.c */
 void	show_json(json_object *);
+void	show_error(const char *);
 void	show_info(json_object *);
 void	show_ports(json_object *);
 void	show_port(json_object *);

@@ -16,6 +16,7 @@
 #include "client.h"
 #include "cmd.h"
 #include "log.h"
+#include "show.h"
 #include "util.h"
 
 #define SWITCHCTL_USAGE \
@@ -87,6 +88,9 @@ main(int argc, char *argv[])
 		help(stderr, 1);
 	if (sdir != NULL && spath != NULL)
 		usage();
+	/* From here on a script piping -j into jq gets its errors too. */
+	if (env.json)
+		log_setsink(show_error);
 	/* A common slip, answered rather than sent to the switch. */
 	for (i = 1; i < argc; i++)
 		if (strcmp(argv[i], "-j") == 0 ||

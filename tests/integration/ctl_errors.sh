@@ -9,7 +9,7 @@
 # request; each command's usage line is the one in switchctl(8).
 . "$(dirname "$0")/lib.sh"
 need_root
-need setpriv util-linux socat socat
+need setpriv util-linux socat socat python3 python3
 
 # expect STATUS WANT CMD...: CMD exits STATUS, its stderr contains WANT
 expect() {
@@ -98,6 +98,34 @@ expect 1 "switchctl: no such port: 7 (nothing is attached there)" \
 expect 1 "switchctl: port: '2000' is not a port from 1 to 1023" \
     "$SC" -s "$sw" set port 2000 access 3
 ok "the switch's errors are printed, exit 1"
+
+# --- With -j every error is JSON on stdout, for the script reading it.
+# jerr WANT ARGS...: switchctl -j ARGS exits 1 and prints, on stdout
+# alone, {"error": "...WANT...", "ok": false}
+jerr() {
+	local want=$1 out err rc e; shift
+	out=$("${JSC[@]}" -j "$@" 2>"$T_WORK/jerr")
+	rc=$?
+	err=$(cat "$T_WORK/jerr")
+	[ "$rc" = 1 ] || fail "switchctl -j $*: exited $rc, not 1"
+	[ -z "$err" ] || fail "switchctl -j $*: wrote on stderr: $err"
+	e=$(python3 -c 'import json, sys
+o = json.load(sys.stdin)
+assert o["ok"] is False
+print(o["error"])' <<<"$out") || fail "switchctl -j $*: not a JSON error: $out"
+	grep -qF -- "$want" <<<"$e" || fail "switchctl -j $*: '$e', not '$want'"
+}
+JSC=("$SC")
+jerr "no switch at $T_WORK/none/mgmt (is switchd running?" -s "$T_WORK/none" info
+jerr "'3x' is not a port number from 1 to 4095" -s "$sw" port 3x
+jerr "usage: switchctl set hub on | off" -s "$sw" set hub maybe
+jerr "unknown command 'frob'" -s "$sw" frob
+jerr "-j goes before the command" -s "$sw" ports -j
+jerr "port 3 user: no such user 'nosuchuser-xyzzy'" \
+    -s "$sw" set port 3 user nosuchuser-xyzzy
+JSC=(setpriv --reuid nobody --regid nogroup --clear-groups "$SC")
+jerr "$sw/mgmt: permission denied" -s "$sw" info
+ok "-j: errors of switchctl and of the switch are JSON on stdout"
 
 # --- Usage: the synopsis and each command's line are switchctl(8)'s.
 "$SC" -V | grep -Eq '^switchctl [0-9]' || fail "-V: $("$SC" -V)"
