@@ -48,7 +48,7 @@ static const struct cmd cmd_table[] = {
 	{ "info",	cmd_info,	"info",
 	    "The switch's version, uptime, limits and counters." },
 	{ "ports",	cmd_ports,	"ports",
-	    "A line for each port in use." },
+	    "A line for each port in use; with -l, every column." },
 	{ "port",	cmd_port,	"port N",
 	    "Everything about port N." },
 	{ "macs",	cmd_macs,	"macs [flush] [port N] [vlan V]",
@@ -306,7 +306,8 @@ cmd_ports(struct cmd_env *env, const struct cmd *c, int argc, char **argv)
 {
 	if (argc != 1)
 		return cmd_usage(env, c);
-	return cmd_call(env, argc, argv, show_ports);
+	return cmd_call(env, argc, argv, env->full ? show_ports_long :
+	    show_ports);
 }
 
 static int

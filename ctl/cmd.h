@@ -14,6 +14,7 @@ struct client;
 struct cmd_env {
 	struct client	*client;
 	int		 json;		/* -j: print replies as JSON */
+	int		 full;		/* -l: every column of ports */
 };
 
 /* cmd.c */

@@ -20,7 +20,7 @@
 #include "util.h"
 
 #define SWITCHCTL_USAGE \
-	"usage: switchctl [-j] [-s dir | -S path] command [argument ...]\n" \
+	"usage: switchctl [-jl] [-s dir | -S path] command [argument ...]\n" \
 	"       switchctl -h | -V\n"
 
 static void
@@ -46,6 +46,7 @@ main(int argc, char *argv[])
 	static const struct option longopts[] = {
 		{ "help",	no_argument,	NULL,	'h' },
 		{ "json",	no_argument,	NULL,	'j' },
+		{ "long",	no_argument,	NULL,	'l' },
 		{ "version",	no_argument,	NULL,	'V' },
 		{ NULL,		0,		NULL,	0 }
 	};
@@ -58,7 +59,7 @@ main(int argc, char *argv[])
 	log_init("switchctl", 1, 0);
 	memset(&env, 0, sizeof(env));
 	/* '+': the words after the command are its own, "-1" included. */
-	while ((ch = getopt_long(argc, argv, "+hjS:s:V", longopts,
+	while ((ch = getopt_long(argc, argv, "+hjlS:s:V", longopts,
 	    NULL)) != -1) {
 		switch (ch) {
 		case 'h':
@@ -66,6 +67,9 @@ main(int argc, char *argv[])
 			break;
 		case 'j':
 			env.json = 1;
+			break;
+		case 'l':
+			env.full = 1;
 			break;
 		case 'S':
 			spath = optarg;
@@ -94,7 +98,9 @@ main(int argc, char *argv[])
 	/* A common slip, answered rather than sent to the switch. */
 	for (i = 1; i < argc; i++)
 		if (strcmp(argv[i], "-j") == 0 ||
-		    strcmp(argv[i], "--json") == 0) {
+		    strcmp(argv[i], "--json") == 0 ||
+		    strcmp(argv[i], "-l") == 0 ||
+		    strcmp(argv[i], "--long") == 0) {
 			log_warnx("%s goes before the command: switchctl %s "
 			    "%s ...", argv[i], argv[i], argv[0]);
 			return 1;

@@ -129,8 +129,8 @@ ok "-j: errors of switchctl and of the switch are JSON on stdout"
 
 # --- Usage: the synopsis and each command's line are switchctl(8)'s.
 "$SC" -V | grep -Eq '^switchctl [0-9]' || fail "-V: $("$SC" -V)"
-expect 1 "usage: switchctl [-j] [-s dir | -S path] command [argument ...]" "$SC"
-expect 1 "usage: switchctl [-j] [-s dir | -S path] command [argument ...]" \
+expect 1 "usage: switchctl [-jl] [-s dir | -S path] command [argument ...]" "$SC"
+expect 1 "usage: switchctl [-jl] [-s dir | -S path] command [argument ...]" \
     "$SC" -s a -S b info
 if command -v mandoc >/dev/null; then
 	man=$(mandoc -T ascii -O width=1000 "$T_TOP/man/switchctl.8" |

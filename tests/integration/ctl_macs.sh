@@ -66,8 +66,8 @@ ok "ports -j: frames and bytes in and out moved on both ports"
 
 out=$(ctl ports) || fail "switchctl ports failed"
 echo "$out"
-head -1 <<<"$out" | grep -q 'PORT  KIND  DESCRIPTION' || fail "ports header"
-grep -Eq '^ +3 +unix +.*root/[0-9]+ +access 1 ' <<<"$out" ||
+head -1 <<<"$out" | grep -q 'PORT  KIND  USER  VLAN' || fail "ports header"
+grep -Eq '^ +3 +unix +root +access 1 ' <<<"$out" ||
 	fail "no row for port 3"
 [ "$(wc -l <<<"$out")" = 3 ] || fail "ports: not a header and two rows"
 out=$(ctl port 3) || fail "switchctl port 3 failed"
