@@ -50,7 +50,7 @@ static const struct cmd cmd_table[] = {
 	{ "ports",	cmd_ports,	"ports",
 	    "A line for each port in use; with -l, every column." },
 	{ "port",	cmd_port,	"port N",
-	    "Everything about port N." },
+	    "Everything about port N; its settings with nothing there." },
 	{ "macs",	cmd_macs,	"macs [flush] [port N] [vlan V]",
 	    "The MAC address table, or with flush, forget entries of it." },
 	{ "vlans",	cmd_vlans,	"vlans",

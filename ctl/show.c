@@ -369,15 +369,70 @@ show_ports_long(json_object *r)
 		printf("(no port in use)\n");
 }
 
+/* Who may attach, from "allow_user" and "allow_group". */
+static void
+show_allow(struct table *t, json_object *p)
+{
+	int u = show_has(p, "allow_user"), g = show_has(p, "allow_group");
+
+	if (!show_has(p, "attached"))
+		return;		/* a switch too old to say */
+	if (u && g)
+		show_kv(t, "may attach", "%s, as a member of %s (and root)",
+		    show_str(p, "allow_user"), show_str(p, "allow_group"));
+	else if (u)
+		show_kv(t, "may attach", "%s (and root)",
+		    show_str(p, "allow_user"));
+	else if (g)
+		show_kv(t, "may attach", "members of %s (and root)",
+		    show_str(p, "allow_group"));
+	else
+		show_kv(t, "may attach", "anyone");
+}
+
+/* What belongs to the port's number, whoever is attached. */
+static void
+show_settings(struct table *t, json_object *p)
+{
+	char vl[2048];
+
+	show_vlanmode(show_get(p, "vlan"), vl, sizeof(vl));
+	show_kv(t, "VLAN", "%s", vl);
+	if (show_has(p, "isolated") && json_object_get_boolean(
+	    show_get(p, "isolated")))
+		show_kv(t, "isolated", "yes: reaches only ports that are not");
+}
+
+static void
+show_limits(struct table *t, json_object *p)
+{
+	if (show_u64(p, "maclimit"))
+		show_kv(t, "MAC limit", "%" PRIu64 "%s", show_u64(p, "maclimit"),
+		    json_object_get_boolean(show_get(p, "maclimit_own")) ? "" :
+		    " (the switch's portmaclimit)");
+	else
+		show_kv(t, "MAC limit", "none");
+}
+
 void
 show_port(json_object *r)
 {
 	json_object *p = show_get(r, "port"), *d;
 	struct table *t = table_new(2, NULL, "ll");
-	char vl[2048], key[64];
+	char key[64];
 
-	show_vlanmode(show_get(p, "vlan"), vl, sizeof(vl));
 	show_kv(t, "port", "%" PRIu64, show_u64(p, "port"));
+	if (show_has(p, "attached") && !json_object_get_boolean(
+	    show_get(p, "attached"))) {
+		show_kv(t, "attached", "nothing");
+		show_settings(t, p);
+		show_limits(t, p);
+		show_storm(t, p);
+		show_allow(t, p);
+		table_print(t, stdout);
+		table_free(t);
+		return;
+	}
 	show_kv(t, "kind", "%s", show_str(p, "kind"));
 	show_kv(t, "description", "%s", show_str(p, "descr"));
 	if (show_has(p, "ifname")) {
@@ -391,10 +446,7 @@ show_port(json_object *r)
 		show_kv(t, "pid", "%" PRId64,
 		    json_object_get_int64(show_get(p, "pid")));
 	}
-	show_kv(t, "VLAN", "%s", vl);
-	if (show_has(p, "isolated") && json_object_get_boolean(
-	    show_get(p, "isolated")))
-		show_kv(t, "isolated", "yes: reaches only ports that are not");
+	show_settings(t, p);
 	show_kv(t, "frames in", "%" PRIu64, show_u64(p, "rx_frames"));
 	show_kv(t, "bytes in", "%" PRIu64, show_u64(p, "rx_bytes"));
 	show_kv(t, "frames out", "%" PRIu64, show_u64(p, "tx_frames"));
@@ -408,17 +460,13 @@ show_port(json_object *r)
 		}
 	}
 	show_kv(t, "MAC entries", "%" PRIu64, show_u64(p, "macs"));
-	if (show_u64(p, "maclimit"))
-		show_kv(t, "MAC limit", "%" PRIu64 "%s", show_u64(p, "maclimit"),
-		    json_object_get_boolean(show_get(p, "maclimit_own")) ? "" :
-		    " (the switch's portmaclimit)");
-	else
-		show_kv(t, "MAC limit", "none");
+	show_limits(t, p);
 	show_kv(t, "not learned, limit", "%" PRIu64,
 	    show_u64(p, "learn_refused"));
 	show_storm(t, p);
 	show_kv(t, "queue", "%" PRIu64 " of %" PRIu64 " frames",
 	    show_u64(p, "queue"), show_u64(p, "queue_max"));
+	show_allow(t, p);
 	table_print(t, stdout);
 	table_free(t);
 }

@@ -93,8 +93,8 @@ ok "bad arguments refused and quoted; nothing smuggled in"
 # --- The switch's own refusals come back as they are.
 expect 1 "switchctl: port 3 user: no such user 'nosuchuser-xyzzy'" \
     "$SC" -s "$sw" set port 3 user nosuchuser-xyzzy
-expect 1 "switchctl: no such port: 7 (nothing is attached there)" \
-    "$SC" -s "$sw" port 7
+expect 1 "switchctl: nothing is attached to port 7" \
+    "$SC" -s "$sw" disconnect 7
 expect 1 "switchctl: port: '2000' is not a port from 1 to 1023" \
     "$SC" -s "$sw" set port 2000 access 3
 ok "the switch's errors are printed, exit 1"

@@ -125,7 +125,7 @@ expect_err() {	# WANT ARGS...: switchctl ARGS fails, saying WANT
 	err=$(ctl "$@" 2>&1 >/dev/null) && fail "switchctl $* did not fail"
 	grep -qF -- "$want" <<<"$err" || fail "switchctl $*: '$err', not '$want'"
 }
-expect_err "switchctl: no such port: 9" port 9
+expect_err "switchctl: nothing is attached to port 9" counters reset 9
 expect_err "'x' is not a port number" port x
 expect_err "'3x' is not a port number" macs port 3x
 expect_err "'5000' is not a VLAN from 1 to 4094" macs vlan 5000

@@ -6,7 +6,8 @@
 # columns at most.  The description is cut, not the rows; the user and
 # pid that libvdeplug writes into its description are not said twice;
 # large counts are shortened.  "switchctl -l ports" has every column and
-# every number in full, the description as the client gave it.
+# every number in full, the description as the client gave it.  "port
+# N" shows the settings of a port that has nothing attached.
 . "$(dirname "$0")/lib.sh"
 need_root
 need vde_plug vdeplug setpriv util-linux
@@ -18,6 +19,10 @@ longuser=$(getent passwd | awk -F: 'length($1) > 8 { print $1; exit }')
 sw=$T_WORK/sw
 cat >"$T_WORK/switchd.conf" <<EOF
 port 9 trunk 10,20,30-39,100-199,300,400-499,4000-4094 native 1
+port 12 access 42
+port 12 maclimit 7
+port 12 isolated on
+port 12 user nobody
 EOF
 start_switchd "$sw" -m 666 -f "$T_WORK/switchd.conf"
 
@@ -91,6 +96,30 @@ grep -Eq "^ +3 +unix +vdeplug: user=root pid=$vdepid +root/$vdepid " \
 grep -Eq "^ +9 .* $(rx9) " <<<"$out" ||
 	fail "-l ports: port 9 has not its $(rx9) frames in full: $out"
 ok "-l ports: every column, the description whole, counts in full"
+
+# --- A port with settings and nothing attached is a port all the same.
+out=$(ctl port 12) || fail "switchctl port 12 (nothing attached) failed"
+echo "$out"
+for k in 'port: +12$' 'attached: +nothing$' 'VLAN: +access 42$' \
+    'isolated: +yes' 'MAC limit: +7$' 'storm limit: +1000 ' \
+    'may attach: +nobody \(and root\)$'; do
+	grep -Eq "^$k" <<<"$out" || fail "port 12 has no line '$k': $out"
+done
+grep -q "frames in" <<<"$out" && fail "port 12: counters of no client: $out"
+j=$(ctl -j port 12) || fail "switchctl -j port 12 failed"
+[ "$(python3 -c 'import json, sys
+p = json.load(sys.stdin)["port"]
+print(p["attached"], p["vlan"]["vlan"], p["maclimit"], p["allow_user"])' \
+    <<<"$j")" = "False 42 7 nobody" ] || fail "switchctl -j port 12: $j"
+out=$(ctl port 13) || fail "switchctl port 13 (no settings) failed"
+grep -Eq '^VLAN: +access 1$' <<<"$out" && grep -Eq '^may attach: +anyone$' \
+    <<<"$out" || fail "port 13 does not show the defaults: $out"
+grep -Eq '^may attach: +anyone$' <<<"$(ctl port 2)" ||
+	fail "port 2 does not say who may attach: $(ctl port 2)"
+err=$(ctl disconnect 12 2>&1) && fail "disconnect 12 succeeded"
+[ "$err" = "switchctl: nothing is attached to port 12" ] ||
+	fail "disconnect 12: $err"
+ok "port 12, nothing attached: its VLAN, limits and who may attach"
 
 switchd_alive
 stop_switchd
