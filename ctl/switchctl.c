@@ -3,6 +3,7 @@
  * switchctl: look at and change a running switchd through its management
  * socket (switchctl(8)).
  */
+#include <sys/stat.h>
 #include <sys/un.h>
 
 #include <getopt.h>
@@ -40,6 +41,30 @@ help(FILE *f, int status)
 	exit(status);
 }
 
+/*
+ * What to do when no switch answers: start one, unless -S or -s was
+ * given what the other one takes.
+ */
+static void
+switchctl_hint(char *buf, size_t len, const char *spath, const char *dir)
+{
+	struct stat st;
+
+	if (spath != NULL && stat(spath, &st) == 0 && S_ISDIR(st.st_mode))
+		snprintf(buf, len, "%s is a directory: -S takes the management "
+		    "socket, such as %s/mgmt; or give the directory with -s %s",
+		    spath, spath, spath);
+	else if (spath != NULL)
+		snprintf(buf, len, "is switchd running? start it with: "
+		    "switchd -S %s", spath);
+	else if (stat(dir, &st) == 0 && !S_ISDIR(st.st_mode))
+		snprintf(buf, len, "%s is not a directory: -s takes the socket "
+		    "directory; give a socket with -S %s", dir, dir);
+	else
+		snprintf(buf, len, "is switchd running? start it with: "
+		    "switchd -s %s", dir);
+}
+
 int
 main(int argc, char *argv[])
 {
@@ -50,7 +75,7 @@ main(int argc, char *argv[])
 		{ "version",	no_argument,	NULL,	'V' },
 		{ NULL,		0,		NULL,	0 }
 	};
-	char dir[PATH_MAX], path[PATH_MAX + 8], hint[2 * PATH_MAX];
+	char dir[PATH_MAX], path[PATH_MAX + 8], hint[4 * PATH_MAX];
 	const char *sdir = NULL, *spath = NULL;
 	struct cmd_env env;
 	struct client c;
@@ -106,17 +131,16 @@ main(int argc, char *argv[])
 			return 1;
 		}
 
-	if (spath != NULL) {
+	if (spath != NULL)
 		snprintf(path, sizeof(path), "%s", spath);
-		snprintf(hint, sizeof(hint), "switchd -S %s", spath);
-	} else {
+	else {
 		if (sdir != NULL)
 			snprintf(dir, sizeof(dir), "%s", sdir);
 		else if (util_sockdir(dir, sizeof(dir)) == -1)
 			fatalx("socket directory: path too long; use -s");
 		snprintf(path, sizeof(path), "%s/mgmt", dir);
-		snprintf(hint, sizeof(hint), "switchd -s %s", dir);
 	}
+	switchctl_hint(hint, sizeof(hint), spath, dir);
 	signal(SIGPIPE, SIG_IGN);
 	client_init(&c, path, hint);
 	env.client = &c;

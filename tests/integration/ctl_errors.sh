@@ -4,9 +4,11 @@
 # of one that died): "no switch at PATH (is switchd running? ...)".  A
 # user who may not use the socket: "permission denied", naming its owner;
 # the owner and a member of the -G group may.  Without -s or -S it looks
-# where switchd would put the socket.  Bad arguments are refused before
-# anything is sent, quoting the bad value, and can never smuggle a second
-# request; each command's usage line is the one in switchctl(8).
+# where switchd would put the socket; -S given a directory, or -s a
+# socket, says which option takes what.  Bad arguments are refused before
+# anything is sent, quoting the bad value and naming the range it must be
+# in, and can never smuggle a second request; with -j every error is JSON
+# on stdout; each command's usage line is the one in switchctl(8).
 . "$(dirname "$0")/lib.sh"
 need_root
 need setpriv util-linux socat socat python3 python3
@@ -52,6 +54,14 @@ setpriv --reuid daemon --regid daemon --clear-groups "$SC" -s "$sw" info \
     >/dev/null || fail "daemon, the switch's user, cannot use its socket"
 ctl info >/dev/null || fail "root cannot use the socket"
 ok "nobody: permission denied, naming the owner; daemon and root may"
+
+# --- -S given the directory, -s given the socket: each says what it takes.
+expect 1 "switchctl: no switch at $sw ($sw is a directory: -S takes the management socket, such as $sw/mgmt; or give the directory with -s $sw)" \
+    "$SC" -S "$sw" info
+expect 1 "switchctl: no switch at $sw/mgmt/mgmt ($sw/mgmt is not a directory: -s takes the socket directory; give a socket with -S $sw/mgmt)" \
+    "$SC" -s "$sw/mgmt" info
+"$SC" -S "$sw/mgmt" info >/dev/null || fail "-S $sw/mgmt, as suggested, fails"
+ok "-S with a directory, -s with a socket: told which takes what"
 
 # ... and one with -S and -G: its group may, others not.
 start_switch sw2 "$T_WORK/sw2" -u daemon -S "$T_WORK/sw2.mgmt" -G users
