@@ -6,6 +6,7 @@
  * groups are its to know).
  */
 #include <errno.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -207,11 +208,24 @@ cmd_vlan(const char *s)
 	return 0;
 }
 
+/*
+ * A count: a number from min up.  The largest a setting takes is the
+ * switch's to know, and its refusal names the whole range.
+ */
 static int
-cmd_count(const char *what, const char *s)
+cmd_count(const char *what, const char *s, unsigned long min)
 {
-	if (number_parse(s, 0, (unsigned long)-1, NULL) == -1) {
-		log_warnx("%s: '%s' is not a number", what, s);
+	const char *digits = s[0] == '-' ? s + 1 : s;
+	unsigned long v;
+
+	if (*digits == '\0' || digits[strspn(digits, "0123456789")] != '\0') {
+		log_warnx("%s: '%s' is not a number (%lu or more)", what, s,
+		    min);
+		return -1;
+	}
+	if (s[0] == '-' || (number_parse(s, 0, ULONG_MAX, &v) == 0 &&
+	    v < min)) {
+		log_warnx("%s: '%s' must be %lu or more", what, s, min);
 		return -1;
 	}
 	return 0;
@@ -401,7 +415,7 @@ cmd_set_port(const struct cmd_env *env, int argc, char **argv)
 			cmd_usagef(env, "set port N maclimit N");
 			return -1;
 		}
-		return cmd_count("port maclimit", argv[3]);
+		return cmd_count("port maclimit", argv[3], 0);
 	}
 	if (strcmp(argv[2], "storm") == 0) {
 		if (argc != 4) {
@@ -409,7 +423,7 @@ cmd_set_port(const struct cmd_env *env, int argc, char **argv)
 			return -1;
 		}
 		return strcmp(argv[3], "default") == 0 ? 0 :
-		    cmd_count("port storm", argv[3]);
+		    cmd_count("port storm", argv[3], 0);
 	}
 	if (strcmp(argv[2], "user") == 0 || strcmp(argv[2], "group") == 0) {
 		if (argc != 4) {
@@ -435,8 +449,12 @@ cmd_set_port(const struct cmd_env *env, int argc, char **argv)
 static int
 cmd_set_check(const struct cmd_env *env, int argc, char **argv)
 {
-	static const char *const counts[] = { "ports", "maclimit",
-	    "portmaclimit", "aging", "queue", "storm", "userports" };
+	static const struct {
+		const char	*name;
+		unsigned long	 min;
+	} counts[] = { { "ports", 2 }, { "maclimit", 1 },
+	    { "portmaclimit", 0 }, { "aging", 0 }, { "queue", 1 },
+	    { "storm", 0 }, { "userports", 0 } };
 	size_t i;
 
 	if (strcmp(argv[0], "port") == 0)
@@ -456,13 +474,13 @@ cmd_set_check(const struct cmd_env *env, int argc, char **argv)
 		    cmd_portnum(argv[6]) == -1) ? -1 : 0;
 	}
 	for (i = 0; i < sizeof(counts) / sizeof(counts[0]); i++) {
-		if (strcmp(argv[0], counts[i]) != 0)
+		if (strcmp(argv[0], counts[i].name) != 0)
 			continue;
 		if (argc != 2) {
 			cmd_usagef(env, "set %s N", argv[0]);
 			return -1;
 		}
-		return cmd_count(argv[0], argv[1]);
+		return cmd_count(argv[0], argv[1], counts[i].min);
 	}
 	if (strcmp(argv[0], "memory") == 0) {
 		/* A size like 256M: the switch checks it. */

@@ -83,8 +83,12 @@ expect 1 "'4095' is not a VLAN from 1 to 4094" "$SC" -s "$sw" set port 3 access 
 expect 1 "'10-5' is not a list of VLANs" "$SC" -s "$sw" set port 3 trunk 10-5
 expect 1 "'1,,2' is not a list of VLANs" "$SC" -s "$sw" set port 3 trunk 1,,2
 expect 1 "'0' is not a VLAN from 1 to 4094" "$SC" -s "$sw" set port 3 trunk 10 native 0
-expect 1 "aging: '-5' is not a number" "$SC" -s "$sw" set aging -5
-expect 1 "maclimit: 'lots' is not a number" "$SC" -s "$sw" set maclimit lots
+expect 1 "switchctl: aging: '-5' must be 0 or more" "$SC" -s "$sw" set aging -5
+expect 1 "switchctl: maclimit: 'lots' is not a number (1 or more)" \
+    "$SC" -s "$sw" set maclimit lots
+expect 1 "switchctl: maclimit: '0' must be 1 or more" "$SC" -s "$sw" set maclimit 0
+expect 1 "switchctl: port maclimit: '-1' must be 0 or more" \
+    "$SC" -s "$sw" set port 3 maclimit -1
 expect 1 "usage: switchctl set hub on | off" "$SC" -s "$sw" set hub maybe
 expect 1 "unknown setting 'colour'" "$SC" -s "$sw" set colour blue
 expect 1 "port 3: unknown setting 'speed'" "$SC" -s "$sw" set port 3 speed 10
@@ -107,6 +111,8 @@ expect 1 "switchctl: nothing is attached to port 7" \
     "$SC" -s "$sw" disconnect 7
 expect 1 "switchctl: port: '2000' is not a port from 1 to 1023" \
     "$SC" -s "$sw" set port 2000 access 3
+expect 1 "switchctl: aging: '2000000' is not a number of seconds from 0 (never) to 1000000" \
+    "$SC" -s "$sw" set aging 2000000
 ok "the switch's errors are printed, exit 1"
 
 # --- With -j every error is JSON on stdout, for the script reading it.
