@@ -46,7 +46,8 @@ help(void)
 	printf("%s\n"
 	    "modes, the switch port in dir carried over:\n"
 	    "  (none)          standard input and output, as vde_plug does\n"
-	    "  -l [addr:]port  TCP, listening: each connection a port\n"
+	    "  -l [addr:]port  TCP, each connection a port; on 127.0.0.1 "
+	    "unless addr\n"
 	    "  -c host:port    TCP, connecting again whenever it breaks\n"
 	    "  -m group:port   UDP multicast, with QEMU and other members\n"
 	    "switchplug(1) has the details.\n", SWITCHPLUG_USAGE);
