@@ -23,6 +23,7 @@
 static char	log_progname[64] = "switchd";
 static int	log_foreground = 1;
 static int	log_verbose;
+static void	(*log_sink)(const char *);
 
 static void	log_vlog(int, int, const char *, va_list)
 		    __attribute__((format(printf, 3, 0)));
@@ -37,6 +38,16 @@ log_init(const char *progname, int foreground, int verbose)
 	log_verbose = verbose;
 	if (!foreground)
 		openlog(log_progname, LOG_PID | LOG_NDELAY, LOG_DAEMON);
+}
+
+/*
+ * Every message to fn, and nowhere else, until it is set back to NULL:
+ * switchctl -j prints its errors as JSON on stdout through it.
+ */
+void
+log_setsink(void (*fn)(const char *))
+{
+	log_sink = fn;
 }
 
 void
@@ -67,7 +78,9 @@ log_vlog(int pri, int errnum, const char *fmt, va_list ap)
 		n = strlen(msg);
 		snprintf(msg + n, sizeof(msg) - n, ": %s", strerror(errnum));
 	}
-	if (log_foreground)
+	if (log_sink != NULL)
+		log_sink(msg);
+	else if (log_foreground)
 		fprintf(stderr, "%s: %s\n", log_progname, msg);
 	else
 		syslog(pri, "%s", msg);

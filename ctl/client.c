@@ -25,12 +25,12 @@
 #define CLIENT_TRIES		6
 
 void
-client_init(struct client *c, const char *path, const char *start_hint)
+client_init(struct client *c, const char *path, const char *hint)
 {
 	memset(c, 0, sizeof(*c));
 	c->fd = -1;
 	c->path = path;
-	c->start_hint = start_hint;
+	c->hint = hint;
 }
 
 void
@@ -94,8 +94,7 @@ client_connect_once(struct client *c)
 	case ENOENT:
 	case ECONNREFUSED:
 	case ENOTDIR:
-		log_warnx("no switch at %s (is switchd running? start it "
-		    "with: %s)", c->path, c->start_hint);
+		log_warnx("no switch at %s (%s)", c->path, c->hint);
 		break;
 	case EACCES:
 	case EPERM:

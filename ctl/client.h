@@ -20,7 +20,7 @@
 struct client {
 	int		 fd;
 	const char	*path;
-	const char	*start_hint;	/* how to start a switch there */
+	const char	*hint;		/* what to do when none answers */
 	char		*buf;		/* bytes read, up to a newline */
 	size_t		 len;
 	size_t		 cap;
@@ -28,7 +28,7 @@ struct client {
 
 /* client.c */
 void		 client_init(struct client *, const char *path,
-		    const char *start_hint);
+		    const char *hint);
 json_object	*client_call(struct client *, const char *request);
 void		 client_close(struct client *);
 

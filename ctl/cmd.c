@@ -6,6 +6,8 @@
  * groups are its to know).
  */
 #include <errno.h>
+#include <limits.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -24,6 +26,7 @@ struct cmd {
 	int		 (*fn)(struct cmd_env *, const struct cmd *, int,
 			    char **);
 	const char	*usage;		/* as in switchctl(8) */
+	const char	*help;		/* one sentence for switchctl help */
 };
 
 static int	cmd_info(struct cmd_env *, const struct cmd *, int, char **);
@@ -40,26 +43,147 @@ static int	cmd_counters(struct cmd_env *, const struct cmd *, int,
 static int	cmd_loglevel(struct cmd_env *, const struct cmd *, int,
 		    char **);
 static int	cmd_reload(struct cmd_env *, const struct cmd *, int, char **);
+static int	cmd_help(struct cmd_env *, const struct cmd *, int, char **);
 
 static const struct cmd cmd_table[] = {
-	{ "info",	cmd_info,	"info" },
-	{ "ports",	cmd_ports,	"ports" },
-	{ "port",	cmd_port,	"port N" },
-	{ "macs",	cmd_macs,	"macs [flush] [port N] [vlan V]" },
-	{ "vlans",	cmd_vlans,	"vlans" },
-	{ "config",	cmd_config,	"config" },
-	{ "set",	cmd_set,	"set setting [argument ...]" },
-	{ "disconnect",	cmd_disconnect,	"disconnect N" },
-	{ "counters",	cmd_counters,	"counters reset [N]" },
-	{ "loglevel",	cmd_loglevel,	"loglevel info | debug" },
-	{ "reload",	cmd_reload,	"reload" },
+	{ "info",	cmd_info,	"info",
+	    "The switch's version, uptime, limits and counters." },
+	{ "ports",	cmd_ports,	"ports",
+	    "A line for each port in use; with -l, every column." },
+	{ "port",	cmd_port,	"port N",
+	    "Everything about port N; its settings with nothing there." },
+	{ "macs",	cmd_macs,	"macs [flush] [port N] [vlan V]",
+	    "The MAC address table, or with flush, forget entries of it." },
+	{ "vlans",	cmd_vlans,	"vlans",
+	    "Each VLAN in use, with its access and trunk ports." },
+	{ "config",	cmd_config,	"config",
+	    "The running configuration, as switchd.conf(5) lines." },
+	{ "set",	cmd_set,	"set setting [argument ...]",
+	    "Change a setting now: a switchd.conf(5) line, as words." },
+	{ "disconnect",	cmd_disconnect,	"disconnect N",
+	    "Detach the client on port N." },
+	{ "counters",	cmd_counters,	"counters reset [N]",
+	    "Set the counters of port N, or of all, back to zero." },
+	{ "loglevel",	cmd_loglevel,	"loglevel info | debug",
+	    "Log only what matters, or details too." },
+	{ "reload",	cmd_reload,	"reload",
+	    "Read the configuration file again, as SIGHUP does." },
+	{ "help",	cmd_help,	"help [command]",
+	    "List the commands, or explain one." },
 };
+#define CMD_N	(sizeof(cmd_table) / sizeof(cmd_table[0]))
+
+/*
+ * A usage line of switchctl(8) on stderr; with -j, an error like any
+ * other, through the log.
+ */
+static void
+cmd_usagef(const struct cmd_env *env, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+static void
+cmd_usagef(const struct cmd_env *env, const char *fmt, ...)
+{
+	va_list ap;
+	char *s;
+
+	va_start(ap, fmt);
+	if (vasprintf(&s, fmt, ap) == -1)
+		fatal("vasprintf");
+	va_end(ap);
+	if (env->json)
+		log_warnx("usage: switchctl %s", s);
+	else
+		fprintf(stderr, "usage: switchctl %s\n", s);
+	free(s);
+}
 
 static int
-cmd_usage(const struct cmd *c)
+cmd_usage(const struct cmd_env *env, const struct cmd *c)
 {
-	fprintf(stderr, "usage: switchctl %s\n", c->usage);
+	cmd_usagef(env, "%s", c->usage);
 	return 1;
+}
+
+static const struct cmd *
+cmd_find(const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < CMD_N; i++)
+		if (strcmp(name, cmd_table[i].name) == 0)
+			return &cmd_table[i];
+	return NULL;
+}
+
+static int
+cmd_unknown(const char *name)
+{
+	char names[256] = "";
+	size_t i;
+
+	for (i = 0; i < CMD_N; i++) {
+		strcat(names, i ? ", " : "");
+		strcat(names, cmd_table[i].name);
+	}
+	log_warnx("unknown command '%s' (commands: %s)", name, names);
+	return 1;
+}
+
+/* The command list of switchctl -h and switchctl help. */
+void
+cmd_list(FILE *f)
+{
+	size_t i;
+
+	fprintf(f, "commands:\n");
+	for (i = 0; i < CMD_N; i++)
+		fprintf(f, "  %-11s %s\n", cmd_table[i].name,
+		    cmd_table[i].help);
+	fprintf(f, "switchctl help COMMAND explains one; switchctl(8) has "
+	    "them all.\n");
+}
+
+static json_object *
+cmd_json(const struct cmd *c)
+{
+	json_object *o = json_object_new_object();
+
+	json_object_object_add(o, "command", json_object_new_string(c->name));
+	json_object_object_add(o, "usage", json_object_new_string(c->usage));
+	json_object_object_add(o, "help", json_object_new_string(c->help));
+	return o;
+}
+
+/* Asks nothing of the switch: it answers without one. */
+static int
+cmd_help(struct cmd_env *env, const struct cmd *c, int argc, char **argv)
+{
+	const struct cmd *h;
+	json_object *o, *a;
+	size_t i;
+
+	if (argc > 2)
+		return cmd_usage(env, c);
+	if (argc == 2 && (h = cmd_find(argv[1])) == NULL)
+		return cmd_unknown(argv[1]);
+	if (argc == 2 && env->json) {
+		o = cmd_json(h);
+		show_json(o);
+		json_object_put(o);
+	} else if (argc == 2)
+		printf("usage: switchctl %s\n%s\n", h->usage, h->help);
+	else if (env->json) {
+		o = json_object_new_object();
+		a = json_object_new_array();
+		for (i = 0; i < CMD_N; i++)
+			json_object_array_add(a, cmd_json(&cmd_table[i]));
+		json_object_object_add(o, "commands", a);
+		show_json(o);
+		json_object_put(o);
+	} else
+		cmd_list(stdout);
+	return 0;
 }
 
 static int
@@ -84,11 +208,24 @@ cmd_vlan(const char *s)
 	return 0;
 }
 
+/*
+ * A count: a number from min up.  The largest a setting takes is the
+ * switch's to know, and its refusal names the whole range.
+ */
 static int
-cmd_count(const char *what, const char *s)
+cmd_count(const char *what, const char *s, unsigned long min)
 {
-	if (number_parse(s, 0, (unsigned long)-1, NULL) == -1) {
-		log_warnx("%s: '%s' is not a number", what, s);
+	const char *digits = s[0] == '-' ? s + 1 : s;
+	unsigned long v;
+
+	if (*digits == '\0' || digits[strspn(digits, "0123456789")] != '\0') {
+		log_warnx("%s: '%s' is not a number (%lu or more)", what, s,
+		    min);
+		return -1;
+	}
+	if (s[0] == '-' || (number_parse(s, 0, ULONG_MAX, &v) == 0 &&
+	    v < min)) {
+		log_warnx("%s: '%s' must be %lu or more", what, s, min);
 		return -1;
 	}
 	return 0;
@@ -174,7 +311,7 @@ static int
 cmd_info(struct cmd_env *env, const struct cmd *c, int argc, char **argv)
 {
 	if (argc != 1)
-		return cmd_usage(c);
+		return cmd_usage(env, c);
 	return cmd_call(env, argc, argv, show_info);
 }
 
@@ -182,8 +319,9 @@ static int
 cmd_ports(struct cmd_env *env, const struct cmd *c, int argc, char **argv)
 {
 	if (argc != 1)
-		return cmd_usage(c);
-	return cmd_call(env, argc, argv, show_ports);
+		return cmd_usage(env, c);
+	return cmd_call(env, argc, argv, env->full ? show_ports_long :
+	    show_ports);
 }
 
 static int
@@ -195,7 +333,7 @@ cmd_port(struct cmd_env *env, const struct cmd *c, int argc, char **argv)
 		return 1;
 	}
 	if (argc != 2)
-		return cmd_usage(c);
+		return cmd_usage(env, c);
 	if (cmd_portnum(argv[1]) == -1)
 		return 1;
 	return cmd_call(env, argc, argv, show_port);
@@ -212,7 +350,7 @@ cmd_macs(struct cmd_env *env, const struct cmd *c, int argc, char **argv)
 	}
 	for (; i < argc; i += 2) {
 		if (i + 1 == argc)
-			return cmd_usage(c);
+			return cmd_usage(env, c);
 		if (strcmp(argv[i], "port") == 0 && !port++) {
 			if (cmd_portnum(argv[i + 1]) == -1)
 				return 1;
@@ -220,7 +358,7 @@ cmd_macs(struct cmd_env *env, const struct cmd *c, int argc, char **argv)
 			if (cmd_vlan(argv[i + 1]) == -1)
 				return 1;
 		} else
-			return cmd_usage(c);
+			return cmd_usage(env, c);
 	}
 	return cmd_call(env, argc, argv, flush ? show_flushed : show_macs);
 }
@@ -229,7 +367,7 @@ static int
 cmd_vlans(struct cmd_env *env, const struct cmd *c, int argc, char **argv)
 {
 	if (argc != 1)
-		return cmd_usage(c);
+		return cmd_usage(env, c);
 	return cmd_call(env, argc, argv, show_vlans);
 }
 
@@ -237,7 +375,7 @@ static int
 cmd_config(struct cmd_env *env, const struct cmd *c, int argc, char **argv)
 {
 	if (argc != 1)
-		return cmd_usage(c);
+		return cmd_usage(env, c);
 	return cmd_call(env, argc, argv, show_config);
 }
 
@@ -247,27 +385,26 @@ cmd_config(struct cmd_env *env, const struct cmd *c, int argc, char **argv)
  * user U | group G
  */
 static int
-cmd_set_port(int argc, char **argv)
+cmd_set_port(const struct cmd_env *env, int argc, char **argv)
 {
 	if (argc < 3) {
-		fprintf(stderr, "usage: switchctl set port N access | trunk | "
-		    "maclimit | storm | user | group ...\n");
+		cmd_usagef(env, "set port N access | trunk | maclimit | storm "
+		    "| user | group ...");
 		return -1;
 	}
 	if (cmd_portnum(argv[1]) == -1)
 		return -1;
 	if (strcmp(argv[2], "access") == 0) {
 		if (argc != 4) {
-			fprintf(stderr, "usage: switchctl set port N access "
-			    "V\n");
+			cmd_usagef(env, "set port N access V");
 			return -1;
 		}
 		return cmd_vlan(argv[3]);
 	}
 	if (strcmp(argv[2], "trunk") == 0) {
 		if (argc != 4 && (argc != 6 || strcmp(argv[4], "native"))) {
-			fprintf(stderr, "usage: switchctl set port N trunk "
-			    "list | all [native V]\n");
+			cmd_usagef(env, "set port N trunk list | all "
+			    "[native V]");
 			return -1;
 		}
 		return cmd_vlanlist(argv[3]) == -1 || (argc == 6 &&
@@ -275,25 +412,23 @@ cmd_set_port(int argc, char **argv)
 	}
 	if (strcmp(argv[2], "maclimit") == 0) {
 		if (argc != 4) {
-			fprintf(stderr, "usage: switchctl set port N maclimit "
-			    "N\n");
+			cmd_usagef(env, "set port N maclimit N");
 			return -1;
 		}
-		return cmd_count("port maclimit", argv[3]);
+		return cmd_count("port maclimit", argv[3], 0);
 	}
 	if (strcmp(argv[2], "storm") == 0) {
 		if (argc != 4) {
-			fprintf(stderr, "usage: switchctl set port N storm "
-			    "N | default\n");
+			cmd_usagef(env, "set port N storm N | default");
 			return -1;
 		}
 		return strcmp(argv[3], "default") == 0 ? 0 :
-		    cmd_count("port storm", argv[3]);
+		    cmd_count("port storm", argv[3], 0);
 	}
 	if (strcmp(argv[2], "user") == 0 || strcmp(argv[2], "group") == 0) {
 		if (argc != 4) {
-			fprintf(stderr, "usage: switchctl set port N %s "
-			    "name | any\n", argv[2]);
+			cmd_usagef(env, "set port N %s name | any",
+			    argv[2]);
 			return -1;
 		}
 		return 0;
@@ -301,8 +436,7 @@ cmd_set_port(int argc, char **argv)
 	if (strcmp(argv[2], "isolated") == 0) {
 		if (argc != 4 || (strcmp(argv[3], "on") != 0 &&
 		    strcmp(argv[3], "off") != 0)) {
-			fprintf(stderr, "usage: switchctl set port N isolated "
-			    "on | off\n");
+			cmd_usagef(env, "set port N isolated on | off");
 			return -1;
 		}
 		return 0;
@@ -313,14 +447,18 @@ cmd_set_port(int argc, char **argv)
 }
 
 static int
-cmd_set_check(int argc, char **argv)
+cmd_set_check(const struct cmd_env *env, int argc, char **argv)
 {
-	static const char *const counts[] = { "ports", "maclimit",
-	    "portmaclimit", "aging", "queue", "storm", "userports" };
+	static const struct {
+		const char	*name;
+		unsigned long	 min;
+	} counts[] = { { "ports", 2 }, { "maclimit", 1 },
+	    { "portmaclimit", 0 }, { "aging", 0 }, { "queue", 1 },
+	    { "storm", 0 }, { "userports", 0 } };
 	size_t i;
 
 	if (strcmp(argv[0], "port") == 0)
-		return cmd_set_port(argc, argv);
+		return cmd_set_port(env, argc, argv);
 	if (strcmp(argv[0], "mac") == 0) {
 		/* The switch checks the address: it knows its ports. */
 		if (!(argc == 7 && strcmp(argv[1], "add") == 0 &&
@@ -328,28 +466,26 @@ cmd_set_check(int argc, char **argv)
 		    strcmp(argv[5], "port") == 0) &&
 		    !(argc == 5 && strcmp(argv[1], "del") == 0 &&
 		    strcmp(argv[3], "vlan") == 0)) {
-			fprintf(stderr, "usage: switchctl set mac add ADDR vlan "
-			    "V port N\n       switchctl set mac del ADDR vlan "
-			    "V\n");
+			cmd_usagef(env, "set mac add ADDR vlan V port N\n"
+			    "       switchctl set mac del ADDR vlan V");
 			return -1;
 		}
 		return cmd_vlan(argv[4]) == -1 || (argc == 7 &&
 		    cmd_portnum(argv[6]) == -1) ? -1 : 0;
 	}
 	for (i = 0; i < sizeof(counts) / sizeof(counts[0]); i++) {
-		if (strcmp(argv[0], counts[i]) != 0)
+		if (strcmp(argv[0], counts[i].name) != 0)
 			continue;
 		if (argc != 2) {
-			fprintf(stderr, "usage: switchctl set %s N\n",
-			    argv[0]);
+			cmd_usagef(env, "set %s N", argv[0]);
 			return -1;
 		}
-		return cmd_count(argv[0], argv[1]);
+		return cmd_count(argv[0], argv[1], counts[i].min);
 	}
 	if (strcmp(argv[0], "memory") == 0) {
 		/* A size like 256M: the switch checks it. */
 		if (argc != 2) {
-			fprintf(stderr, "usage: switchctl set memory SIZE\n");
+			cmd_usagef(env, "set memory SIZE");
 			return -1;
 		}
 		return 0;
@@ -357,7 +493,7 @@ cmd_set_check(int argc, char **argv)
 	if (strcmp(argv[0], "hub") == 0) {
 		if (argc != 2 || (strcmp(argv[1], "on") != 0 &&
 		    strcmp(argv[1], "off") != 0)) {
-			fprintf(stderr, "usage: switchctl set hub on | off\n");
+			cmd_usagef(env, "set hub on | off");
 			return -1;
 		}
 		return 0;
@@ -372,8 +508,8 @@ static int
 cmd_set(struct cmd_env *env, const struct cmd *c, int argc, char **argv)
 {
 	if (argc < 2)
-		return cmd_usage(c);
-	if (cmd_set_check(argc - 1, argv + 1) == -1)
+		return cmd_usage(env, c);
+	if (cmd_set_check(env, argc - 1, argv + 1) == -1)
 		return 1;
 	return cmd_call(env, argc - 1, argv + 1, NULL);
 }
@@ -383,7 +519,7 @@ cmd_disconnect(struct cmd_env *env, const struct cmd *c, int argc,
     char **argv)
 {
 	if (argc != 2)
-		return cmd_usage(c);
+		return cmd_usage(env, c);
 	if (cmd_portnum(argv[1]) == -1)
 		return 1;
 	return cmd_call(env, argc, argv, NULL);
@@ -393,7 +529,7 @@ static int
 cmd_counters(struct cmd_env *env, const struct cmd *c, int argc, char **argv)
 {
 	if (argc < 2 || argc > 3 || strcmp(argv[1], "reset") != 0)
-		return cmd_usage(c);
+		return cmd_usage(env, c);
 	if (argc == 3 && cmd_portnum(argv[2]) == -1)
 		return 1;
 	return cmd_call(env, argc, argv, NULL);
@@ -404,7 +540,7 @@ cmd_loglevel(struct cmd_env *env, const struct cmd *c, int argc, char **argv)
 {
 	if (argc != 2 || (strcmp(argv[1], "info") != 0 &&
 	    strcmp(argv[1], "debug") != 0))
-		return cmd_usage(c);
+		return cmd_usage(env, c);
 	return cmd_call(env, argc, argv, NULL);
 }
 
@@ -412,7 +548,7 @@ static int
 cmd_reload(struct cmd_env *env, const struct cmd *c, int argc, char **argv)
 {
 	if (argc != 1)
-		return cmd_usage(c);
+		return cmd_usage(env, c);
 	return cmd_call(env, argc, argv, NULL);
 }
 
@@ -420,16 +556,9 @@ cmd_reload(struct cmd_env *env, const struct cmd *c, int argc, char **argv)
 int
 cmd_run(struct cmd_env *env, int argc, char **argv)
 {
-	char names[256] = "";
-	size_t i, n = sizeof(cmd_table) / sizeof(cmd_table[0]);
+	const struct cmd *c;
 
-	for (i = 0; i < n; i++)
-		if (strcmp(argv[0], cmd_table[i].name) == 0)
-			return cmd_table[i].fn(env, &cmd_table[i], argc, argv);
-	for (i = 0; i < n; i++) {
-		strcat(names, i ? ", " : "");
-		strcat(names, cmd_table[i].name);
-	}
-	log_warnx("unknown command '%s' (commands: %s)", argv[0], names);
-	return 1;
+	if ((c = cmd_find(argv[0])) == NULL)
+		return cmd_unknown(argv[0]);
+	return c->fn(env, c, argc, argv);
 }

@@ -7,14 +7,18 @@
 #ifndef CMD_H
 #define CMD_H
 
+#include <stdio.h>
+
 struct client;
 
 struct cmd_env {
 	struct client	*client;
 	int		 json;		/* -j: print replies as JSON */
+	int		 full;		/* -l: every column of ports */
 };
 
 /* cmd.c */
 int	cmd_run(struct cmd_env *, int argc, char **argv);
+void	cmd_list(FILE *);
 
 #endif

@@ -9,12 +9,19 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "log.h"
 #include "show.h"
 #include "table.h"
 
-#define SHOW_DESCR_MAX	32	/* the ports table cuts descriptions here */
+/*
+ * The ports table fits 80 columns: user names and VLAN modes are cut,
+ * counts shortened, and the description takes what is left.
+ */
+#define SHOW_WIDTH	80
+#define SHOW_USER_MAX	8
+#define SHOW_VLAN_MAX	16
 
 static json_object *
 show_get(json_object *o, const char *key)
@@ -60,6 +67,21 @@ show_json(json_object *o)
 	printf("%s\n", json_object_to_json_string_ext(o,
 	    JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED |
 	    JSON_C_TO_STRING_NOSLASHESCAPE));
+}
+
+/*
+ * With -j, every error of switchctl's, as the switch words its own
+ * refusals: {"error": "...", "ok": false}.
+ */
+void
+show_error(const char *msg)
+{
+	json_object *o = json_object_new_object();
+
+	json_object_object_add(o, "error", json_object_new_string(msg));
+	json_object_object_add(o, "ok", json_object_new_boolean(0));
+	show_json(o);
+	json_object_put(o);
 }
 
 static void
@@ -197,8 +219,116 @@ show_peer(json_object *p, char *buf, size_t len)
 		    json_object_get_int64(show_get(p, "pid")));
 }
 
+/* s cut to max columns, ending in more when it was longer. */
+static void
+show_cut(const char *s, size_t max, const char *more, char *buf,
+    size_t len)
+{
+	if (strlen(s) > max)
+		snprintf(buf, len, "%.*s%s", (int)(max - strlen(more)), s,
+		    more);
+	else
+		snprintf(buf, len, "%s", s);
+}
+
+/* A count in at most 5 columns: 12345, 123k, 1.2M, 12G. */
+static void
+show_count(uint64_t n, char *buf, size_t len)
+{
+	static const char units[] = "kMGTPE";
+	uint64_t unit = 1000;
+	int i;
+
+	if (n < 100000) {
+		snprintf(buf, len, "%" PRIu64, n);
+		return;
+	}
+	for (i = 0; n / unit >= 1000 && units[i + 1] != '\0'; i++)
+		unit *= 1000;
+	if (n / (unit / 10) < 100)
+		snprintf(buf, len, "%" PRIu64 ".%" PRIu64 "%c", n / unit,
+		    n / (unit / 10) % 10, units[i]);
+	else
+		snprintf(buf, len, "%" PRIu64 "%c", n / unit, units[i]);
+}
+
+/*
+ * The description without the words libvdeplug adds, "user=alice" and
+ * "pid=4242", when they only say again what the switch knows of the
+ * client.
+ */
+static void
+show_descr(json_object *p, char *buf, size_t len)
+{
+	const char *d = show_str(p, "descr"), *end;
+	char user[128], pid[32];
+	size_t n, off = 0;
+
+	snprintf(user, sizeof(user), "user=%s", show_str(p, "user"));
+	snprintf(pid, sizeof(pid), "pid=%" PRId64,
+	    json_object_get_int64(show_get(p, "pid")));
+	buf[0] = '\0';
+	for (; *d != '\0'; d = end) {
+		d += strspn(d, " ");
+		end = d + strcspn(d, " ");
+		n = (size_t)(end - d);
+		if (n == 0 || (!show_has(p, "ifname") &&
+		    ((n == strlen(user) && strncasecmp(d, user, n) == 0) ||
+		    (n == strlen(pid) && strncasecmp(d, pid, n) == 0))))
+			continue;
+		if (off + n + 2 > len)
+			break;
+		off += (size_t)snprintf(buf + off, len - off, "%s%.*s",
+		    off ? " " : "", (int)n, d);
+	}
+	if (off == 0)
+		snprintf(buf, len, "-");
+}
+
+/*
+ * The columns before the description take 61 at most, counts of 5 and
+ * the gaps included: the description has 19 at least.
+ */
 void
 show_ports(json_object *r)
+{
+	static const char *const heads[] = { "PORT", "KIND", "USER", "VLAN",
+	    "IN", "OUT", "DROPS", "DESCRIPTION" };
+	json_object *a = show_array(r, "ports"), *p;
+	struct table *t;
+	char vl[2048], cut[32], n[3][16], d[256];
+	size_t i, np = a ? json_object_array_length(a) : 0;
+
+	t = table_new(8, heads, "rlllrrrl");
+	table_fit(t, 7, SHOW_WIDTH);
+	for (i = 0; i < np; i++) {
+		p = json_object_array_get_idx(a, i);
+		table_cell(t, "%" PRIu64, show_u64(p, "port"));
+		table_cell(t, "%s", show_str(p, "kind"));
+		show_cut(show_has(p, "ifname") ? "-" : show_str(p, "user"),
+		    SHOW_USER_MAX, "+", cut, sizeof(cut));
+		table_cell(t, "%s", cut);
+		show_vlanmode(show_get(p, "vlan"), vl, sizeof(vl));
+		show_cut(vl, SHOW_VLAN_MAX, "...", cut, sizeof(cut));
+		table_cell(t, "%s", cut);
+		show_count(show_u64(p, "rx_frames"), n[0], sizeof(n[0]));
+		show_count(show_u64(p, "tx_frames"), n[1], sizeof(n[1]));
+		show_count(show_drops(p), n[2], sizeof(n[2]));
+		table_cell(t, "%s", n[0]);
+		table_cell(t, "%s", n[1]);
+		table_cell(t, "%s", n[2]);
+		show_descr(p, d, sizeof(d));
+		table_cell(t, "%s", d);
+	}
+	table_print(t, stdout);
+	table_free(t);
+	if (np == 0)
+		printf("(no port in use)\n");
+}
+
+/* -l: every column, every number in full, descriptions as they came. */
+void
+show_ports_long(json_object *r)
 {
 	static const char *const heads[] = { "PORT", "KIND", "DESCRIPTION",
 	    "USER/PID", "VLAN", "RX-FRAMES", "RX-BYTES", "TX-FRAMES",
@@ -217,10 +347,7 @@ show_ports(json_object *r)
 		show_peer(p, peer, sizeof(peer));
 		table_cell(t, "%" PRIu64, show_u64(p, "port"));
 		table_cell(t, "%s", show_str(p, "kind"));
-		if (strlen(d) > SHOW_DESCR_MAX)
-			table_cell(t, "%.*s...", SHOW_DESCR_MAX - 3, d);
-		else
-			table_cell(t, "%s", *d ? d : "-");
+		table_cell(t, "%s", *d ? d : "-");
 		table_cell(t, "%s", peer);
 		table_cell(t, "%s", vl);
 		table_cell(t, "%" PRIu64, show_u64(p, "rx_frames"));
@@ -242,15 +369,70 @@ show_ports(json_object *r)
 		printf("(no port in use)\n");
 }
 
+/* Who may attach, from "allow_user" and "allow_group". */
+static void
+show_allow(struct table *t, json_object *p)
+{
+	int u = show_has(p, "allow_user"), g = show_has(p, "allow_group");
+
+	if (!show_has(p, "attached"))
+		return;		/* a switch too old to say */
+	if (u && g)
+		show_kv(t, "may attach", "%s, as a member of %s (and root)",
+		    show_str(p, "allow_user"), show_str(p, "allow_group"));
+	else if (u)
+		show_kv(t, "may attach", "%s (and root)",
+		    show_str(p, "allow_user"));
+	else if (g)
+		show_kv(t, "may attach", "members of %s (and root)",
+		    show_str(p, "allow_group"));
+	else
+		show_kv(t, "may attach", "anyone");
+}
+
+/* What belongs to the port's number, whoever is attached. */
+static void
+show_settings(struct table *t, json_object *p)
+{
+	char vl[2048];
+
+	show_vlanmode(show_get(p, "vlan"), vl, sizeof(vl));
+	show_kv(t, "VLAN", "%s", vl);
+	if (show_has(p, "isolated") && json_object_get_boolean(
+	    show_get(p, "isolated")))
+		show_kv(t, "isolated", "yes: reaches only ports that are not");
+}
+
+static void
+show_limits(struct table *t, json_object *p)
+{
+	if (show_u64(p, "maclimit"))
+		show_kv(t, "MAC limit", "%" PRIu64 "%s", show_u64(p, "maclimit"),
+		    json_object_get_boolean(show_get(p, "maclimit_own")) ? "" :
+		    " (the switch's portmaclimit)");
+	else
+		show_kv(t, "MAC limit", "none");
+}
+
 void
 show_port(json_object *r)
 {
 	json_object *p = show_get(r, "port"), *d;
 	struct table *t = table_new(2, NULL, "ll");
-	char vl[2048], key[64];
+	char key[64];
 
-	show_vlanmode(show_get(p, "vlan"), vl, sizeof(vl));
 	show_kv(t, "port", "%" PRIu64, show_u64(p, "port"));
+	if (show_has(p, "attached") && !json_object_get_boolean(
+	    show_get(p, "attached"))) {
+		show_kv(t, "attached", "nothing");
+		show_settings(t, p);
+		show_limits(t, p);
+		show_storm(t, p);
+		show_allow(t, p);
+		table_print(t, stdout);
+		table_free(t);
+		return;
+	}
 	show_kv(t, "kind", "%s", show_str(p, "kind"));
 	show_kv(t, "description", "%s", show_str(p, "descr"));
 	if (show_has(p, "ifname")) {
@@ -264,10 +446,7 @@ show_port(json_object *r)
 		show_kv(t, "pid", "%" PRId64,
 		    json_object_get_int64(show_get(p, "pid")));
 	}
-	show_kv(t, "VLAN", "%s", vl);
-	if (show_has(p, "isolated") && json_object_get_boolean(
-	    show_get(p, "isolated")))
-		show_kv(t, "isolated", "yes: reaches only ports that are not");
+	show_settings(t, p);
 	show_kv(t, "frames in", "%" PRIu64, show_u64(p, "rx_frames"));
 	show_kv(t, "bytes in", "%" PRIu64, show_u64(p, "rx_bytes"));
 	show_kv(t, "frames out", "%" PRIu64, show_u64(p, "tx_frames"));
@@ -281,17 +460,13 @@ show_port(json_object *r)
 		}
 	}
 	show_kv(t, "MAC entries", "%" PRIu64, show_u64(p, "macs"));
-	if (show_u64(p, "maclimit"))
-		show_kv(t, "MAC limit", "%" PRIu64 "%s", show_u64(p, "maclimit"),
-		    json_object_get_boolean(show_get(p, "maclimit_own")) ? "" :
-		    " (the switch's portmaclimit)");
-	else
-		show_kv(t, "MAC limit", "none");
+	show_limits(t, p);
 	show_kv(t, "not learned, limit", "%" PRIu64,
 	    show_u64(p, "learn_refused"));
 	show_storm(t, p);
 	show_kv(t, "queue", "%" PRIu64 " of %" PRIu64 " frames",
 	    show_u64(p, "queue"), show_u64(p, "queue_max"));
+	show_allow(t, p);
 	table_print(t, stdout);
 	table_free(t);
 }

@@ -10,8 +10,10 @@
 
 /* show.c */
 void	show_json(json_object *);
+void	show_error(const char *);
 void	show_info(json_object *);
 void	show_ports(json_object *);
+void	show_ports_long(json_object *);
 void	show_port(json_object *);
 void	show_macs(json_object *);
 void	show_flushed(json_object *);

@@ -8,10 +8,14 @@
 #include "table.h"
 
 #define TABLE_GAP	2	/* spaces between columns */
+#define TABLE_DOTS	3	/* "..." ends a cut cell */
+#define TABLE_FIT_MIN	8	/* a column cut to fit keeps that much */
 
 struct table {
 	int		 ncols;
 	const char	*align;
+	int		 fitcol;	/* cut to fit, or -1 */
+	size_t		 fitwidth;
 	char		**cells;	/* row after row, ncols each */
 	size_t		 ncells;
 	size_t		 cap;
@@ -27,6 +31,7 @@ table_new(int ncols, const char *const *heads, const char *align)
 		fatal("table");
 	t->ncols = ncols;
 	t->align = align;
+	t->fitcol = -1;
 	for (i = 0; heads != NULL && i < ncols; i++)
 		table_cell(t, "%s", heads[i]);
 	return t;
@@ -66,6 +71,52 @@ table_width(const char *s)
 }
 
 void
+table_fit(struct table *t, int col, size_t width)
+{
+	t->fitcol = col;
+	t->fitwidth = width;
+}
+
+/* Cut s to w columns, "..." included, on a character's first byte. */
+static void
+table_cut(char *s, size_t w)
+{
+	size_t n = 0;
+
+	if (w < TABLE_DOTS)
+		w = TABLE_DOTS;
+	for (; *s != '\0'; s++)
+		if (((unsigned char)*s & 0xc0) != 0x80 &&
+		    n++ == w - TABLE_DOTS) {
+			strcpy(s, "...");
+			return;
+		}
+}
+
+/* Narrow the column to fit, if the others leave it room enough. */
+static void
+table_narrow(struct table *t, size_t *width)
+{
+	size_t i, total = 0, room;
+	int col;
+
+	for (col = 0; col < t->ncols; col++)
+		total += width[col] + (col ? TABLE_GAP : 0);
+	if (t->fitcol < 0 || total <= t->fitwidth)
+		return;
+	room = total - t->fitwidth >= width[t->fitcol] ? 0 :
+	    width[t->fitcol] - (total - t->fitwidth);
+	if (room < TABLE_FIT_MIN)
+		room = TABLE_FIT_MIN;
+	if (room >= width[t->fitcol])
+		return;
+	for (i = (size_t)t->fitcol; i < t->ncells; i += (size_t)t->ncols)
+		if (table_width(t->cells[i]) > room)
+			table_cut(t->cells[i], room);
+	width[t->fitcol] = room;
+}
+
+void
 table_print(struct table *t, FILE *f)
 {
 	size_t *width, i, w;
@@ -78,6 +129,7 @@ table_print(struct table *t, FILE *f)
 		if (w > width[i % (size_t)t->ncols])
 			width[i % (size_t)t->ncols] = w;
 	}
+	table_narrow(t, width);
 	for (i = 0; i < t->ncells; i++) {
 		col = (int)(i % (size_t)t->ncols);
 		last = col == t->ncols - 1 || i + 1 == t->ncells;

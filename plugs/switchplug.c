@@ -7,6 +7,7 @@
 #include <sys/types.h>
 
 #include <errno.h>
+#include <getopt.h>
 #include <limits.h>
 #include <signal.h>
 #include <stdio.h>
@@ -22,17 +23,35 @@
 #include "switchplug.h"
 #include "vdeconn.h"
 
+#define SWITCHPLUG_USAGE \
+	"usage: switchplug [-rv] [-D descr] [-p port] dir\n" \
+	"       switchplug [-rv] [-D descr] [-p port] -l [addr:]port dir\n" \
+	"       switchplug [-rv] [-D descr] [-p port] -c host:port dir\n" \
+	"       switchplug [-rv] [-D descr] [-I ifaddr] [-p port] " \
+	"[-T ttl] -m group:port\n" \
+	"                  dir\n" \
+	"       switchplug -h | -V\n"
+
 static void
 usage(void)
 {
-	fprintf(stderr,
-	    "usage: switchplug [-rVv] [-D descr] [-p port] dir\n"
-	    "       switchplug [-rv] [-D descr] [-p port] -l [addr:]port dir\n"
-	    "       switchplug [-rv] [-D descr] [-p port] -c host:port dir\n"
-	    "       switchplug [-rv] [-D descr] [-I ifaddr] [-p port] "
-	    "[-T ttl] -m group:port\n"
-	    "                  dir\n");
+	fputs(SWITCHPLUG_USAGE, stderr);
 	exit(1);
+}
+
+/* -h: the usage, then what each transport is, on stdout. */
+static void
+help(void)
+{
+	printf("%s\n"
+	    "modes, the switch port in dir carried over:\n"
+	    "  (none)          standard input and output, as vde_plug does\n"
+	    "  -l [addr:]port  TCP, each connection a port; on 127.0.0.1 "
+	    "unless addr\n"
+	    "  -c host:port    TCP, connecting again whenever it breaks\n"
+	    "  -m group:port   UDP multicast, with QEMU and other members\n"
+	    "switchplug(1) has the details.\n", SWITCHPLUG_USAGE);
+	exit(0);
 }
 
 /* The next delay after one of `prev` seconds. */
@@ -106,9 +125,15 @@ switchplug_mode(struct plug_opts *o, enum switchplug_mode mode,
 static void
 switchplug_options(struct plug_opts *o, int argc, char *argv[], int *verbose)
 {
+	static const struct option longopts[] = {
+		{ "help",	no_argument,	NULL,	'h' },
+		{ "version",	no_argument,	NULL,	'V' },
+		{ NULL,		0,		NULL,	0 }
+	};
 	int	 ch, ttl = 0;
 
-	while ((ch = getopt(argc, argv, "c:D:I:l:m:p:rT:Vv")) != -1) {
+	while ((ch = getopt_long(argc, argv, "c:D:hI:l:m:p:rT:Vv", longopts,
+	    NULL)) != -1) {
 		switch (ch) {
 		case 'c':
 			switchplug_mode(o, MODE_CONNECT, optarg);
@@ -118,6 +143,9 @@ switchplug_options(struct plug_opts *o, int argc, char *argv[], int *verbose)
 				fatalx("-D: longer than %d characters",
 				    VDE_DESCR_MAX);
 			o->descr = optarg;
+			break;
+		case 'h':
+			help();
 			break;
 		case 'I':
 			o->ifaddr = optarg;

@@ -33,6 +33,7 @@
 #define TCP_CONNS_MAX	64	/* connections (ports) at once, listening */
 #define TCP_RESERVE	4	/* descriptors kept free when accepting */
 #define TCP_STABLE	10.0	/* seconds up before the delay starts over */
+#define TCP_LISTEN_DEFAULT "127.0.0.1"	/* -l port: this host alone */
 
 struct tcp_conn {
 	LIST_ENTRY(tcp_conn)	 entry;
@@ -180,7 +181,7 @@ tcp_bind(struct addrinfo *ai)
 	if (fd == -1)
 		return -1;
 	(void)setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on, sizeof(on));
-	/* ":port" on "::" takes IPv4 too. */
+	/* "[::]:port" takes IPv4 too. */
 	if (ai->ai_family == AF_INET6)
 		(void)setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &off,
 		    sizeof(off));
@@ -194,21 +195,17 @@ tcp_bind(struct addrinfo *ai)
 
 /* The first address of host:port that takes a listening socket. */
 static int
-tcp_listen_on(const char *host, const char *port, int family, char *name,
-    size_t size)
+tcp_listen_on(const char *host, const char *port, char *name, size_t size)
 {
 	struct addrinfo	 hints, *res, *ai;
 	int		 fd = -1, rc, err = EADDRNOTAVAIL;
 
 	memset(&hints, 0, sizeof(hints));
-	hints.ai_family = family;
+	hints.ai_family = AF_UNSPEC;
 	hints.ai_socktype = SOCK_STREAM;
-	hints.ai_flags = AI_PASSIVE | AI_NUMERICSERV;
-	if ((rc = getaddrinfo(host, port, &hints, &res)) != 0) {
-		if (host == NULL)
-			return -1;
+	hints.ai_flags = AI_NUMERICSERV;
+	if ((rc = getaddrinfo(host, port, &hints, &res)) != 0)
 		fatalx("-l %s:%s: %s", host, port, gai_strerror(rc));
-	}
 	for (ai = res; ai != NULL; ai = ai->ai_next) {
 		if ((fd = tcp_bind(ai)) != -1) {
 			tcp_addrstr(ai->ai_addr, ai->ai_addrlen, name, size);
@@ -239,12 +236,12 @@ tcp_listen_start(struct ev_loop *loop, const struct plug_opts *o)
 			fatalx("no switch at %s (%s: %s)", o->dir, ctl,
 			    errno ? strerror(errno) : "not a socket");
 	}
-	if (host[0] != '\0')
-		fd = tcp_listen_on(host, port, AF_UNSPEC, name, sizeof(name));
-	else if ((fd = tcp_listen_on(NULL, port, AF_INET6, name,
-	    sizeof(name))) == -1)
-		/* No IPv6 here: every IPv4 address then. */
-		fd = tcp_listen_on(NULL, port, AF_INET, name, sizeof(name));
+	/*
+	 * Whoever connects gets a port on the switch, unasked: other hosts
+	 * only when an address says so.
+	 */
+	fd = tcp_listen_on(host[0] != '\0' ? host : TCP_LISTEN_DEFAULT, port,
+	    name, sizeof(name));
 	if (fd == -1)
 		fatal("-l %s: listen", o->addr);
 	srv.loop = loop;

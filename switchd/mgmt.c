@@ -202,6 +202,47 @@ mgmt_vlan(const struct vlan_port *vp)
 	return v;
 }
 
+/* Who may attach to port n, when not anyone. */
+static void
+mgmt_port_allow(const struct sw *sw, uint32_t n, json_object *o)
+{
+	const struct conf_port *cp = &sw->conf->port[n];
+	struct passwd *pw;
+	struct group *gr;
+	char id[32];
+
+	if (cp->uid != (uid_t)-1) {
+		snprintf(id, sizeof(id), "%lu", (unsigned long)cp->uid);
+		pw = getpwuid(cp->uid);
+		mgmt_add(o, "allow_user", json_object_new_string(pw ?
+		    pw->pw_name : id));
+	}
+	if (cp->gid != (gid_t)-1) {
+		snprintf(id, sizeof(id), "%lu", (unsigned long)cp->gid);
+		gr = getgrgid(cp->gid);
+		mgmt_add(o, "allow_group", json_object_new_string(gr ?
+		    gr->gr_name : id));
+	}
+}
+
+/* A port number with nothing attached: its settings alone. */
+static json_object *
+mgmt_port_unused(struct sw *sw, uint32_t n)
+{
+	const struct fwd_port *fp = &sw->fwd->ports[n];
+	json_object *o = json_object_new_object();
+
+	mgmt_add(o, "port", json_object_new_int((int)n));
+	mgmt_add(o, "attached", json_object_new_boolean(0));
+	mgmt_add(o, "vlan", mgmt_vlan(&fp->vlan));
+	mgmt_add(o, "maclimit", mgmt_u64(fwd_maclimit(sw->fwd, n)));
+	mgmt_add(o, "maclimit_own", json_object_new_boolean(fp->maclimit != 0));
+	mgmt_add(o, "isolated", json_object_new_boolean(fp->isolated));
+	mgmt_add(o, "storm", mgmt_u64(fp->storm));
+	mgmt_port_allow(sw, n, o);
+	return o;
+}
+
 static json_object *
 mgmt_port(struct sw *sw, const struct port *p)
 {
@@ -211,6 +252,7 @@ mgmt_port(struct sw *sw, const struct port *p)
 	int i;
 
 	mgmt_add(o, "port", json_object_new_int(p->num));
+	mgmt_add(o, "attached", json_object_new_boolean(1));
 	mgmt_add(o, "kind", json_object_new_string(mgmt_kind(p)));
 	mgmt_add(o, "descr", json_object_new_string(p->descr));
 	if (p->kind == PORT_TAP) {
@@ -240,6 +282,7 @@ mgmt_port(struct sw *sw, const struct port *p)
 	mgmt_add(o, "storm", mgmt_u64(fp->storm));
 	mgmt_add(o, "queue", mgmt_u64(p->qcount));
 	mgmt_add(o, "queue_max", mgmt_u64(p->qlen));
+	mgmt_port_allow(sw, p->num, o);
 	return o;
 }
 
@@ -253,8 +296,8 @@ mgmt_portnum(struct sw *sw, const char *s, struct port **pp, char *err,
 		return util_err(err, len, "'%s' is not a port number from 1 "
 		    "to %u", s, sw->conf->nports - 1);
 	if (pp != NULL && (*pp = sw->ports[n]) == NULL)
-		return util_err(err, len, "no such port: %lu (nothing is "
-		    "attached there)", n);
+		return util_err(err, len, "nothing is attached to port %lu",
+		    n);
 	return (int)n;
 }
 
@@ -264,14 +307,19 @@ mgmt_ports(struct mgmt *m, int argc, char **argv, json_object *r,
 {
 	struct sw *sw = m->sw;
 	json_object *a;
-	struct port *p;
 	uint32_t i;
+	int n;
 
-	/* "port N" shows one port; "ports" all of them. */
+	/*
+	 * "port N" shows one port, attached or not: its settings are its
+	 * number's.  "ports" shows those in use.
+	 */
 	if (argc == 2) {
-		if (mgmt_portnum(sw, argv[1], &p, err, len) == -1)
+		if ((n = mgmt_portnum(sw, argv[1], NULL, err, len)) == -1)
 			return -1;
-		mgmt_add(r, "port", mgmt_port(sw, p));
+		mgmt_add(r, "port", sw->ports[n] != NULL ?
+		    mgmt_port(sw, sw->ports[n]) : mgmt_port_unused(sw,
+		    (uint32_t)n));
 		return 0;
 	}
 	if (argc != 1)

@@ -10,6 +10,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <getopt.h>
 #include <grp.h>
 #include <limits.h>
 #include <signal.h>
@@ -67,17 +68,18 @@ struct switchd {
 	ev_signal	 sigint_w, sigterm_w, sighup_w;
 };
 
+/* On stderr with status 1; with -h, on stdout with status 0. */
 static void
-usage(void)
+usage(int help)
 {
-	fprintf(stderr,
-	    "usage: switchd [-cdVvx] [-A group] [-a seconds] [-b memory] "
-	    "[-f file] [-G group]\n"
-	    "               [-g group] [-M macs] [-m mode] [-n ports] "
-	    "[-p pidfile]\n"
-	    "               [-q frames] [-S path] [-s dir] [-t ifname] "
-	    "[-u user]\n");
-	exit(1);
+	fprintf(help ? stdout : stderr,
+	    "usage: switchd [-cdhVvx] [-A group] [-a seconds] [-b memory] "
+	    "[-f file]\n"
+	    "               [-G group] [-g group] [-M macs] [-m mode] "
+	    "[-n ports]\n"
+	    "               [-p pidfile] [-q frames] [-S path] [-s dir] "
+	    "[-t ifname] [-u user]\n");
+	exit(help ? 0 : 1);
 }
 
 static void
@@ -150,11 +152,16 @@ switchd_setting(struct options *o, const char *name, const char *val)
 static void
 switchd_options(struct options *o, int argc, char *argv[])
 {
+	static const struct option longopts[] = {
+		{ "help",	no_argument,	NULL,	'h' },
+		{ "version",	no_argument,	NULL,	'V' },
+		{ NULL,		0,		NULL,	0 }
+	};
 	char *end;
 	int ch;
 
-	while ((ch = getopt(argc, argv,
-	    "A:a:b:cdf:G:g:M:m:n:p:q:S:s:t:u:Vvx")) != -1) {
+	while ((ch = getopt_long(argc, argv,
+	    "A:a:b:cdf:G:g:hM:m:n:p:q:S:s:t:u:Vvx", longopts, NULL)) != -1) {
 		switch (ch) {
 		case 'A':
 			o->admgroup = optarg;
@@ -181,6 +188,9 @@ switchd_options(struct options *o, int argc, char *argv[])
 			break;
 		case 'g':
 			o->group = optarg;
+			break;
+		case 'h':
+			usage(1);
 			break;
 		case 'M':
 			switchd_setting(o, "maclimit", optarg);
@@ -226,11 +236,11 @@ switchd_options(struct options *o, int argc, char *argv[])
 			switchd_setting(o, "hub", "on");
 			break;
 		default:
-			usage();
+			usage(0);
 		}
 	}
 	if (optind != argc)
-		usage();
+		usage(0);
 }
 
 /* Who runs the switch and who may attach, decided while still root. */

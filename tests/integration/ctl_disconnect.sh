@@ -40,10 +40,10 @@ grep -q "port 4 .*disconnected by switchctl" "$T_WORK/switchd.log" ||
 ok "b is cut off and its client has gone; a and c still ping"
 
 ctl disconnect 4 2>"$T_WORK/err" && fail "second disconnect 4 succeeded"
-grep -q "switchctl: no such port: 4" "$T_WORK/err" ||
+grep -q "switchctl: nothing is attached to port 4" "$T_WORK/err" ||
 	fail "second disconnect: $(cat "$T_WORK/err")"
 ctl disconnect 9 2>"$T_WORK/err" && fail "disconnect 9 succeeded"
-grep -q "no such port: 9" "$T_WORK/err" || fail "$(cat "$T_WORK/err")"
+grep -q "nothing is attached to port 9" "$T_WORK/err" || fail "$(cat "$T_WORK/err")"
 ctl disconnect 0 2>"$T_WORK/err" && fail "disconnect 0 succeeded"
 grep -q "'0' is not a port number" "$T_WORK/err" ||
 	fail "disconnect 0: $(cat "$T_WORK/err")"

@@ -4,12 +4,14 @@
 # of one that died): "no switch at PATH (is switchd running? ...)".  A
 # user who may not use the socket: "permission denied", naming its owner;
 # the owner and a member of the -G group may.  Without -s or -S it looks
-# where switchd would put the socket.  Bad arguments are refused before
-# anything is sent, quoting the bad value, and can never smuggle a second
-# request; each command's usage line is the one in switchctl(8).
+# where switchd would put the socket; -S given a directory, or -s a
+# socket, says which option takes what.  Bad arguments are refused before
+# anything is sent, quoting the bad value and naming the range it must be
+# in, and can never smuggle a second request; with -j every error is JSON
+# on stdout; each command's usage line is the one in switchctl(8).
 . "$(dirname "$0")/lib.sh"
 need_root
-need setpriv util-linux socat socat
+need setpriv util-linux socat socat python3 python3
 
 # expect STATUS WANT CMD...: CMD exits STATUS, its stderr contains WANT
 expect() {
@@ -53,6 +55,14 @@ setpriv --reuid daemon --regid daemon --clear-groups "$SC" -s "$sw" info \
 ctl info >/dev/null || fail "root cannot use the socket"
 ok "nobody: permission denied, naming the owner; daemon and root may"
 
+# --- -S given the directory, -s given the socket: each says what it takes.
+expect 1 "switchctl: no switch at $sw ($sw is a directory: -S takes the management socket, such as $sw/mgmt; or give the directory with -s $sw)" \
+    "$SC" -S "$sw" info
+expect 1 "switchctl: no switch at $sw/mgmt/mgmt ($sw/mgmt is not a directory: -s takes the socket directory; give a socket with -S $sw/mgmt)" \
+    "$SC" -s "$sw/mgmt" info
+"$SC" -S "$sw/mgmt" info >/dev/null || fail "-S $sw/mgmt, as suggested, fails"
+ok "-S with a directory, -s with a socket: told which takes what"
+
 # ... and one with -S and -G: its group may, others not.
 start_switch sw2 "$T_WORK/sw2" -u daemon -S "$T_WORK/sw2.mgmt" -G users
 [ "$(stat -c '%U %G %a' "$T_WORK/sw2.mgmt")" = "daemon users 660" ] ||
@@ -73,8 +83,12 @@ expect 1 "'4095' is not a VLAN from 1 to 4094" "$SC" -s "$sw" set port 3 access 
 expect 1 "'10-5' is not a list of VLANs" "$SC" -s "$sw" set port 3 trunk 10-5
 expect 1 "'1,,2' is not a list of VLANs" "$SC" -s "$sw" set port 3 trunk 1,,2
 expect 1 "'0' is not a VLAN from 1 to 4094" "$SC" -s "$sw" set port 3 trunk 10 native 0
-expect 1 "aging: '-5' is not a number" "$SC" -s "$sw" set aging -5
-expect 1 "maclimit: 'lots' is not a number" "$SC" -s "$sw" set maclimit lots
+expect 1 "switchctl: aging: '-5' must be 0 or more" "$SC" -s "$sw" set aging -5
+expect 1 "switchctl: maclimit: 'lots' is not a number (1 or more)" \
+    "$SC" -s "$sw" set maclimit lots
+expect 1 "switchctl: maclimit: '0' must be 1 or more" "$SC" -s "$sw" set maclimit 0
+expect 1 "switchctl: port maclimit: '-1' must be 0 or more" \
+    "$SC" -s "$sw" set port 3 maclimit -1
 expect 1 "usage: switchctl set hub on | off" "$SC" -s "$sw" set hub maybe
 expect 1 "unknown setting 'colour'" "$SC" -s "$sw" set colour blue
 expect 1 "port 3: unknown setting 'speed'" "$SC" -s "$sw" set port 3 speed 10
@@ -85,7 +99,7 @@ expect 1 "an argument may not contain spaces" "$SC" -s "$sw" set port 3 user "ro
 expect 1 "an argument may not contain spaces" "$SC" -s "$sw" set port 3 user $'root\nhub on'
 expect 1 "an argument may not contain spaces" "$SC" -s "$sw" set port 3 group $'root\rhub'
 expect 1 "an argument may not contain spaces" "$SC" -s "$sw" set port 3 user root#
-expect 1 "unknown command 'frob' (commands: info, ports, port, macs, vlans, config, set, disconnect, counters, loglevel, reload)" \
+expect 1 "unknown command 'frob' (commands: info, ports, port, macs, vlans, config, set, disconnect, counters, loglevel, reload, help)" \
     "$SC" -s "$sw" frob
 [ "$(ctl config)" = "$cfg" ] || fail "a refused command changed the config"
 ok "bad arguments refused and quoted; nothing smuggled in"
@@ -93,22 +107,52 @@ ok "bad arguments refused and quoted; nothing smuggled in"
 # --- The switch's own refusals come back as they are.
 expect 1 "switchctl: port 3 user: no such user 'nosuchuser-xyzzy'" \
     "$SC" -s "$sw" set port 3 user nosuchuser-xyzzy
-expect 1 "switchctl: no such port: 7 (nothing is attached there)" \
-    "$SC" -s "$sw" port 7
+expect 1 "switchctl: nothing is attached to port 7" \
+    "$SC" -s "$sw" disconnect 7
 expect 1 "switchctl: port: '2000' is not a port from 1 to 1023" \
     "$SC" -s "$sw" set port 2000 access 3
+expect 1 "switchctl: aging: '2000000' is not a number of seconds from 0 (never) to 1000000" \
+    "$SC" -s "$sw" set aging 2000000
 ok "the switch's errors are printed, exit 1"
+
+# --- With -j every error is JSON on stdout, for the script reading it.
+# jerr WANT ARGS...: switchctl -j ARGS exits 1 and prints, on stdout
+# alone, {"error": "...WANT...", "ok": false}
+jerr() {
+	local want=$1 out err rc e; shift
+	out=$("${JSC[@]}" -j "$@" 2>"$T_WORK/jerr")
+	rc=$?
+	err=$(cat "$T_WORK/jerr")
+	[ "$rc" = 1 ] || fail "switchctl -j $*: exited $rc, not 1"
+	[ -z "$err" ] || fail "switchctl -j $*: wrote on stderr: $err"
+	e=$(python3 -c 'import json, sys
+o = json.load(sys.stdin)
+assert o["ok"] is False
+print(o["error"])' <<<"$out") || fail "switchctl -j $*: not a JSON error: $out"
+	grep -qF -- "$want" <<<"$e" || fail "switchctl -j $*: '$e', not '$want'"
+}
+JSC=("$SC")
+jerr "no switch at $T_WORK/none/mgmt (is switchd running?" -s "$T_WORK/none" info
+jerr "'3x' is not a port number from 1 to 4095" -s "$sw" port 3x
+jerr "usage: switchctl set hub on | off" -s "$sw" set hub maybe
+jerr "unknown command 'frob'" -s "$sw" frob
+jerr "-j goes before the command" -s "$sw" ports -j
+jerr "port 3 user: no such user 'nosuchuser-xyzzy'" \
+    -s "$sw" set port 3 user nosuchuser-xyzzy
+JSC=(setpriv --reuid nobody --regid nogroup --clear-groups "$SC")
+jerr "$sw/mgmt: permission denied" -s "$sw" info
+ok "-j: errors of switchctl and of the switch are JSON on stdout"
 
 # --- Usage: the synopsis and each command's line are switchctl(8)'s.
 "$SC" -V | grep -Eq '^switchctl [0-9]' || fail "-V: $("$SC" -V)"
-expect 1 "usage: switchctl [-j] [-s dir | -S path] command [argument ...]" "$SC"
-expect 1 "usage: switchctl [-j] [-s dir | -S path] command [argument ...]" \
+expect 1 "usage: switchctl [-jl] [-s dir | -S path] command [argument ...]" "$SC"
+expect 1 "usage: switchctl [-jl] [-s dir | -S path] command [argument ...]" \
     "$SC" -s a -S b info
 if command -v mandoc >/dev/null; then
 	man=$(mandoc -T ascii -O width=1000 "$T_TOP/man/switchctl.8" |
 	    sed $'s/.\b//g')
 	for c in "info x" "ports x" "port" "macs x" "vlans x" "config x" \
-	    "set" "disconnect" "counters" "loglevel" "reload x"; do
+	    "set" "disconnect" "counters" "loglevel" "reload x" "help x y"; do
 		# shellcheck disable=SC2086
 		u=$("$SC" -s "$sw" $c 2>&1 | sed -n 's/^usage: switchctl //p')
 		[ -n "$u" ] || fail "switchctl $c printed no usage"

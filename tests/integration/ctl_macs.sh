@@ -66,8 +66,8 @@ ok "ports -j: frames and bytes in and out moved on both ports"
 
 out=$(ctl ports) || fail "switchctl ports failed"
 echo "$out"
-head -1 <<<"$out" | grep -q 'PORT  KIND  DESCRIPTION' || fail "ports header"
-grep -Eq '^ +3 +unix +.*root/[0-9]+ +access 1 ' <<<"$out" ||
+head -1 <<<"$out" | grep -q 'PORT  KIND  USER  VLAN' || fail "ports header"
+grep -Eq '^ +3 +unix +root +access 1 ' <<<"$out" ||
 	fail "no row for port 3"
 [ "$(wc -l <<<"$out")" = 3 ] || fail "ports: not a header and two rows"
 out=$(ctl port 3) || fail "switchctl port 3 failed"
@@ -125,7 +125,7 @@ expect_err() {	# WANT ARGS...: switchctl ARGS fails, saying WANT
 	err=$(ctl "$@" 2>&1 >/dev/null) && fail "switchctl $* did not fail"
 	grep -qF -- "$want" <<<"$err" || fail "switchctl $*: '$err', not '$want'"
 }
-expect_err "switchctl: no such port: 9" port 9
+expect_err "switchctl: nothing is attached to port 9" counters reset 9
 expect_err "'x' is not a port number" port x
 expect_err "'3x' is not a port number" macs port 3x
 expect_err "'5000' is not a VLAN from 1 to 4094" macs vlan 5000

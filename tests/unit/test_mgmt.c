@@ -368,6 +368,8 @@ test_port_shape(json_object *p, int num)
 	int i;
 
 	assert_int_equal(test_int(p, "port"), num);
+	assert_true(json_object_get_boolean(test_key(p, "attached",
+	    json_type_boolean)));
 	test_str(p, "kind");
 	test_str(p, "descr");
 	v = test_key(p, "vlan", json_type_object);
@@ -452,7 +454,35 @@ test_port_one(void **state)
 	assert_string_equal(test_str(v, "allowed"), "all");
 	assert_int_equal(test_int(v, "native"), 0);
 
-	test_err("port 4", "no such port: 4");
+
+	/* Nothing on port 4: its settings all the same. */
+	p = test_key(test_ok("port 4"), "port", json_type_object);
+	assert_int_equal(test_int(p, "port"), 4);
+	assert_false(json_object_get_boolean(test_key(p, "attached",
+	    json_type_boolean)));
+	v = test_key(p, "vlan", json_type_object);
+	assert_string_equal(test_str(v, "mode"), "access");
+	assert_int_equal(test_int(v, "vlan"), 1);
+	assert_int_equal(test_int(p, "storm"), CONF_STORM_DEFAULT);
+	assert_false(json_object_object_get_ex(p, "kind", NULL));
+	assert_false(json_object_object_get_ex(p, "rx_frames", NULL));
+	assert_false(json_object_object_get_ex(p, "allow_user", NULL));
+	test_ok("port 4 access 42");
+	test_ok("port 4 maclimit 7");
+	test_ok("port 4 isolated on");
+	test_ok("port 4 user root");
+	test_ok("port 4 group root");
+	p = test_key(test_ok("port 4"), "port", json_type_object);
+	v = test_key(p, "vlan", json_type_object);
+	assert_int_equal(test_int(v, "vlan"), 42);
+	assert_int_equal(test_int(p, "maclimit"), 7);
+	assert_true(json_object_get_boolean(test_key(p, "maclimit_own",
+	    json_type_boolean)));
+	assert_true(json_object_get_boolean(test_key(p, "isolated",
+	    json_type_boolean)));
+	assert_string_equal(test_str(p, "allow_user"), "root");
+	assert_string_equal(test_str(p, "allow_group"), "root");
+
 	test_err("port 0", "'0' is not a port number from 1 to 7");
 	test_err("port 8", "'8' is not a port number from 1 to 7");
 	test_err("port x", "'x'");
@@ -756,7 +786,7 @@ test_disconnect(void **state)
 	a = test_key(test_ok("macs"), "macs", json_type_array);
 	assert_int_equal(json_object_array_length(a), 1);
 	assert_int_equal(test_int(json_object_array_get_idx(a, 0), "port"), 2);
-	test_err("disconnect 1", "no such port: 1");
+	test_err("disconnect 1", "nothing is attached to port 1");
 	test_err("disconnect", "usage: disconnect N");
 	test_err("disconnect 1 2", "usage: disconnect N");
 	test_err("disconnect x", "'x'");
@@ -789,7 +819,7 @@ test_counters(void **state)
 	test_err("counters", "usage: counters reset");
 	test_err("counters clear", "usage: counters reset");
 	test_err("counters reset 1 2", "usage: counters reset");
-	test_err("counters reset 3", "no such port: 3");
+	test_err("counters reset 3", "nothing is attached to port 3");
 	test_err("counters reset x", "'x'");
 }
 
