@@ -46,7 +46,7 @@ t_wait_for 20 sh -c "cat '$T_WORK'/silent[1-4].log | grep -c refused | grep -qx 
 ctl set userports 2 || fail "set userports 2"
 bg a1 as_a "$peer" -d a1 -w 60 raw "$sw"
 bg a2 as_a "$peer" -d a2 -w 60 raw "$sw"
-t_wait_for 10 sh -c "'$SWITCHCTL' -s '$sw' ports | grep -c ' a[12] ' | grep -qx 2" ||
+t_wait_for 10 sh -c "'$SWITCHCTL' -s '$sw' ports | grep -Ec ' a[12]( |$)' | grep -qx 2" ||
 	fail "a's two ports did not attach: $(ctl ports)"
 # Refusals are logged at most once a second: ask until one is.
 deadline=$((SECONDS + 10))
@@ -69,7 +69,7 @@ ok "userports 0: no limit"
 # --- 500 idle connections of a and a's ports: b attaches within a second.
 # a1 and a2 are still there: a is at its limit again.
 ctl set userports 2 || fail "set userports 2"
-[ "$(ctl ports | grep -c ' a[12] ')" = 2 ] || fail "a1 and a2 are gone: $(ctl ports)"
+[ "$(ctl ports | grep -Ec ' a[12]( |$)')" = 2 ] || fail "a1 and a2 are gone: $(ctl ports)"
 bg hold as_a "$peer" ctl "$sw" hold 500
 t_wait_for 20 grep -qx 'holding 500' "$T_WORK/hold.log" ||
 	fail "a did not open its 500 connections: $(cat "$T_WORK/hold.log")"
