@@ -5,11 +5,13 @@
  * switch may rename or drop one.
  */
 #include <inttypes.h>
+#include <pwd.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <time.h>
 
 #include "log.h"
 #include "show.h"
@@ -126,6 +128,31 @@ show_storm(struct table *t, json_object *o)
 		show_kv(t, "storm limit", "off");
 }
 
+/* The last attach refusals, the last first: what the refused were told. */
+static void
+show_refusals(json_object *r)
+{
+	json_object *a = show_array(r, "attach_refusals"), *o;
+	size_t i, n = a ? json_object_array_length(a) : 0;
+	struct passwd *pw;
+	char when[32];
+	time_t t;
+
+	if (n == 0)
+		return;
+	printf("\nlast attach refusals:\n");
+	for (i = 0; i < n; i++) {
+		o = json_object_array_get_idx(a, i);
+		t = (time_t)show_u64(o, "time");
+		strftime(when, sizeof(when), "%m-%d %H:%M:%S",
+		    localtime(&t));
+		pw = getpwuid((uid_t)show_u64(o, "uid"));
+		printf("  %s  uid %" PRIu64 "%s%s%s pid %" PRIu64 ": %s\n", when,
+		    show_u64(o, "uid"), pw ? " (" : "", pw ? pw->pw_name : "",
+		    pw ? ")" : "", show_u64(o, "pid"), show_str(o, "reason"));
+	}
+}
+
 void
 show_info(json_object *r)
 {
@@ -175,6 +202,7 @@ show_info(json_object *r)
 	show_kv(t, "log level", "%s", show_str(r, "loglevel"));
 	table_print(t, stdout);
 	table_free(t);
+	show_refusals(r);
 }
 
 /* "access 10", "trunk 10,20-29 native 1", "trunk all" */

@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "attach.h"
@@ -43,6 +44,8 @@ struct attach {
 	LIST_HEAD(, pending) pendings;
 	uint64_t	 refused;
 	struct log_ratelim rl;
+	/* The last refusals, a ring: refused % ATTACH_REFUSALS is next. */
+	struct attach_refusal last[ATTACH_REFUSALS];
 };
 
 /* A control connection that has not yet asked for a port. */
@@ -84,17 +87,21 @@ static void
 attach_refuse(struct pending *pd, const char *fmt, ...)
 {
 	struct attach *a = pd->a;
-	char msg[256];
+	struct attach_refusal *r = &a->last[a->refused % ATTACH_REFUSALS];
 	va_list ap;
 	int n;
 
+	/* Kept even when not logged: switchctl info shows them. */
+	va_start(ap, fmt);
+	vsnprintf(r->why, sizeof(r->why), fmt, ap);
+	va_end(ap);
+	r->when = time(NULL);
+	r->uid = pd->cred.uid;
+	r->pid = pd->cred.pid;
 	a->refused++;
 	if ((n = log_ratelim(&a->rl, ev_now(a->sw->loop), 1.0)) > 0) {
-		va_start(ap, fmt);
-		vsnprintf(msg, sizeof(msg), fmt, ap);
-		va_end(ap);
 		log_warnx("attach from uid=%ld pid=%ld refused: %s%s",
-		    (long)pd->cred.uid, (long)pd->cred.pid, msg,
+		    (long)pd->cred.uid, (long)pd->cred.pid, r->why,
 		    n > 1 ? " (and others not logged)" : "");
 	}
 	attach_pending_free(pd, 1);
@@ -504,6 +511,15 @@ uint64_t
 attach_refused(const struct attach *a)
 {
 	return a->refused;
+}
+
+/* The i-th last refusal (0: the last one), or NULL. */
+const struct attach_refusal *
+attach_refusal(const struct attach *a, unsigned int i)
+{
+	if (i >= ATTACH_REFUSALS || i >= a->refused)
+		return NULL;
+	return &a->last[(a->refused - 1 - i) % ATTACH_REFUSALS];
 }
 
 void

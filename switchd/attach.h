@@ -12,6 +12,15 @@
 #include <stddef.h>
 #include <stdint.h>
 
+/* The last refusals, for switchctl info: who was refused, and why. */
+#define ATTACH_REFUSALS	8
+struct attach_refusal {
+	time_t		 when;		/* wall clock */
+	uid_t		 uid;
+	pid_t		 pid;
+	char		 why[256];
+};
+
 struct attach;
 struct sw;
 
@@ -25,6 +34,8 @@ const char	*attach_dir(const struct attach *);
 int		 attach_dirfd(const struct attach *);
 const char	*attach_path(const struct attach *);
 uint64_t	 attach_refused(const struct attach *);
+const struct attach_refusal *
+		 attach_refusal(const struct attach *, unsigned int);
 void		 attach_counters_reset(struct attach *);
 
 #endif

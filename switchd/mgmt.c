@@ -126,6 +126,26 @@ mgmt_u64(uint64_t v)
 	return json_object_new_uint64(v);
 }
 
+/* The last refusals at DIR/ctl, the last first: who, when, and why. */
+static json_object *
+mgmt_refusals(const struct attach *a)
+{
+	const struct attach_refusal *rf;
+	json_object *arr, *o;
+	unsigned int i;
+
+	arr = json_object_new_array();
+	for (i = 0; a != NULL && (rf = attach_refusal(a, i)) != NULL; i++) {
+		o = json_object_new_object();
+		mgmt_add(o, "time", json_object_new_int64((int64_t)rf->when));
+		mgmt_add(o, "uid", json_object_new_int64(rf->uid));
+		mgmt_add(o, "pid", json_object_new_int64(rf->pid));
+		mgmt_add(o, "reason", json_object_new_string(rf->why));
+		json_object_array_add(arr, o);
+	}
+	return arr;
+}
+
 static int
 mgmt_info(struct mgmt *m, int argc, char **argv, json_object *r,
     char *err, size_t len)
@@ -167,6 +187,7 @@ mgmt_info(struct mgmt *m, int argc, char **argv, json_object *r,
 	mgmt_add(r, "learn_full", mgmt_u64(sw->fwd->learn_full));
 	mgmt_add(r, "attach_refused", mgmt_u64(m->attach != NULL ?
 	    attach_refused(m->attach) : 0));
+	mgmt_add(r, "attach_refusals", mgmt_refusals(m->attach));
 	mgmt_add(r, "attach_unlogged", mgmt_u64(sw->attach_unlogged));
 	mgmt_add(r, "mgmt_refused", mgmt_u64(m->refused));
 	mgmt_add(r, "loglevel", json_object_new_string(log_getverbose() ?

@@ -10,7 +10,7 @@
 # the largest legal frame goes through whole.  switchd never dies.
 . "$(dirname "$0")/lib.sh"
 need_root
-need vde_plug vdeplug ping iputils-ping
+need vde_plug vdeplug ping iputils-ping jq jq
 need_tool vdepeer
 peer=$TOOLS/vdepeer
 nobody=$(id -u nobody 2>/dev/null) || skip "needs the user nobody"
@@ -59,6 +59,18 @@ refused "its socket belongs to another user" otheruser
 refused "port 1 is busy" portbusy 1
 refused "port 5000 is busy" portbusy 5000
 refused "port 0 is not offered" portbusy 0
+
+# The refused cannot be told why (the protocol has no such reply):
+# switchctl info shows the last refusals, with who and why.
+ctl info >"$T_WORK/info.txt" || fail "switchctl info"
+grep -A8 '^last attach refusals:' "$T_WORK/info.txt" >"$T_WORK/refusals.txt" ||
+	fail "info shows no refusals: $(cat "$T_WORK/info.txt")"
+grep -q "uid 0 (root) pid [0-9]*: port 0 is not offered\$" "$T_WORK/refusals.txt" &&
+	grep -q "uid $nobody ([a-z]*) pid [0-9]*: its socket belongs to another user" \
+	    "$T_WORK/refusals.txt" || fail "info: $(cat "$T_WORK/refusals.txt")"
+[ "$(ctl -j info | jq '.attach_refusals | length')" = 8 ] ||
+	fail "info keeps other than the last 8 refusals: $(ctl -j info | jq -c .attach_refusals)"
+ok "switchctl info shows the last 8 refusals, who and why"
 
 # A silent connection is dropped after a while, and does not hold up
 # anyone else meanwhile.
