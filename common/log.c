@@ -4,6 +4,8 @@
  * binary reports errors the same way.
  */
 
+#include <sys/stat.h>
+
 #include <errno.h>
 #include <limits.h>
 #include <stdarg.h>
@@ -48,6 +50,15 @@ void
 log_setsink(void (*fn)(const char *))
 {
 	log_sink = fn;
+}
+
+/* Whether a syslog daemon listens on /dev/log: 0 when nothing would. */
+int
+log_syslog_ok(void)
+{
+	struct stat st;
+
+	return stat(_PATH_LOG, &st) == 0 && S_ISSOCK(st.st_mode);
 }
 
 void

@@ -23,6 +23,7 @@ struct log_ratelim {
 /* log.c */
 void	log_init(const char *, int, int);
 void	log_setsink(void (*)(const char *));
+int		log_syslog_ok(void);
 void	log_setverbose(int);
 int	log_getverbose(void);
 

@@ -17,6 +17,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <syslog.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -498,6 +499,20 @@ switchd_signals(struct switchd *sd, struct ev_loop *loop)
 	ev_signal_start(loop, &sd->sighup_w);
 }
 
+/* stdin and stdout to /dev/null, as daemon() would; stderr is kept. */
+static void
+switchd_nullio(void)
+{
+	int fd;
+
+	if ((fd = open("/dev/null", O_RDWR | O_CLOEXEC)) == -1)
+		fatal("/dev/null");
+	if (dup2(fd, STDIN_FILENO) == -1 || dup2(fd, STDOUT_FILENO) == -1)
+		fatal("dup2");
+	if (fd > STDERR_FILENO)
+		close(fd);
+}
+
 int
 main(int argc, char *argv[])
 {
@@ -506,6 +521,7 @@ main(int argc, char *argv[])
 	struct ev_loop *loop;
 	char err[512];
 	uint32_t i;
+	int tosyslog;
 
 	/* Whatever the parent left open is not ours to keep. */
 	closefrom(STDERR_FILENO + 1);
@@ -533,9 +549,16 @@ main(int argc, char *argv[])
 	sd.mgmt = switchd_mgmt(sd.sw, sd.attach, &o);
 	switchd_taps(sd.sw, &o);
 	if (o.daemonize) {
-		if (daemon(0, 0) == -1)
+		/* With no syslog to take them, logs stay on stderr. */
+		tosyslog = log_syslog_ok();
+		if (!tosyslog)
+			log_warnx("no syslog (%s is not a socket): logging to "
+			    "standard error", _PATH_LOG);
+		if (daemon(0, !tosyslog) == -1)
 			fatal("daemon");
-		log_init("switchd", 0, o.verbose);
+		if (!tosyslog)
+			switchd_nullio();
+		log_init("switchd", !tosyslog, o.verbose);
 	}
 	switchd_pidfile_write(&o);
 	priv_drop(o.runuid, o.rungid);
