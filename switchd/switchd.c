@@ -13,6 +13,7 @@
 #include <getopt.h>
 #include <grp.h>
 #include <limits.h>
+#include <pwd.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -499,6 +500,39 @@ switchd_signals(struct switchd *sd, struct ev_loop *loop)
 	ev_signal_start(loop, &sd->sighup_w);
 }
 
+/* Say who may attach, and how to let others in: the mode decides it. */
+static void
+switchd_who(const struct options *o)
+{
+	struct passwd *pw = getpwuid(o->runuid);
+	struct group *gr;
+	char user[64], group[64];
+	gid_t gid = o->sockgid;
+
+	if (gid == (gid_t)-1)
+		gid = geteuid() == 0 ? o->rungid : getegid();
+	gr = getgrgid(gid);
+	if (pw != NULL)
+		snprintf(user, sizeof(user), "%s", pw->pw_name);
+	else
+		snprintf(user, sizeof(user), "uid %ld", (long)o->runuid);
+	if (gr != NULL)
+		snprintf(group, sizeof(group), "%s", gr->gr_name);
+	else
+		snprintf(group, sizeof(group), "%ld", (long)gid);
+
+	if (o->sockmode & 0006)
+		log_info("who may attach: anyone on this machine (mode %04o)",
+		    (unsigned int)o->sockmode);
+	else if (o->sockmode & 0060)
+		log_info("who may attach: root, %s and the members of group "
+		    "%s (mode %04o)", user, group, (unsigned int)o->sockmode);
+	else
+		log_info("who may attach: root and %s alone (mode %04o); to "
+		    "let others attach, start with -g GROUP -m 660 and put "
+		    "them in GROUP", user, (unsigned int)o->sockmode);
+}
+
 /* stdin and stdout to /dev/null, as daemon() would; stderr is kept. */
 static void
 switchd_nullio(void)
@@ -577,6 +611,7 @@ main(int argc, char *argv[])
 	    "qemu-system-x86_64 -netdev vde,id=net0,sock=%s "
 	    "-device virtio-net-pci,netdev=net0", o.dir,
 	    sd.sw->conf->nports - 1, o.dir);
+	switchd_who(&o);
 	ev_run(loop, 0);
 
 	/* The control and management sockets use the switch's loop. */

@@ -8,6 +8,10 @@ need vde_plug vdeplug ping iputils-ping
 
 sw=$T_WORK/sw
 start_switchd "$sw"
+# A switch started as is says who may attach, and how to let others in.
+logged 5 "who may attach: root and [a-z0-9_]+ alone \(mode 0600\); to let others attach, start with -g GROUP -m 660 and put them in GROUP" ||
+	fail "switchd does not say who may attach"
+ok "switchd says who may attach, and how to allow more"
 host a "vde://$sw" 10.50.0.1/24
 host b "vde://$sw" 10.50.0.2/24
 pings a 10.50.0.2 || fail "a cannot ping b through the switch"

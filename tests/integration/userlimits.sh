@@ -18,6 +18,8 @@ as_b() { setpriv --reuid=$ub --regid=$ub --clear-groups "$@"; }
 sw=$T_WORK/sw
 chmod 755 "$T_WORK"
 start_switchd "$sw" -m 666
+logged 5 "who may attach: anyone on this machine \(mode 0666\)" ||
+	fail "switchd -m 666 does not say that anyone may attach"
 
 # The connections accepted on DIR/ctl, and the listening socket.
 ctl_socks() { grep -c " $sw/ctl\$" /proc/net/unix; }
