@@ -245,6 +245,23 @@ switchd_options(struct options *o, int argc, char *argv[])
 		usage(0);
 }
 
+/* Whether this process may give its files to gid. */
+static int
+switchd_ingroup(gid_t gid)
+{
+	gid_t groups[NGROUPS_MAX];
+	int i, n;
+
+	if (getegid() == gid)
+		return 1;
+	if ((n = getgroups(NGROUPS_MAX, groups)) == -1)
+		fatal("getgroups");
+	for (i = 0; i < n; i++)
+		if (groups[i] == gid)
+			return 1;
+	return 0;
+}
+
 /* Who runs the switch and who may attach, decided while still root. */
 static void
 switchd_identity(struct options *o)
@@ -264,6 +281,11 @@ switchd_identity(struct options *o)
 			    "user");
 		if (o->group != NULL && priv_group(o->group, &o->sockgid) == -1)
 			fatalx("-g: no such group '%s'", o->group);
+		/* Checked before anything is made, not when chown fails. */
+		if (o->group != NULL && !switchd_ingroup(o->sockgid))
+			fatalx("-g %s: you are not in this group; only root "
+			    "can give the sockets to a group of others",
+			    o->group);
 	}
 	if (o->mode >= 0)
 		o->sockmode = (mode_t)o->mode;

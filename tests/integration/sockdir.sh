@@ -151,3 +151,10 @@ refused nouser "no user \"switchd\" to run the switch as once it has given up ro
 	"$T_WORK/passwd" "$SWITCHD" -s "$T_WORK/swu"
 [ -e "$T_WORK/swu" ] && fail "a socket directory was made for a switch that was refused"
 ok "root with no user switchd, or with -u nobody: refused, saying what to do"
+
+# --- A user's -g for a group it is not in: refused before anything is made.
+mkdir -m 777 "$T_WORK/gdir"
+refused notingroup "-g users: you are not in this group; only root can give the sockets to a group of others" \
+	setpriv --reuid=54350 --regid=54350 --clear-groups "$SWITCHD" -s "$T_WORK/gdir/sw" -g users
+[ -e "$T_WORK/gdir/sw" ] && fail "-g of a group not the user's left a directory"
+ok "a user's -g for a group it is not in: refused, nothing made"
