@@ -13,14 +13,6 @@
 need_root
 need setpriv util-linux socat socat python3 python3
 
-# expect STATUS WANT CMD...: CMD exits STATUS, its stderr contains WANT
-expect() {
-	local st=$1 want=$2 err rc; shift 2
-	err=$("$@" 2>&1 >/dev/null)
-	rc=$?
-	[ "$rc" = "$st" ] || fail "$* exited $rc, not $st: $err"
-	grep -qF -- "$want" <<<"$err" || fail "$*: '$err', without '$want'"
-}
 SC=$SWITCHCTL
 
 # --- No switch.

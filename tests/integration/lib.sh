@@ -91,6 +91,15 @@ bg() {
 	T_LASTPID=$!
 }
 
+# expect STATUS WANT CMD...: CMD exits STATUS, its stderr contains WANT
+expect() {
+	local st=$1 want=$2 err rc; shift 2
+	err=$("$@" 2>&1 >/dev/null)
+	rc=$?
+	[ "$rc" = "$st" ] || fail "$* exited $rc, not $st: $err"
+	grep -qF -- "$want" <<<"$err" || fail "$*: '$err', without '$want'"
+}
+
 # wait_for SECONDS CMD...: poll until CMD succeeds
 wait_for() {
 	local tmo=$1 i; shift

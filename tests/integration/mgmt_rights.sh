@@ -30,15 +30,6 @@ as_adm2() { setpriv --reuid=$uadm2 --regid="$adm" --groups="$look" "$@"; }
 as_out() { setpriv --reuid=$uout --regid=$uout --clear-groups "$@"; }
 as_run() { setpriv --reuid=daemon --regid=daemon --clear-groups "$@"; }
 
-# expect STATUS WANT CMD...: CMD exits STATUS, its stderr contains WANT
-expect() {
-	local st=$1 want=$2 err rc; shift 2
-	err=$("$@" 2>&1 >/dev/null)
-	rc=$?
-	[ "$rc" = "$st" ] || fail "$* exited $rc, not $st: $err"
-	grep -qF -- "$want" <<<"$err" || fail "$*: '$err', without '$want'"
-}
-
 sock=$T_WORK/m.sock
 sc() { "$SWITCHCTL" -S "$sock" "$@"; }
 refused() { sc -j info | sed -n 's/^ *"mgmt_refused": *\([0-9]*\).*/\1/p'; }

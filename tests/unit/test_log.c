@@ -19,6 +19,7 @@
 
 #include <cmocka.h>
 
+#include "capture.h"
 #include "log.h"
 
 static void
@@ -102,24 +103,12 @@ test_ratelim_burst(void **state)
 static char *
 test_capture(void (*fn)(void))
 {
-	static char	 out[4096];
-	FILE		*f;
-	size_t		 n;
-	int		 saved;
+	FILE *f;
+	int saved;
 
-	assert_non_null(f = tmpfile());
-	fflush(stderr);
-	assert_true((saved = dup(STDERR_FILENO)) != -1);
-	assert_int_equal(dup2(fileno(f), STDERR_FILENO), STDERR_FILENO);
+	f = capture_begin(&saved);
 	fn();
-	fflush(stderr);
-	assert_int_equal(dup2(saved, STDERR_FILENO), STDERR_FILENO);
-	close(saved);
-	rewind(f);
-	n = fread(out, 1, sizeof(out) - 1, f);
-	out[n] = '\0';
-	fclose(f);
-	return out;
+	return capture_end(f, saved);
 }
 
 static void

@@ -15,6 +15,7 @@
 
 #include <cmocka.h>
 
+#include "capture.h"
 #include "log.h"
 #include "sw.h"
 
@@ -31,35 +32,6 @@ test_count(const char *s, const char *what)
 	return n;
 }
 
-/* stderr into a file from now on; test_stderr_end() gives it back. */
-static FILE *
-test_stderr_begin(int *saved)
-{
-	FILE *f;
-
-	assert_non_null(f = tmpfile());
-	fflush(stderr);
-	assert_true((*saved = dup(STDERR_FILENO)) != -1);
-	assert_int_equal(dup2(fileno(f), STDERR_FILENO), STDERR_FILENO);
-	return f;
-}
-
-static char *
-test_stderr_end(FILE *f, int saved)
-{
-	static char out[16384];
-	size_t n;
-
-	fflush(stderr);
-	assert_int_equal(dup2(saved, STDERR_FILENO), STDERR_FILENO);
-	close(saved);
-	rewind(f);
-	n = fread(out, 1, sizeof(out) - 1, f);
-	out[n] = '\0';
-	fclose(f);
-	return out;
-}
-
 static void
 test_attach_log(void **state)
 {
@@ -74,42 +46,42 @@ test_attach_log(void **state)
 	assert_non_null(sw = sw_new(loop, NULL, NULL, 0, err, sizeof(err)));
 
 	/* 25 at the same moment (the loop's clock stands still): 20 pass. */
-	f = test_stderr_begin(&saved);
+	f = capture_begin(&saved);
 	for (i = 0; i < 25; i++)
 		sw_log_attach(sw, "port %d: attached", i + 1);
-	out = test_stderr_end(f, saved);
+	out = capture_end(f, saved);
 	assert_int_equal(test_count(out, ": attached"), 20);
 	assert_non_null(strstr(out, "port 20: attached\n"));
 	assert_null(strstr(out, "port 21: attached"));
 	assert_int_equal(sw->attach_unlogged, 5);
 
 	/* A second of quiet: a line of its own says how many were left out. */
-	f = test_stderr_begin(&saved);
+	f = capture_begin(&saved);
 	ev_run(loop, EVRUN_ONCE);
-	out = test_stderr_end(f, saved);
+	out = capture_end(f, saved);
 	assert_string_equal(out,
 	    "switchd: 5 attach and detach lines not logged\n");
 
 	/* And the next line passes, with nothing more to tell. */
-	f = test_stderr_begin(&saved);
+	f = capture_begin(&saved);
 	ev_now_update(loop);
 	sw_log_attach(sw, "port 26: detached");
-	out = test_stderr_end(f, saved);
+	out = capture_end(f, saved);
 	assert_string_equal(out, "switchd: port 26: detached\n");
 	assert_int_equal(sw->attach_unlogged, 5);
 
 	/* Left out again: the next line to pass tells it. */
-	f = test_stderr_begin(&saved);
+	f = capture_begin(&saved);
 	for (i = 0; i < 10 && sw->attach_unlogged == 5; i++)
 		sw_log_attach(sw, "port %d: attached", 27 + i);
-	out = test_stderr_end(f, saved);
+	out = capture_end(f, saved);
 	assert_string_equal(out, "switchd: port 27: attached\n");
 	assert_int_equal(sw->attach_unlogged, 6);
 	sleep(1);
 	ev_now_update(loop);
-	f = test_stderr_begin(&saved);
+	f = capture_begin(&saved);
 	sw_log_attach(sw, "port 40: attached");
-	out = test_stderr_end(f, saved);
+	out = capture_end(f, saved);
 	assert_string_equal(out, "switchd: port 40: attached "
 	    "(1 attach and detach lines not logged)\n");
 	sw_free(sw);
