@@ -16,6 +16,7 @@ VDEBENCH=$BUILD/bench/vdebench
 T_NS=${T_NS_PREFIX:-sdt$$}	# prefix of this test's namespaces
 T_PIDS=()
 T_WORK=
+T_ATEXIT=()		# commands t_cleanup runs, for what is made outside T_WORK
 
 skip() { echo "SKIPPED: $*"; exit 77; }
 fail() { echo "FAIL: $*"; t_dump_logs; exit 1; }
@@ -73,6 +74,9 @@ t_cleanup() {
 			ip netns pids "$ns" 2>/dev/null | xargs -r kill -KILL
 			ip netns del "$ns" ;;
 		esac
+	done
+	for p in "${T_ATEXIT[@]}"; do
+		eval "$p"
 	done
 	[ -n "$T_WORK" ] && rm -rf "$T_WORK"
 }

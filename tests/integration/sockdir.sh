@@ -52,19 +52,20 @@ done
 ok "directories another user owns, others may write to, or a link: refused, left as they were"
 
 # The default directory of a user without XDG_RUNTIME_DIR, made by
-# another user first: /tmp is this test's own directory, in a mount
-# namespace of its own.
-mkdir -m 1777 "$T_WORK/tmp"
-mkdir -m 700 "$T_WORK/tmp/switchd-$USER1"
-chown $OTHER:$OTHER "$T_WORK/tmp/switchd-$USER1"
-looks "$T_WORK/tmp/switchd-$USER1" >"$T_WORK/default.before"
-refused default "socket directory /tmp/switchd-$USER1 belongs to uid $OTHER, not to root or to uid $USER1, who runs the switch" \
-	unshare --mount sh -c 'mount --bind "$1" /tmp && shift && exec "$@"' sh \
-	"$T_WORK/tmp" setpriv --reuid=$USER1 --regid=$USER1 --clear-groups \
+# another user first.  (Not /tmp of a mount namespace of its own: the
+# switch under test may be under /tmp.)
+dflt=/tmp/switchd-$USER1
+[ -e "$dflt" ] && fail "$dflt exists already"
+T_ATEXIT+=("rm -rf '$dflt'")
+mkdir -m 700 "$dflt"
+chown $OTHER:$OTHER "$dflt"
+looks "$dflt" >"$T_WORK/default.before"
+refused default "socket directory $dflt belongs to uid $OTHER, not to root or to uid $USER1, who runs the switch" \
+	setpriv --reuid=$USER1 --regid=$USER1 --clear-groups \
 	env -u XDG_RUNTIME_DIR "$SWITCHD"
 grep -qF "remove it (as root), or give another directory with -s" "$T_WORK/default.log" ||
 	fail "the refusal does not say what to do: $(cat "$T_WORK/default.log")"
-looks "$T_WORK/tmp/switchd-$USER1" | cmp -s - "$T_WORK/default.before" ||
+looks "$dflt" | cmp -s - "$T_WORK/default.before" ||
 	fail "another user's /tmp/switchd-$USER1 was changed"
 ok "another user's /tmp/switchd-$USER1: refused, naming its owner and what to do"
 

@@ -47,7 +47,7 @@ measure() {
 		fail "the flood ended before the pings did: $(cat "$T_WORK/flood-$label.log")"
 	kill "$flood"
 	wait "$flood" 2>/dev/null
-	wait_for 10 sh -c "! $SWITCHCTL -s $sw port 3" ||
+	wait_for 10 sh -c "$SWITCHCTL -s $sw -j port 3 | jq -e '.port.attached == false'" ||
 		fail "port 3 is still attached"
 	LOSS=$(grep -Eo '[0-9.]+% packet loss' <<<"$out" | cut -d% -f1)
 	read -r AVG MAX < <(sed -n 's|^rtt .* = [0-9.]*/\([0-9.]*\)/\([0-9.]*\)/.*|\1 \2|p' \

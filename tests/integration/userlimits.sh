@@ -72,7 +72,8 @@ ok "userports 0: no limit"
 # a1 and a2 are still there: a is at its limit again.
 ctl set userports 2 || fail "set userports 2"
 [ "$(ctl ports | grep -Ec ' a[12]( |$)')" = 2 ] || fail "a1 and a2 are gone: $(ctl ports)"
-bg hold as_a "$peer" ctl "$sw" hold 500
+# Not through as_a: bg must know the pid of vdepeer itself, to stop it.
+bg hold setpriv --reuid=$ua --regid=$ua --clear-groups "$peer" ctl "$sw" hold 500
 t_wait_for 20 grep -qx 'holding 500' "$T_WORK/hold.log" ||
 	fail "a did not open its 500 connections: $(cat "$T_WORK/hold.log")"
 t0=${EPOCHREALTIME/[.,]/}
