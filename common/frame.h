@@ -27,6 +27,13 @@
  */
 #define STREAM4_MAX	65550
 
+/*
+ * Largest length a QEMU -netdev stream peer can announce: QEMU's own
+ * receive buffer (NET_BUFSIZE, 4096 + 65536).  A longer one is not a
+ * frame but a stream out of step.
+ */
+#define STREAM_QEMU_MAX	69632
+
 /* 802.1Q: the VLANs a port may carry; 0 tags priority only, 4095 is reserved. */
 #define VLAN_MIN	1
 #define VLAN_MAX	4094

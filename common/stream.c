@@ -95,13 +95,21 @@ deframer_deliver(struct deframer *d, const unsigned char *frame, size_t len,
 	cb(arg, frame, len);
 }
 
-/* Returns the announced length, or marks the stream broken. */
+/*
+ * Returns the announced length, or marks the stream broken.  QEMU never
+ * sends a length of 0: where nozero is set, one says the stream is not
+ * QEMU's framing at all.
+ */
 static int
 deframer_check(struct deframer *d, const unsigned char *hdr, size_t *flen)
 {
 	*flen = stream_hdr_decode(hdr, d->hdrlen);
-	if (*flen > d->maxlen) {
-		d->st.giants++;
+	if (*flen > d->maxlen || (*flen == 0 && d->nozero)) {
+		if (*flen == 0)
+			d->st.zero++;
+		else
+			d->st.giants++;
+		d->badlen = *flen;
 		d->broken = 1;
 		return -1;
 	}

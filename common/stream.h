@@ -27,6 +27,8 @@ struct deframer {
 	unsigned char		*buf;		/* hdrlen + maxlen bytes */
 	struct stream_stats	 st;
 	int			 broken;	/* out of sync until reset */
+	int			 nozero;	/* length 0 breaks the stream */
+	size_t			 badlen;	/* the length that broke it */
 };
 
 /*
