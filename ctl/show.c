@@ -166,6 +166,10 @@ show_info(json_object *r)
 	show_kv(t, "uptime", "%s", up);
 	show_kv(t, "directory", "%s", show_str(r, "dir"));
 	show_kv(t, "attach socket", "%s", show_str(r, "ctl"));
+	if (show_has(r, "stream"))
+		show_kv(t, "QEMU stream socket", "%s", show_str(r, "stream"));
+	if (show_has(r, "dgram"))
+		show_kv(t, "QEMU dgram socket", "%s", show_str(r, "dgram"));
 	show_kv(t, "management socket", "%s", show_str(r, "mgmt"));
 	show_kv(t, "ports", "%" PRIu64 " in use of %" PRIu64,
 	    show_u64(r, "ports"), show_u64(r, "ports_max"));
@@ -199,6 +203,12 @@ show_info(json_object *r)
 	    show_u64(r, "attach_unlogged"));
 	show_kv(t, "changes refused", "%" PRIu64,
 	    show_u64(r, "mgmt_refused"));
+	if (show_has(r, "netdev_refused"))
+		show_kv(t, "stream, dgram refused", "%" PRIu64,
+		    show_u64(r, "netdev_refused"));
+	if (show_has(r, "stream_errors"))
+		show_kv(t, "streams out of step", "%" PRIu64,
+		    show_u64(r, "stream_errors"));
 	show_kv(t, "log level", "%s", show_str(r, "loglevel"));
 	table_print(t, stdout);
 	table_free(t);

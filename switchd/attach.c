@@ -79,7 +79,6 @@ attach_pending_free(struct pending *pd, int closefd)
 }
 
 static int	attach_pending_of(const struct attach *, uid_t);
-static uint32_t	attach_ports_of(const struct sw *, uid_t);
 static void	attach_refuse(struct pending *, const char *, ...)
 		    __attribute__((format(printf, 2, 3)));
 
@@ -139,38 +138,51 @@ attach_open_path(const struct pending *pd, const char *path, char *err,
 	return -1;
 }
 
-/* A port limited to a user or a group takes only them (and root). */
-static int
-attach_allowed(const struct pending *pd, int num)
+/*
+ * A port limited to a user or a group takes only them (and root).  The
+ * same rule for every way in: DIR/ctl here, DIR/stream and DIR/dgram
+ * (netdev.c).
+ */
+int
+attach_may(const struct sw *sw, const struct attach_who *w, int num)
 {
-	const struct conf_port *c = &pd->a->sw->conf->port[num];
+	const struct conf_port *c = &sw->conf->port[num];
 	int i;
 
-	if (pd->cred.uid == 0)
+	if (w->uid == 0)
 		return 1;
-	if (c->uid != (uid_t)-1 && c->uid != pd->cred.uid)
+	if (c->uid != (uid_t)-1 && c->uid != w->uid)
 		return 0;
-	if (c->gid == (gid_t)-1 || c->gid == pd->cred.gid)
+	if (c->gid == (gid_t)-1 || c->gid == w->gid)
 		return 1;
-	for (i = 0; i < pd->ngroups; i++)
-		if (pd->groups[i] == c->gid)
+	for (i = 0; i < w->ngroups; i++)
+		if (w->groups[i] == c->gid)
 			return 1;
 	return 0;
+}
+
+/* Port want, or the lowest free one w may have. */
+int
+attach_pick_for(struct sw *sw, const struct attach_who *w, int want)
+{
+	uint32_t i;
+
+	if (want >= 0)
+		return port_pick(sw, want) != -1 && attach_may(sw, w, want) ?
+		    want : -1;
+	for (i = 1; i < sw->conf->nports; i++)
+		if (sw->ports[i] == NULL && attach_may(sw, w, (int)i))
+			return (int)i;
+	return -1;
 }
 
 static int
 attach_pick(const struct pending *pd, int want)
 {
-	struct sw *sw = pd->a->sw;
-	uint32_t i;
+	struct attach_who w = { pd->cred.uid, pd->cred.gid, pd->cred.pid,
+	    pd->groups, pd->ngroups };
 
-	if (want >= 0)
-		return port_pick(sw, want) != -1 && attach_allowed(pd, want) ?
-		    want : -1;
-	for (i = 1; i < sw->conf->nports; i++)
-		if (sw->ports[i] == NULL && attach_allowed(pd, (int)i))
-			return (int)i;
-	return -1;
+	return attach_pick_for(pd->a->sw, &w, want);
 }
 
 static int
@@ -335,14 +347,14 @@ attach_pending_of(const struct attach *a, uid_t uid)
 	return n;
 }
 
-/* The ports a user holds: unix ports attached by that uid. */
-static uint32_t
+/* The ports a user holds: every port attached by that uid, taps aside. */
+uint32_t
 attach_ports_of(const struct sw *sw, uid_t uid)
 {
 	uint32_t i, n = 0;
 
 	for (i = 0; i < sw->conf->nports; i++)
-		n += sw->ports[i] != NULL && sw->ports[i]->kind == PORT_UNIX &&
+		n += sw->ports[i] != NULL && sw->ports[i]->kind != PORT_TAP &&
 		    sw->ports[i]->uid == uid;
 	return n;
 }

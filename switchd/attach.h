@@ -24,6 +24,15 @@ struct attach_refusal {
 struct attach;
 struct sw;
 
+/* Who asks for a port, as the kernel says. */
+struct attach_who {
+	uid_t		 uid;
+	gid_t		 gid;
+	pid_t		 pid;
+	const gid_t	*groups;	/* supplementary */
+	int		 ngroups;
+};
+
 /* attach.c */
 struct attach	*attach_new(struct sw *, const char *dir, mode_t mode,
 		    uid_t runuid, uid_t owner, gid_t group, char *err,
@@ -37,5 +46,10 @@ uint64_t	 attach_refused(const struct attach *);
 const struct attach_refusal *
 		 attach_refusal(const struct attach *, unsigned int);
 void		 attach_counters_reset(struct attach *);
+int		 attach_may(const struct sw *, const struct attach_who *,
+		    int num);
+int		 attach_pick_for(struct sw *, const struct attach_who *,
+		    int want);
+uint32_t	 attach_ports_of(const struct sw *, uid_t);
 
 #endif

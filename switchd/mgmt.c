@@ -19,6 +19,7 @@
 #include "listener.h"
 #include "log.h"
 #include "mgmt.h"
+#include "netdev.h"
 #include "number.h"
 #include "port.h"
 #include "sockdir.h"
@@ -166,6 +167,13 @@ mgmt_info(struct mgmt *m, int argc, char **argv, json_object *r,
 		mgmt_add(r, "ctl", json_object_new_string(
 		    attach_path(m->attach)));
 	}
+	if (sw->netdev != NULL) {
+		mgmt_add(r, "stream", json_object_new_string(
+		    netdev_stream_path(sw->netdev)));
+		if (netdev_dgram_path(sw->netdev) != NULL)
+			mgmt_add(r, "dgram", json_object_new_string(
+			    netdev_dgram_path(sw->netdev)));
+	}
 	mgmt_add(r, "mgmt", json_object_new_string(m->path));
 	mgmt_add(r, "ports", mgmt_u64(sw_nattached(sw)));
 	mgmt_add(r, "ports_max", mgmt_u64(c->nports - 1));
@@ -190,6 +198,9 @@ mgmt_info(struct mgmt *m, int argc, char **argv, json_object *r,
 	mgmt_add(r, "attach_refusals", mgmt_refusals(m->attach));
 	mgmt_add(r, "attach_unlogged", mgmt_u64(sw->attach_unlogged));
 	mgmt_add(r, "mgmt_refused", mgmt_u64(m->refused));
+	mgmt_add(r, "netdev_refused", mgmt_u64(sw->netdev != NULL ?
+	    netdev_refused(sw->netdev) : 0));
+	mgmt_add(r, "stream_errors", mgmt_u64(sw->stream_errors));
 	mgmt_add(r, "loglevel", json_object_new_string(log_getverbose() ?
 	    "debug" : "info"));
 	return 0;
@@ -200,6 +211,10 @@ mgmt_kind(const struct port *p)
 {
 	if (p->kind == PORT_TAP)
 		return "tap";
+	if (p->kind == PORT_STREAM)
+		return "stream";
+	if (p->kind == PORT_DGRAM)
+		return "dgram";
 	if (strncmp(p->descr, "switchplug", 10) == 0)
 		return "plug";
 	return "unix";
@@ -528,10 +543,13 @@ mgmt_counters(struct mgmt *m, int argc, char **argv, json_object *r,
 	fwd_counters_reset(sw->fwd, p != NULL ? p->num : -1);
 	if (p == NULL && m->attach != NULL)
 		attach_counters_reset(m->attach);
+	if (p == NULL && sw->netdev != NULL)
+		netdev_counters_reset(sw->netdev);
 	if (p == NULL) {
 		sw->mem_drops = 0;
 		sw->attach_unlogged = 0;
 		m->refused = 0;
+		sw->stream_errors = 0;
 	}
 	return 0;
 }

@@ -16,6 +16,7 @@
 #include "frame.h"
 #include "gso.h"
 #include "port.h"
+#include "stream.h"
 #include "sw.h"
 #include "util.h"
 
@@ -30,7 +31,8 @@
 /*
  * One batch is in flight at a time: frames are received here, forwarded,
  * and every port the batch touched is flushed before the next read.
- * What a port cannot take at once is copied into its queue.
+ * What a port cannot take at once is copied into its queue.  A stream
+ * read may hold more frames than a batch: it is cut into batches.
  *
  * Every frame has a virtio_net_hdr just in front of it: read from a tap,
  * or zero for a frame from a unix port.  A tap gets the frame with it; a
@@ -56,6 +58,10 @@ static struct {
 	int		 single;
 	uint16_t	 single_port;
 	uint8_t		 key[10];
+	/* A stream port's read, and where its frames go in rx. */
+	unsigned char	 srx[65536];
+	unsigned int	 nstream;
+	uint32_t	 now;
 } b;
 
 /*
@@ -76,6 +82,8 @@ static int	port_outq(struct port *);
 static uint64_t	port_sockmem(int);
 static void	port_ctl_cb(struct ev_loop *, ev_io *, int);
 static void	port_tx_cb(struct ev_loop *, ev_io *, int);
+static void	port_end_cb(struct ev_loop *, ev_timer *, int);
+static void	port_partial_cb(struct ev_loop *, ev_timer *, int);
 
 const char *
 port_name(const struct port *p)
@@ -85,6 +93,10 @@ port_name(const struct port *p)
 	if (p->kind == PORT_TAP)
 		snprintf(buf, sizeof(buf), "port %u (tap %s)", p->num,
 		    p->ifname);
+	else if (p->kind == PORT_STREAM || p->kind == PORT_DGRAM)
+		snprintf(buf, sizeof(buf), "port %u (%s %s uid=%ld pid=%ld)",
+		    p->num, p->kind == PORT_STREAM ? "stream" : "dgram",
+		    p->descr[0] ? p->descr : "-", (long)p->uid, (long)p->pid);
 	else
 		snprintf(buf, sizeof(buf), "port %u (%s uid=%ld pid=%ld)",
 		    p->num, p->descr[0] ? p->descr : "no description",
@@ -107,6 +119,40 @@ port_pick(struct sw *sw, int want)
 	return -1;
 }
 
+/* What a port of that kind costs besides its socket buffers and ring. */
+static uint64_t
+port_extra(enum port_kind kind)
+{
+	if (kind == PORT_STREAM)
+		return sizeof(struct deframer) + 4 + STREAM_QEMU_MAX;
+	return 0;
+}
+
+/* QEMU's framing, as long as QEMU can send, and nothing of length 0. */
+static int
+port_deframer(struct port *p)
+{
+	if ((p->df = malloc(sizeof(*p->df))) == NULL)
+		return -1;
+	if (deframer_init(p->df, 4, STREAM_QEMU_MAX) == -1) {
+		free(p->df);
+		p->df = NULL;
+		return -1;
+	}
+	p->df->nozero = 1;
+	return 0;
+}
+
+static void
+port_deframer_free(struct port *p)
+{
+	if (p->df == NULL)
+		return;
+	deframer_free(p->df);
+	free(p->df);
+	p->df = NULL;
+}
+
 struct port *
 port_new(struct sw *sw, uint16_t num, enum port_kind kind, int fd)
 {
@@ -121,20 +167,30 @@ port_new(struct sw *sw, uint16_t num, enum port_kind kind, int fd)
 		free(p);
 		return NULL;
 	}
+	if (kind == PORT_STREAM && port_deframer(p) == -1) {
+		free(p->q);
+		free(p);
+		return NULL;
+	}
 	p->sw = sw;
 	p->num = num;
 	p->kind = kind;
 	p->fd = fd;
-	p->memfixed = p->qlen * sizeof(*p->q);
-	if (kind == PORT_UNIX)
+	p->memfixed = p->qlen * sizeof(*p->q) + port_extra(kind);
+	if (kind != PORT_TAP)
 		p->memfixed += port_sockmem(fd);
 	p->ctlfd = -1;
 	p->uid = (uid_t)-1;
 	p->gid = (gid_t)-1;
+	p->lastrx = sw_now();
 	ev_io_init(&p->rx_w, port_rx_cb, fd, EV_READ);
 	ev_io_init(&p->tx_w, port_tx_cb, fd, EV_WRITE);
 	ev_timer_init(&p->stall_w, port_stall_cb, PORT_STALL, 0.0);
+	ev_timer_init(&p->end_w, port_end_cb, 0.0, 0.0);
+	ev_init(&p->partial_w, port_partial_cb);
+	p->partial_w.repeat = PORT_PARTIAL;
 	if (fwd_port_add(sw->fwd, num) == -1) {
+		port_deframer_free(p);
 		free(p->q);
 		free(p);
 		return NULL;
@@ -171,7 +227,9 @@ port_ctl_cb(struct ev_loop *loop, ev_io *w, int revents)
 void
 port_start(struct port *p)
 {
-	ev_io_start(p->sw->loop, &p->rx_w);
+	/* A datagram port's frames come in through the socket it came by. */
+	if (p->kind != PORT_DGRAM)
+		ev_io_start(p->sw->loop, &p->rx_w);
 	if (p->ctlfd != -1)
 		ev_io_start(p->sw->loop, &p->ctl_w);
 	sw_log_attach(p->sw, "%s: attached", port_name(p));
@@ -190,9 +248,13 @@ port_free(struct port *p)
 {
 	struct sw *sw = p->sw;
 
+	if (p->gone != NULL)
+		p->gone(p);
 	ev_io_stop(sw->loop, &p->rx_w);
 	ev_io_stop(sw->loop, &p->tx_w);
 	ev_io_stop(sw->loop, &p->ctl_w);
+	ev_timer_stop(sw->loop, &p->end_w);
+	ev_timer_stop(sw->loop, &p->partial_w);
 	port_unwait(p);
 	port_release(p);
 	port_unlink(p);
@@ -201,10 +263,35 @@ port_free(struct port *p)
 		close(p->ctlfd);
 	port_dequeue(p, p->qcount);
 	sw->mem_fixed -= p->memfixed;
+	port_deframer_free(p);
 	free(p->q);
 	fwd_port_del(sw->fwd, p->num);
 	sw->ports[p->num] = NULL;
 	free(p);
+}
+
+/*
+ * End p once the batch in flight is done with it: a port found broken
+ * while frames are sent to it stays until then, taking none.
+ */
+void
+port_end(struct port *p, const char *why)
+{
+	if (p->ending)
+		return;
+	p->ending = 1;
+	log_info("%s: %s; the port ends", port_name(p), why);
+	ev_io_stop(p->sw->loop, &p->rx_w);
+	ev_io_stop(p->sw->loop, &p->tx_w);
+	ev_timer_start(p->sw->loop, &p->end_w);
+}
+
+static void
+port_end_cb(struct ev_loop *loop, ev_timer *w, int revents)
+{
+	(void)loop;
+	(void)revents;
+	port_free(container_of(w, struct port, end_w));
 }
 
 /* Resume every port that waited for p's queue to drain. */
@@ -295,6 +382,19 @@ port_sockbuf(struct sw *sw, int fd)
 	(void)setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &rcv, sizeof(rcv));
 	if (sw->mem_fixed + sw->mem_queued + port_sockmem(fd) +
 	    c->qlen * sizeof(struct iovec) > c->memory)
+		return -1;
+	return 0;
+}
+
+/* port_sockbuf() for a port of any kind: -1 when the budget is spent. */
+int
+port_admit(struct sw *sw, int fd, enum port_kind kind)
+{
+	if (port_sockbuf(sw, fd) == -1)
+		return -1;
+	if (sw->mem_fixed + sw->mem_queued + port_sockmem(fd) +
+	    sw->conf->qlen * sizeof(struct iovec) + port_extra(kind) >
+	    sw->conf->memory)
 		return -1;
 	return 0;
 }
@@ -493,7 +593,7 @@ port_outq(struct port *p)
 {
 	int n;
 
-	if (p->kind != PORT_UNIX || ioctl(p->fd, SIOCOUTQ, &n) == -1)
+	if (p->kind == PORT_TAP || ioctl(p->fd, SIOCOUTQ, &n) == -1)
 		return 0;
 	return n;
 }
@@ -541,6 +641,73 @@ port_drop(struct port *p, enum fwd_drop why)
 	p->sw->fwd->ports[p->num].st.drops[why]++;
 }
 
+/* The peer is gone: what was for it is dropped, and the port ends. */
+static unsigned int
+port_lost(struct port *p, unsigned int n, const char *why)
+{
+	unsigned int i;
+
+	for (i = 0; i < n; i++)
+		port_drop(p, DROP_ERROR);
+	port_end(p, why);
+	return n;
+}
+
+/*
+ * Frames on a stream, each behind its 4-byte length, as much as the
+ * socket takes: a frame cut by a short write is finished first next
+ * time (p->txoff), the stream is never out of step.  Returns the
+ * frames written whole.
+ */
+static unsigned int
+port_send_stream(struct port *p, const struct iovec *iov, unsigned int n)
+{
+	unsigned char hdr[PORT_BATCH][4];
+	struct iovec v[2 * PORT_BATCH];
+	struct msghdr mh;
+	unsigned int i, k, done = 0;
+	size_t pos, off;
+	ssize_t r;
+
+	while (done < n) {
+		k = n - done > PORT_BATCH ? PORT_BATCH : n - done;
+		for (i = 0; i < k; i++) {
+			stream_hdr(hdr[i], 4, iov[done + i].iov_len);
+			v[2 * i].iov_base = hdr[i];
+			v[2 * i].iov_len = 4;
+			v[2 * i + 1] = iov[done + i];
+		}
+		memset(&mh, 0, sizeof(mh));
+		mh.msg_iov = v;
+		mh.msg_iovlen = 2 * k;
+		/* What of the first frame is out already. */
+		for (off = p->txoff; off >= mh.msg_iov->iov_len;
+		    mh.msg_iovlen--)
+			off -= (mh.msg_iov++)->iov_len;
+		mh.msg_iov->iov_base = (char *)mh.msg_iov->iov_base + off;
+		mh.msg_iov->iov_len -= off;
+		r = sendmsg(p->fd, &mh, MSG_DONTWAIT | MSG_NOSIGNAL);
+		if (r == -1 && errno == EINTR)
+			continue;
+		if (r == -1 && (errno == EAGAIN || errno == EWOULDBLOCK ||
+		    errno == ENOBUFS))
+			break;
+		if (r == -1)
+			return done + port_lost(p, n - done, strerror(errno));
+		p->stalled = 0;
+		pos = p->txoff + (size_t)r;
+		for (i = 0; i < k && pos >= 4 + iov[done].iov_len; i++) {
+			pos -= 4 + iov[done].iov_len;
+			port_count_tx(p, iov[done].iov_len);
+			done++;
+		}
+		p->txoff = pos;
+		if (i < k)
+			break;
+	}
+	return done;
+}
+
 /*
  * Send up to n frames; returns how many were dealt with (sent, or
  * dropped because the peer refused them).  Stops early only when the
@@ -554,6 +721,13 @@ port_send(struct port *p, const struct iovec *iov, unsigned int n)
 	ssize_t r;
 	int k, n1;
 
+	if (p->ending) {
+		for (i = 0; i < n; i++)
+			port_drop(p, DROP_ERROR);
+		return n;
+	}
+	if (p->kind == PORT_STREAM)
+		return port_send_stream(p, iov, n);
 	while (done < n) {
 		if (p->kind == PORT_TAP) {
 			r = write(p->fd, iov[done].iov_base, iov[done].iov_len);
@@ -582,6 +756,11 @@ port_send(struct port *p, const struct iovec *iov, unsigned int n)
 			break;
 		if (errno == EINTR)
 			continue;
+		/* A datagram peer whose socket is closed is gone. */
+		if (p->kind == PORT_DGRAM && (errno == ECONNREFUSED ||
+		    errno == ENOENT || errno == ENOTCONN))
+			return done + port_lost(p, n - done,
+			    "its socket is closed");
 		/* The peer refused this one frame: count it, go on. */
 		port_drop(p, DROP_ERROR);
 		if (p->kind == PORT_TAP && errno == EIO) {
@@ -632,7 +811,16 @@ port_enqueue_copy(struct port *p, const void *data, size_t len, int unicast)
 		qlen = (qlen + 1) / 2;
 		share /= 2;
 	}
-	if (p->qcount < qlen && p->qbytes + cost <= share) {
+	/*
+	 * A frame partly written to a stream is finished whatever it
+	 * costs: dropping it would put the stream out of step.
+	 */
+	if (p->qcount == 0 && p->txoff > 0) {
+		if ((copy = malloc(len)) == NULL) {
+			port_lost(p, 1, "out of memory");
+			return;
+		}
+	} else if (p->qcount < qlen && p->qbytes + cost <= share) {
 		if (sw->mem_fixed + sw->mem_queued + cost > sw->conf->memory) {
 			sw->mem_drops++;
 			why = "the memory budget is spent";
@@ -795,7 +983,9 @@ port_emit(struct port *p, uint8_t *f, size_t len, int unicast)
 {
 	const struct virtio_net_hdr *h = (const void *)(f - GSO_HDRLEN);
 
-	if (!p->vnet && h->gso_type != VIRTIO_NET_HDR_GSO_NONE)
+	if (p->ending)
+		port_drop(p, DROP_ERROR);
+	else if (!p->vnet && h->gso_type != VIRTIO_NET_HDR_GSO_NONE)
 		port_segment(p, h, f, len, unicast);
 	else if (len == 0 || len > p->sw->fwd->ports[p->num].maxlen)
 		port_drop(p, DROP_GIANT);
@@ -951,9 +1141,143 @@ port_log_storm(struct port *p, uint64_t before)
 }
 
 static void
+port_batch_start(void)
+{
+	b.touched = NULL;
+	b.single = 0;
+	b.nstream = 0;
+}
+
+/* Flush every port the batch touched; in, when one port sent it all. */
+static void
+port_batch_end(struct port *in)
+{
+	struct port *f;
+
+	for (f = b.touched; f != NULL; f = f->next_touched) {
+		if (f->nburst > 0)
+			port_flush(f);
+		if (in != NULL)
+			port_hold(in, f);
+		f->touched = f->unicast = 0;
+	}
+	b.touched = NULL;
+	b.single = 0;
+	b.nstream = 0;
+}
+
+/*
+ * A frame from a stream port, handed over by its deframer.  One longer
+ * than the port's largest goes on cut to one byte more, so that
+ * fwd_frame() counts it a giant like any other.
+ */
+static void
+port_stream_frame(void *arg, const unsigned char *frame, size_t len)
+{
+	struct port *p = arg;
+	uint32_t max = p->sw->fwd->ports[p->num].maxlen;
+	size_t n = len > max ? (size_t)max + 1 : len;
+	unsigned int i = b.nstream;
+
+	if (p->ending)
+		return;
+	memset(b.rx[i], 0, GSO_HDRLEN);
+	memcpy(b.rx[i] + GSO_HDRLEN, frame, n);
+	port_checklen(p, len);
+	port_forward(p, i, n, b.now);
+	if (++b.nstream == PORT_BATCH) {
+		port_batch_end(NULL);
+		port_batch_start();
+	}
+}
+
+/*
+ * What a stream peer sent that is no frame: runts are dropped and
+ * counted; a length of 0 or beyond what QEMU can send means the two
+ * ends are out of step, and nothing more it says can be trusted.
+ */
+static int
+port_stream_check(struct port *p, uint64_t runts)
+{
+	struct deframer *d = p->df;
+
+	if (d->st.runts != runts) {
+		p->sw->fwd->ports[p->num].st.drops[DROP_RUNT] +=
+		    d->st.runts - runts;
+		if (log_ratelim(&p->rl, ev_now(p->sw->loop), 1.0) > 0)
+			log_warnx("%s: frame shorter than %d bytes dropped",
+			    port_name(p), FRAME_MIN);
+	}
+	if (!d->broken)
+		return 0;
+	p->sw->stream_errors++;
+	if (d->badlen == 0)
+		log_warnx("%s: frame length 0: not QEMU's stream framing; "
+		    "closing the connection", port_name(p));
+	else
+		log_warnx("%s: frame length %zu, more than the %d bytes QEMU "
+		    "sends: the stream is out of step; closing the connection",
+		    port_name(p), d->badlen, STREAM_QEMU_MAX);
+	return -1;
+}
+
+/* Read what a stream port sent, and forward the frames in it. */
+static void
+port_rx_stream(struct port *p, uint64_t storm)
+{
+	uint64_t runts = p->df->st.runts;
+	ssize_t r;
+	int rc;
+
+	r = read(p->fd, b.srx, sizeof(b.srx));
+	if (r == -1 && (errno == EAGAIN || errno == EINTR))
+		return;
+	if (r <= 0) {
+		sw_log_attach(p->sw, "%s: detached%s%s", port_name(p),
+		    r == 0 ? "" : ": ", r == 0 ? "" : strerror(errno));
+		port_free(p);
+		return;
+	}
+	p->lastrx = b.now;
+	port_batch_start();
+	rc = deframer_feed(p->df, b.srx, (size_t)r, port_stream_frame, p);
+	port_batch_end(NULL);
+	if (port_stream_check(p, runts) == -1) {
+		port_free(p);
+		return;
+	}
+	port_log_storm(p, storm);
+	/* A frame begun is finished soon, or the peer is broken. */
+	if (rc == 0 && p->df->have > 0)
+		ev_timer_again(p->sw->loop, &p->partial_w);
+	else
+		ev_timer_stop(p->sw->loop, &p->partial_w);
+}
+
+static void
+port_partial_cb(struct ev_loop *loop, ev_timer *w, int revents)
+{
+	struct port *p = container_of(w, struct port, partial_w);
+	const struct deframer *d = p->df;
+
+	(void)loop;
+	(void)revents;
+	p->sw->stream_errors++;
+	if (d->have < 4)
+		log_warnx("%s: sent %zu bytes of a frame's 4-byte length, then "
+		    "nothing for %.0f seconds; closing the connection",
+		    port_name(p), d->have, PORT_PARTIAL);
+	else
+		log_warnx("%s: sent %zu of the %zu bytes of a frame, then "
+		    "nothing for %.0f seconds; closing the connection",
+		    port_name(p), d->have - 4, d->need - 4, PORT_PARTIAL);
+	port_free(p);
+}
+
+static void
 port_rx_cb(struct ev_loop *loop, ev_io *w, int revents)
 {
-	struct port *p = container_of(w, struct port, rx_w), *f;
+	struct port *p = container_of(w, struct port, rx_w);
 	size_t lens[PORT_BATCH];
 	uint64_t storm;
 	uint32_t now;
@@ -965,8 +1289,13 @@ port_rx_cb(struct ev_loop *loop, ev_io *w, int revents)
 	now = sw_now();	/* once a batch: seconds are enough */
 	fwd_clock(p->sw->fwd, sw_msec());	/* storm control counts ms */
 	storm = p->sw->fwd->ports[p->num].st.drops[DROP_STORM];
-	b.touched = NULL;
-	b.single = 0;
+	b.now = now;
+	if (p->kind == PORT_STREAM) {
+		/* It may end: p is not looked at after. */
+		port_rx_stream(p, storm);
+		return;
+	}
+	port_batch_start();
 	if (p->kind == PORT_TAP) {
 		/* One read a frame; never held (port_hold()). */
 		for (i = 0; i < PORT_BATCH && port_read_tap(p, i, &lens[i]);
@@ -977,12 +1306,72 @@ port_rx_cb(struct ev_loop *loop, ev_io *w, int revents)
 		for (i = 0; i < (unsigned int)n; i++)
 			port_forward(p, i, lens[i], now);
 	}
-	for (f = b.touched; f != NULL; f = f->next_touched) {
-		if (f->nburst > 0)
-			port_flush(f);
-		port_hold(p, f);
-		f->touched = f->unicast = 0;
-	}
-	b.touched = NULL;
+	port_batch_end(p);
 	port_log_storm(p, storm);
+}
+
+/* The sender's credentials, when the kernel attached them. */
+static const struct ucred *
+port_cred(struct msghdr *mh)
+{
+	struct cmsghdr *c;
+
+	for (c = CMSG_FIRSTHDR(mh); c != NULL; c = CMSG_NXTHDR(mh, c))
+		if (c->cmsg_level == SOL_SOCKET &&
+		    c->cmsg_type == SCM_CREDENTIALS &&
+		    c->cmsg_len == CMSG_LEN(sizeof(struct ucred)))
+			return (const struct ucred *)(void *)CMSG_DATA(c);
+	return NULL;
+}
+
+/*
+ * A batch from a datagram socket that many peers send to (QEMU -netdev
+ * dgram): each frame is from the port from() says its sender is.  No
+ * port is held back: they share the socket.
+ */
+void
+port_dgram_rx(struct sw *sw, int fd, port_from_cb from, void *arg)
+{
+	struct mmsghdr mm[PORT_BATCH];
+	struct iovec iov[PORT_BATCH];
+	struct sockaddr_un sun[PORT_BATCH];
+	union {
+		struct cmsghdr	 h;
+		char		 buf[CMSG_SPACE(sizeof(struct ucred))];
+	} ctl[PORT_BATCH];
+	struct port *p;
+	uint64_t storm;
+	size_t len;
+	int i, n;
+
+	memset(mm, 0, sizeof(mm));
+	for (i = 0; i < PORT_BATCH; i++) {
+		iov[i].iov_base = b.rx[i] + GSO_HDRLEN;
+		iov[i].iov_len = FRAME_MAX + 1;
+		mm[i].msg_hdr.msg_iov = &iov[i];
+		mm[i].msg_hdr.msg_iovlen = 1;
+		mm[i].msg_hdr.msg_name = &sun[i];
+		mm[i].msg_hdr.msg_namelen = sizeof(sun[i]);
+		mm[i].msg_hdr.msg_control = ctl[i].buf;
+		mm[i].msg_hdr.msg_controllen = sizeof(ctl[i].buf);
+	}
+	if ((n = recvmmsg(fd, mm, PORT_BATCH, MSG_DONTWAIT, NULL)) <= 0)
+		return;
+	b.now = sw_now();
+	fwd_clock(sw->fwd, sw_msec());
+	port_batch_start();
+	for (i = 0; i < n; i++) {
+		p = from(arg, &sun[i], mm[i].msg_hdr.msg_namelen,
+		    port_cred(&mm[i].msg_hdr));
+		if (p == NULL || p->ending)
+			continue;
+		memset(b.rx[i], 0, GSO_HDRLEN);
+		len = mm[i].msg_len;
+		port_checklen(p, len);
+		p->lastrx = b.now;
+		storm = sw->fwd->ports[p->num].st.drops[DROP_STORM];
+		port_forward(p, (unsigned int)i, len, b.now);
+		port_log_storm(p, storm);
+	}
+	port_batch_end(NULL);
 }

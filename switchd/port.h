@@ -1,15 +1,18 @@
 /* SPDX-License-Identifier: ISC */
 /*
  * Ports as the loop sees them: a descriptor that frames come in and go
- * out of (a unix datagram socket or a tap), its egress queue, and who is
- * on the other end.  Frames are read in batches, handed one by one to
- * fwd_frame(), and sent in batches to every port the batch touched.
+ * out of (a unix datagram socket, a tap, a QEMU stream connection), its
+ * egress queue, and who is on the other end.  Frames are read in
+ * batches, handed one by one to fwd_frame(), and sent in batches to
+ * every port the batch touched.
  */
 #ifndef PORT_H
 #define PORT_H
 
 #include <sys/types.h>
+#include <sys/socket.h>
 #include <sys/uio.h>
+#include <sys/un.h>
 
 #include <ev.h>
 #include <stdint.h>
@@ -28,13 +31,18 @@
  */
 #define PORT_SNDBUF_MIN	(64 * 1024)
 #define PORT_SNDBUF_MAX	(2048 * 1024)
+/* Seconds a stream peer may leave a frame half sent. */
+#define PORT_PARTIAL	5.0
 
 enum port_kind {
-	PORT_UNIX,
-	PORT_TAP
+	PORT_UNIX,	/* VDE: a datagram socket of its own, DIR/ctl */
+	PORT_TAP,
+	PORT_STREAM,	/* QEMU -netdev stream: a connection, 4-byte lengths */
+	PORT_DGRAM	/* QEMU -netdev dgram: one sender address */
 };
 
 struct conf;
+struct deframer;
 struct sw;
 
 struct port {
@@ -90,8 +98,33 @@ struct port {
 	uint64_t		 stall_tx;	/* frames sent when the clock started */
 	struct log_ratelim	 stormrl;	/* its own: storms last */
 
+	/*
+	 * Stream ports: what is read goes through the deframer; the first
+	 * frame of the queue may be partly written, txoff bytes of it
+	 * (its 4-byte header included).
+	 */
+	struct deframer		*df;
+	size_t			 txoff;
+	ev_timer		 partial_w;	/* half a frame and silence */
+
+	uint32_t		 lastrx;	/* sw_now() of its last frame */
+	/* An end decided during a batch comes after it (port_end()). */
+	int			 ending;
+	ev_timer		 end_w;
+	/* Who made the port, told when it goes (netdev.c). */
+	void			(*gone)(struct port *);
+	void			*owner;
+
 	struct log_ratelim	 rl;
 };
+
+/*
+ * The port a datagram from sun came from (with the sender's credentials
+ * when the kernel gave them), made on its first frame; NULL when it is
+ * refused.  It may make a port, never free one.
+ */
+typedef struct port	*(*port_from_cb)(void *, const struct sockaddr_un *,
+			    socklen_t, const struct ucred *);
 
 /* port.c */
 struct port	*port_new(struct sw *, uint16_t num, enum port_kind, int fd);
@@ -103,5 +136,8 @@ void		 port_unlink(struct port *);
 void		 port_ctl_init(struct port *);
 int		 port_sndbuf(const struct conf *);
 int		 port_sockbuf(struct sw *, int fd);
+int		 port_admit(struct sw *, int fd, enum port_kind);
+void		 port_end(struct port *, const char *why);
+void		 port_dgram_rx(struct sw *, int fd, port_from_cb, void *);
 
 #endif

@@ -161,6 +161,14 @@ sockdir_own(int dirfd, const char *dir, mode_t mode, uid_t owner,
 int
 sockdir_clear(int dirfd, const char *path, char *err, size_t len)
 {
+	return sockdir_clear_type(dirfd, path, SOCK_STREAM, err, len);
+}
+
+/* sockdir_clear() for a socket of type: a datagram socket is probed so. */
+int
+sockdir_clear_type(int dirfd, const char *path, int type, char *err,
+    size_t len)
+{
 	const char *name = sockdir_name(path);
 	struct sockaddr_un sun;
 	struct stat st;
@@ -188,7 +196,7 @@ sockdir_clear(int dirfd, const char *path, char *err, size_t len)
 		goto refuse;
 	}
 	/* Non-blocking: a switch too busy to accept at once is alive. */
-	if ((s = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC,
+	if ((s = socket(AF_UNIX, type | SOCK_NONBLOCK | SOCK_CLOEXEC,
 	    0)) == -1) {
 		util_err(err, len, "socket: %s", strerror(errno));
 		goto refuse;

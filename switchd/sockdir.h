@@ -21,6 +21,8 @@ int	sockdir_parent(const char *path, char *err, size_t len);
 int	sockdir_own(int dirfd, const char *dir, mode_t, uid_t, gid_t,
 	    char *err, size_t len);
 int	sockdir_clear(int dirfd, const char *path, char *err, size_t len);
+int	sockdir_clear_type(int dirfd, const char *path, int type, char *err,
+	    size_t len);
 int	sockdir_bind(int dirfd, int fd, const char *path, mode_t, uid_t,
 	    gid_t, char *err, size_t len);
 const char *sockdir_name(const char *path);

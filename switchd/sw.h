@@ -19,6 +19,7 @@
 #include "fwd.h"
 #include "log.h"
 
+struct netdev;
 struct port;
 
 struct sw {
@@ -38,6 +39,10 @@ struct sw {
 	uint64_t	 mem_queued;	/* queued copies */
 	uint32_t	 nbacklog;	/* ports with a queue */
 	uint64_t	 mem_drops;	/* frames the budget had no room for */
+	uint64_t	 stream_errors;	/* stream peers closed, out of step */
+
+	/* QEMU's stream and dgram sockets (netdev.c), made at start. */
+	struct netdev	*netdev;
 
 	/*
 	 * Attach and detach lines (sw_log_attach()): anyone who may attach

@@ -26,6 +26,7 @@
 #include "fwd.h"
 #include "log.h"
 #include "mgmt.h"
+#include "netdev.h"
 #include "port.h"
 #include "priv.h"
 #include "sockdir.h"
@@ -400,6 +401,12 @@ switchd_attach(struct sw *sw, struct options *o)
 	if ((a = attach_new(sw, o->dir, o->sockmode, o->runuid, owner, group,
 	    err, sizeof(err))) == NULL)
 		fatalx("%s", err);
+	/* QEMU's stream and dgram sockets, beside DIR/ctl and like it. */
+	if ((sw->netdev = netdev_new(sw, attach_dirfd(a), o->dir,
+	    o->sockmode, owner, group, err, sizeof(err))) == NULL) {
+		attach_free(a);
+		fatalx("%s", err);
+	}
 	return a;
 }
 
@@ -575,6 +582,7 @@ main(int argc, char *argv[])
 	struct options o;
 	struct switchd sd;
 	struct ev_loop *loop;
+	struct netdev *nd;
 	char err[512];
 	uint32_t i;
 	int tosyslog;
@@ -628,6 +636,7 @@ main(int argc, char *argv[])
 		if (sd.sw->ports[i] != NULL)
 			port_start(sd.sw->ports[i]);
 	attach_start(sd.attach);
+	netdev_start(sd.sw->netdev);
 	mgmt_start(sd.mgmt);
 	log_info("switch %s ready, %u ports; attach a VM with: "
 	    "qemu-system-x86_64 -netdev vde,id=net0,sock=%s "
@@ -639,7 +648,10 @@ main(int argc, char *argv[])
 	/* The control and management sockets use the switch's loop. */
 	mgmt_free(sd.mgmt);
 	attach_free(sd.attach);
+	nd = sd.sw->netdev;
 	sw_free(sd.sw);
+	/* After the ports, which tell it when they go. */
+	netdev_free(nd);
 	if (o.pidfile != NULL)
 		(void)unlink(o.pidfile);
 	free((char *)o.conffile);
