@@ -280,3 +280,30 @@ host_mac() {
 ctl() {
 	"$SWITCHCTL" -s "$sw" "$@"
 }
+
+# qemu_host NS NETDEV IP: a namespace whose eth0 is a tap of a QEMU with
+# no machine, bridged on QEMU's hub to the backend NETDEV (the -netdev
+# argument, e.g. "stream,id=n0,server=off,addr.type=unix,addr.path=P"):
+# a host that reaches the switch the way a VM with that backend would.
+# QEMU's log is qemu-NS.log.
+qemu_host() {
+	local ns=$1 nd=$2 ip=$3 id
+	id=${nd#*id=}
+	id=${id%%,*}
+	netns "$ns"
+	bg "qemu-$ns" ip netns exec "$T_NS-$ns" qemu-system-x86_64 -M none \
+	    -display none -nodefaults \
+	    -netdev tap,id=tap0,ifname=eth0,script=no,downscript=no \
+	    -netdev hubport,id=hub0,hubid=0,netdev=tap0 \
+	    -netdev "$nd" -netdev "hubport,id=hub1,hubid=0,netdev=$id"
+	t_wait_for 30 ip -n "$T_NS-$ns" link show eth0 ||
+		fail "QEMU did not make a tap in $ns: $(cat "$T_WORK/qemu-$ns.log")"
+	ip -n "$T_NS-$ns" addr add "$ip" dev eth0
+	ip -n "$T_NS-$ns" link set eth0 up
+}
+
+# qemu_takes NETDEV: whether this QEMU takes that -netdev argument (QEMU
+# parses it, and -version after it, in order)
+qemu_takes() {
+	qemu-system-x86_64 -netdev "$1" -version >/dev/null 2>&1
+}
