@@ -524,6 +524,8 @@ mgmt_disconnect(struct mgmt *m, int argc, char **argv, json_object *r,
 	if (mgmt_portnum(sw, argv[1], &p, err, len) == -1)
 		return -1;
 	log_info("%s: disconnected by switchctl", port_name(p));
+	/* A datagram peer has no connection to close: it is kept out. */
+	p->cut = 1;
 	port_free(p);
 	return 0;
 }

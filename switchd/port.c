@@ -280,7 +280,7 @@ port_end(struct port *p, const char *why)
 	if (p->ending)
 		return;
 	p->ending = 1;
-	log_info("%s: %s; the port ends", port_name(p), why);
+	sw_log_attach(p->sw, "%s: detached: %s", port_name(p), why);
 	ev_io_stop(p->sw->loop, &p->rx_w);
 	ev_io_stop(p->sw->loop, &p->tx_w);
 	ev_timer_start(p->sw->loop, &p->end_w);

@@ -111,6 +111,7 @@ struct port {
 	/* An end decided during a batch comes after it (port_end()). */
 	int			 ending;
 	ev_timer		 end_w;
+	int			 cut;		/* by switchctl disconnect */
 	/* Who made the port, told when it goes (netdev.c). */
 	void			(*gone)(struct port *);
 	void			*owner;
