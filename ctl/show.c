@@ -426,6 +426,9 @@ show_allow(struct table *t, json_object *p)
 		    show_str(p, "allow_group"));
 	else
 		show_kv(t, "may attach", "anyone");
+	if (show_has(p, "socket"))
+		show_kv(t, "its own socket", "%s (QEMU -netdev %s)",
+		    show_str(p, "socket"), show_str(p, "socket_kind"));
 }
 
 /* What belongs to the port's number, whoever is attached. */

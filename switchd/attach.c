@@ -161,7 +161,11 @@ attach_may(const struct sw *sw, const struct attach_who *w, int num)
 	return 0;
 }
 
-/* Port want, or the lowest free one w may have. */
+/*
+ * Port want, or the lowest free one w may have; a port with a socket
+ * of its own (switchd.conf(5), port N stream) is reached by that socket
+ * or by its number, never given as any free port.
+ */
 int
 attach_pick_for(struct sw *sw, const struct attach_who *w, int want)
 {
@@ -171,7 +175,8 @@ attach_pick_for(struct sw *sw, const struct attach_who *w, int want)
 		return port_pick(sw, want) != -1 && attach_may(sw, w, want) ?
 		    want : -1;
 	for (i = 1; i < sw->conf->nports; i++)
-		if (sw->ports[i] == NULL && attach_may(sw, w, (int)i))
+		if (sw->ports[i] == NULL && sw->conf->port[i].sock ==
+		    CONF_SOCK_NONE && attach_may(sw, w, (int)i))
 			return (int)i;
 	return -1;
 }

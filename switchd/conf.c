@@ -46,7 +46,7 @@ static const struct conf_cmd conf_cmds[] = {
 	{ "queue",	1, 1,	conf_queue },
 	{ "storm",	1, 1,	conf_storm_set },
 	{ "userports",	1, 1,	conf_userports },
-	{ "port",	2, 5,	conf_port },
+	{ "port",	2, 7,	conf_port },
 	{ "mac",	4, 6,	conf_mac },
 	{ "memory",	1, 1,	conf_memory },
 };
@@ -377,6 +377,48 @@ conf_port_owner(struct conf_port *cp, unsigned long num, int argc,
 	return 0;
 }
 
+/* port N stream|dgram PATH [user NAME] [group NAME] */
+static int
+conf_port_sock(struct conf *c, unsigned long num, int argc, char **argv,
+    char *err, size_t len)
+{
+	struct conf_port np = c->port[num];
+	char *ov[4];
+	uint32_t i;
+	int a;
+
+	if (argc < 4 || argc % 2 != 0)
+		return util_err(err, len, "usage: port N %s PATH [user NAME] "
+		    "[group NAME]", argv[2]);
+	if (argv[3][0] != '/' || strlen(argv[3]) >= sizeof(np.sockpath))
+		return util_err(err, len, "port %lu %s: '%s' is not an "
+		    "absolute path of fewer than %zu characters", num, argv[2],
+		    argv[3], sizeof(np.sockpath));
+	for (i = 1; i < c->nports; i++)
+		if (i != num && c->port[i].sock != CONF_SOCK_NONE &&
+		    strcmp(c->port[i].sockpath, argv[3]) == 0)
+			return util_err(err, len, "port %lu %s: %s is the "
+			    "socket of port %u already", num, argv[2], argv[3],
+			    i);
+	np.sock = strcmp(argv[2], "stream") == 0 ? CONF_SOCK_STREAM :
+	    CONF_SOCK_DGRAM;
+	snprintf(np.sockpath, sizeof(np.sockpath), "%s", argv[3]);
+	for (a = 4; a < argc; a += 2) {
+		if (strcmp(argv[a], "user") != 0 &&
+		    strcmp(argv[a], "group") != 0)
+			return util_err(err, len, "usage: port N %s PATH "
+			    "[user NAME] [group NAME]", argv[2]);
+		ov[0] = argv[0];
+		ov[1] = argv[1];
+		ov[2] = argv[a];
+		ov[3] = argv[a + 1];
+		if (conf_port_owner(&np, num, 4, ov, err, len) == -1)
+			return -1;
+	}
+	c->port[num] = np;
+	return 0;
+}
+
 static int
 conf_port(struct conf *c, int argc, char **argv, char *err, size_t len)
 {
@@ -389,11 +431,13 @@ conf_port(struct conf *c, int argc, char **argv, char *err, size_t len)
 	cp = &c->port[num];
 	if (argc < 3)
 		return util_err(err, len, "port %lu: access, trunk, maclimit, "
-		    "storm, isolated, user or group?", num);
+		    "storm, isolated, user, group, stream or dgram?", num);
 	if (strcmp(argv[2], "access") == 0 || strcmp(argv[2], "trunk") == 0)
 		return conf_port_vlan(cp, num, argc, argv, err, len);
 	if (strcmp(argv[2], "user") == 0 || strcmp(argv[2], "group") == 0)
 		return conf_port_owner(cp, num, argc, argv, err, len);
+	if (strcmp(argv[2], "stream") == 0 || strcmp(argv[2], "dgram") == 0)
+		return conf_port_sock(c, num, argc, argv, err, len);
 	if (strcmp(argv[2], "isolated") == 0) {
 		if (argc != 4 || (strcmp(argv[3], "on") != 0 &&
 		    strcmp(argv[3], "off") != 0))
@@ -606,6 +650,9 @@ conf_dump_port(const struct conf_port *cp, uint32_t i, FILE *f)
 		fprintf(f, "port %u isolated on\n", i);
 	if (cp->storm != CONF_STORM_SWITCH)
 		fprintf(f, "port %u storm %u\n", i, cp->storm);
+	if (cp->sock != CONF_SOCK_NONE)
+		fprintf(f, "port %u %s %s\n", i, cp->sock == CONF_SOCK_STREAM ?
+		    "stream" : "dgram", cp->sockpath);
 	if (cp->uid != (uid_t)-1) {
 		if ((pw = getpwuid(cp->uid)) != NULL)
 			fprintf(f, "port %u user %s\n", i, pw->pw_name);

@@ -30,6 +30,14 @@
 #define CONF_MEMORY_DEFAULT	((uint64_t)384 << 20)
 #define CONF_MEMORY_MIN		((uint64_t)1 << 20)
 #define CONF_MEMORY_MAX		((uint64_t)64 << 30)
+#define CONF_SOCKPATH_MAX	108	/* a sockaddr_un's sun_path */
+
+/* A port's own socket: "port N stream PATH", "port N dgram PATH". */
+enum conf_sock {
+	CONF_SOCK_NONE,
+	CONF_SOCK_STREAM,
+	CONF_SOCK_DGRAM
+};
 
 /* What belongs to a port number, whoever is attached there. */
 struct conf_port {
@@ -39,6 +47,8 @@ struct conf_port {
 	uid_t		 uid;		/* (uid_t)-1: anyone may attach */
 	gid_t		 gid;		/* (gid_t)-1: any group */
 	int		 isolated;
+	enum conf_sock	 sock;		/* made at start, owned by uid, gid */
+	char		 sockpath[CONF_SOCKPATH_MAX];
 };
 
 /* A static MAC table entry: "mac add ADDR vlan V port N". */

@@ -259,6 +259,12 @@ mgmt_port_allow(const struct sw *sw, uint32_t n, json_object *o)
 		mgmt_add(o, "allow_group", json_object_new_string(gr ?
 		    gr->gr_name : id));
 	}
+	/* Its own socket, the one way to it besides its number. */
+	if (cp->sock != CONF_SOCK_NONE) {
+		mgmt_add(o, "socket", json_object_new_string(cp->sockpath));
+		mgmt_add(o, "socket_kind", json_object_new_string(
+		    cp->sock == CONF_SOCK_STREAM ? "stream" : "dgram"));
+	}
 }
 
 /* A port number with nothing attached: its settings alone. */

@@ -596,9 +596,40 @@ netdev_sock(struct netdev *nd, int dirfd, enum port_kind kind, int pin,
 }
 
 /*
+ * Port num's own socket (switchd.conf(5): port N stream|dgram PATH): its
+ * user's and group's alone when it has them, else as DIR/ctl is.
+ */
+static int
+netdev_pinned(struct netdev *nd, uint32_t num, mode_t mode, uid_t owner,
+    gid_t group, char *err, size_t len)
+{
+	const struct conf_port *cp = &nd->sw->conf->port[num];
+	const char *kind = cp->sock == CONF_SOCK_STREAM ? "stream" : "dgram";
+	char why[512];
+	int dirfd, r;
+
+	if (cp->uid != (uid_t)-1 || cp->gid != (gid_t)-1) {
+		mode = cp->gid != (gid_t)-1 ? 0660 : 0600;
+		if (cp->uid != (uid_t)-1)
+			owner = cp->uid;
+		if (cp->gid != (gid_t)-1)
+			group = cp->gid;
+	}
+	if ((dirfd = sockdir_parent(cp->sockpath, why, sizeof(why))) == -1)
+		return util_err(err, len, "port %u %s: %s", num, kind, why);
+	r = netdev_sock(nd, dirfd, cp->sock == CONF_SOCK_STREAM ? PORT_STREAM :
+	    PORT_DGRAM, (int)num, cp->sockpath, mode, owner, group, why,
+	    sizeof(why));
+	close(dirfd);
+	if (r == -1)
+		return util_err(err, len, "port %u %s: %s", num, kind, why);
+	return 0;
+}
+
+/*
  * The privileged part: DIR/stream and DIR/dgram, in DIR (dirfd), with
- * the mode, owner and group of DIR/ctl.  Nothing is read before
- * netdev_start().
+ * the mode, owner and group of DIR/ctl, and the sockets of single ports
+ * that the configuration names.  Nothing is read before netdev_start().
  */
 struct netdev *
 netdev_new(struct sw *sw, int dirfd, const char *dir, mode_t mode,
@@ -608,10 +639,12 @@ netdev_new(struct sw *sw, int dirfd, const char *dir, mode_t mode,
 	static const enum port_kind kind[] = { PORT_STREAM, PORT_DGRAM };
 	struct netdev *nd = NULL;
 	char path[NETDEV_PATH_MAX];
-	uint32_t i;
+	uint32_t i, n = 2;
 
+	for (i = 1; i < sw->conf->nports; i++)
+		n += sw->conf->port[i].sock != CONF_SOCK_NONE;
 	if (sodium_init() == -1 || (nd = calloc(1, sizeof(*nd))) == NULL ||
-	    (nd->socks = calloc(2, sizeof(*nd->socks))) == NULL) {
+	    (nd->socks = calloc(n, sizeof(*nd->socks))) == NULL) {
 		free(nd);
 		util_err(err, len, "out of memory");
 		return NULL;
@@ -637,7 +670,41 @@ netdev_new(struct sw *sw, int dirfd, const char *dir, mode_t mode,
 			return NULL;
 		}
 	}
+	for (i = 1; i < sw->conf->nports; i++)
+		if (sw->conf->port[i].sock != CONF_SOCK_NONE &&
+		    netdev_pinned(nd, i, mode, owner, group, err, len) == -1) {
+			netdev_free(nd);
+			return NULL;
+		}
 	return nd;
+}
+
+/*
+ * Once switchd runs as its user: a port's own socket in a directory that
+ * user may not write to cannot be removed at exit.  It is replaced at
+ * the next start, so this is said, not refused.
+ */
+void
+netdev_check(const struct netdev *nd)
+{
+	const struct ndsock *s;
+	char dir[NETDEV_PATH_MAX];
+	uint32_t i;
+
+	for (i = 2; i < nd->nsocks; i++) {
+		s = &nd->socks[i];
+		snprintf(dir, sizeof(dir), "%.*s", (int)(sockdir_name(s->path) -
+		    s->path - 1), s->path);
+		if (dir[0] == '\0')
+			snprintf(dir, sizeof(dir), "/");
+		if (access(dir, W_OK | X_OK) == 0)
+			continue;
+		log_warnx("port %d %s %s: the user switchd runs as (uid %ld) "
+		    "may not write to %s, so the socket stays there when the "
+		    "switch exits (and is replaced when it starts)", s->pin,
+		    s->kind == PORT_STREAM ? "stream" : "dgram", s->path,
+		    (long)geteuid(), dir);
+	}
 }
 
 void

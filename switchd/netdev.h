@@ -20,6 +20,7 @@ struct sw;
 struct netdev	*netdev_new(struct sw *, int dirfd, const char *dir,
 		    mode_t mode, uid_t owner, gid_t group, char *err,
 		    size_t len);
+void		 netdev_check(const struct netdev *);
 void		 netdev_start(struct netdev *);
 void		 netdev_free(struct netdev *);
 const char	*netdev_stream_path(const struct netdev *);

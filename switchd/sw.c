@@ -204,6 +204,34 @@ sw_attach_log_cb(struct ev_loop *loop, ev_timer *w, int revents)
 	sw->attach_rl.suppressed = 0;
 }
 
+/*
+ * A port's own socket is made at start, while switchd may still give it
+ * to its user: once made, it and its owner change only with a restart.
+ */
+static int
+sw_socks_same(const struct sw *sw, const struct conf *nc, char *err,
+    size_t len)
+{
+	const struct conf *oc = sw->conf;
+	const struct conf_port *o, *n;
+	static const struct conf_port none;
+	uint32_t i, max = oc->nports > nc->nports ? oc->nports : nc->nports;
+
+	if (sw->netdev == NULL)
+		return 0;
+	for (i = 1; i < max; i++) {
+		o = i < oc->nports ? &oc->port[i] : &none;
+		n = i < nc->nports ? &nc->port[i] : &none;
+		if (o->sock == CONF_SOCK_NONE && n->sock == CONF_SOCK_NONE)
+			continue;
+		if (o->sock != n->sock || strcmp(o->sockpath,
+		    n->sockpath) != 0 || o->uid != n->uid || o->gid != n->gid)
+			return util_err(err, len, "port %u: its own socket, and "
+			    "who it belongs to, change only with a restart", i);
+	}
+	return 0;
+}
+
 /* What a configuration must be whole, whatever the switch runs now. */
 static int
 sw_whole(const struct conf *nc, char *err, size_t len)
@@ -232,6 +260,8 @@ sw_prepare(struct sw *sw, const struct conf *nc, struct fwd **w,
 	if (nc->qlen != oc->qlen && sw_nattached(sw) > 0)
 		return util_err(err, len, "queue: the queue length changes "
 		    "only with a restart");
+	if (sw_socks_same(sw, nc, err, len) == -1)
+		return -1;
 	if (sw_whole(nc, err, len) == -1)
 		return -1;
 	if (nc->nports != oc->nports) {

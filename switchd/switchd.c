@@ -630,6 +630,7 @@ main(int argc, char *argv[])
 		fatal("socket directory %s: the user switchd runs as (uid %ld) "
 		    "cannot create sockets there; check its parent directories",
 		    o.dir, (long)o.runuid);
+	netdev_check(sd.sw->netdev);
 
 	switchd_signals(&sd, loop);
 	for (i = 0; i < sd.sw->conf->nports; i++)
