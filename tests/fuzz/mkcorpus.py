@@ -268,6 +268,7 @@ def main():
     write("fwd", fwd_seeds())
     write("stream2", stream_seeds(2, 9236))
     write("stream4", stream_seeds(4, 65550))
+    write("streamport", stream_seeds(4, 69632))
     write("mgmt", mgmt_seeds())
     write("conf", conf_seeds())
 

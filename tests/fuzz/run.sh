@@ -28,7 +28,7 @@ case $secs in
 esac
 
 out=${FUZZ_OUT:-$top/build-fuzz}
-harnesses=${FUZZ_HARNESSES:-vde fwd stream2 stream4 mgmt conf gso}
+harnesses=${FUZZ_HARNESSES:-vde fwd stream2 stream4 streamport mgmt conf gso}
 CC=${FUZZ_CC:-clang}
 
 skip() { echo "SKIPPED: $*"; exit 77; }
@@ -40,6 +40,7 @@ max_len() {
 	fwd) echo 12000 ;;
 	stream2) echo 20000 ;;
 	stream4) echo 70000 ;;
+	streamport) echo 140000 ;;	# two of QEMU's largest
 	mgmt) echo 4096 ;;
 	conf) echo 8192 ;;
 	gso) echo 16384 ;;	# frames of many segments, not only a few
@@ -50,7 +51,7 @@ max_len() {
 # Harnesses that build a whole switch (sw.c) share what makes one.
 extra_src() {
 	case $1 in
-	mgmt | conf) echo tests/fuzz/fuzzsd.c ;;
+	mgmt | conf | streamport) echo tests/fuzz/fuzzsd.c ;;
 	esac
 }
 
@@ -173,7 +174,7 @@ fuzz_stat() {	# log name
 
 crashed=0
 total_crashes=0
-printf '%-8s %12s %9s %7s %10s  %s\n' harness executions exec/s crashes \
+printf '%-10s %12s %9s %7s %10s  %s\n' harness executions exec/s crashes \
 	regress corpus
 for h in $harnesses; do
 	bin=$out/bin/fuzz_$h
@@ -223,7 +224,7 @@ for h in $harnesses; do
 	else
 		reg="$nreg ok"
 	fi
-	printf '%-8s %12s %9s %7s %10s  %s\n' "$h" "${execs:--}" "${speed:--}" \
+	printf '%-10s %12s %9s %7s %10s  %s\n' "$h" "${execs:--}" "${speed:--}" \
 		"$crashes" "$reg" "$(find "$work/corpus" -type f | wc -l) inputs"
 	if [ "$rfail" -gt 0 ]; then
 		crashed=1
