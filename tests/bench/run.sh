@@ -128,6 +128,22 @@ SDRSS=$(rss "$SPID"); VDERSS=$(rss "$VPID")
 stop "$SPID"
 
 echo
+echo "1b. Port to port, unicast, by how the clients attach to switchd: VDE (DIR/ctl),"
+echo "    QEMU's -netdev stream (DIR/stream) and -netdev dgram (DIR/dgram); frames/s"
+printf '%-8s %12s %12s %12s %10s\n' attach "64 bytes" "1500 bytes" "9000 bytes" "loss% 64"
+start_switchd "$W/sd"
+for kind in vde stream dgram; do
+	row=() loss=
+	for size in 64 1500 9000; do
+		out=$(measure -k "$kind" -s "$size" -t "$T" "$W/sd")
+		row+=("$(field fps "$out")")
+		[ "$size" = 64 ] && loss=$(field loss "$out")
+	done
+	printf '%-8s %12s %12s %12s %10s\n' "$kind" "${row[@]}" "$loss"
+done
+stop "$SPID"
+
+echo
 echo "4. Scale: switchd frames/s at 64 bytes (vde_switch for reference)"
 printf '%-22s %12s %12s %12s\n' case "switchd f/s" "vs 1 MAC" "vde f/s"
 base=
