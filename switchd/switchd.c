@@ -643,6 +643,9 @@ main(int argc, char *argv[])
 	    "qemu-system-x86_64 -netdev vde,id=net0,sock=%s "
 	    "-device virtio-net-pci,netdev=net0", o.dir,
 	    sd.sw->conf->nports - 1, o.dir);
+	log_info("a QEMU without VDE attaches with: -netdev stream,id=net0,"
+	    "server=off,addr.type=unix,addr.path=%s",
+	    netdev_stream_path(sd.sw->netdev));
 	switchd_who(&o);
 	ev_run(loop, 0);
 
