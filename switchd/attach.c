@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "attach.h"
+#include "frame.h"
 #include "listener.h"
 #include "log.h"
 #include "port.h"
@@ -81,6 +82,7 @@ attach_pending_free(struct pending *pd, int closefd)
 static int	attach_pending_of(const struct attach *, uid_t);
 static void	attach_refuse(struct pending *, const char *, ...)
 		    __attribute__((format(printf, 2, 3)));
+static void	attach_misdirected(struct pending *, const char *);
 
 static void
 attach_refuse(struct pending *pd, const char *fmt, ...)
@@ -248,7 +250,7 @@ attach_request(struct pending *pd)
 	int n, fd, pathfd;
 
 	if (vde_req_parse(pd->buf, pd->len, &req, why, sizeof(why)) == -1) {
-		attach_refuse(pd, "%s", why);
+		attach_misdirected(pd, why);
 		return;
 	}
 	if (req.port == 0) {
@@ -304,6 +306,30 @@ attach_request(struct pending *pd)
 	port_start(p);
 }
 
+/*
+ * Refuse a request that is not one, and say where it belongs when it is
+ * QEMU's -netdev stream framing (a frame after its length, 4 bytes big
+ * endian) sent to the VDE control socket: QEMU itself tells its user
+ * nothing.
+ */
+static void
+attach_misdirected(struct pending *pd, const char *why)
+{
+	uint32_t len;
+
+	if (pd->len >= 4) {
+		len = (uint32_t)pd->buf[0] << 24 | (uint32_t)pd->buf[1] << 16 |
+		    (uint32_t)pd->buf[2] << 8 | pd->buf[3];
+		if (len >= FRAME_MIN && len <= STREAM_QEMU_MAX) {
+			attach_refuse(pd, "%s; this is QEMU -netdev stream "
+			    "framing: give QEMU addr.path=%s/stream, not "
+			    "%s/ctl", why, pd->a->dir, pd->a->dir);
+			return;
+		}
+	}
+	attach_refuse(pd, "%s", why);
+}
+
 static void
 attach_read_cb(struct ev_loop *loop, ev_io *w, int revents)
 {
@@ -322,7 +348,7 @@ attach_read_cb(struct ev_loop *loop, ev_io *w, int revents)
 	}
 	pd->len += (size_t)r;
 	if (pd->len > VDE_REQ_MAX) {
-		attach_refuse(pd, "%s", "request too long");
+		attach_misdirected(pd, "request too long");
 		return;
 	}
 	/* The request comes in one write; wait only for a cut header. */
@@ -337,8 +363,10 @@ attach_timeout_cb(struct ev_loop *loop, ev_timer *w, int revents)
 
 	(void)loop;
 	(void)revents;
-	attach_refuse(pd, "%s", pd->len == 0 ? "no request in time" :
-	    "short request");
+	if (pd->len == 0)
+		attach_refuse(pd, "%s", "no request in time");
+	else
+		attach_misdirected(pd, "short request");
 }
 
 static int

@@ -10,7 +10,7 @@
 # the largest legal frame goes through whole.  switchd never dies.
 . "$(dirname "$0")/lib.sh"
 need_root
-need vde_plug vdeplug ping iputils-ping jq jq
+need vde_plug vdeplug ping iputils-ping jq jq socat socat
 need_tool vdepeer
 peer=$TOOLS/vdepeer
 nobody=$(id -u nobody 2>/dev/null) || skip "needs the user nobody"
@@ -71,6 +71,16 @@ grep -q "uid 0 (root) pid [0-9]*: port 0 is not offered\$" "$T_WORK/refusals.txt
 [ "$(ctl -j info | jq '.attach_refusals | length')" = 8 ] ||
 	fail "info keeps other than the last 8 refusals: $(ctl -j info | jq -c .attach_refusals)"
 ok "switchctl info shows the last 8 refusals, who and why"
+
+# QEMU's -netdev stream pointed at DIR/ctl: frames after 4-byte lengths.
+# The refusal says where such a client belongs.
+frame='\x00\x00\x00\x3c\xff\xff\xff\xff\xff\xff\x52\x54\x00\x12\x34\x56\x08\x06'
+frame=$frame$(printf '\\x00%.0s' $(seq 46))
+for _ in 1 2 3; do printf "$frame"; done |
+	socat -t 1 - "UNIX-CONNECT:$sw/ctl" >/dev/null 2>&1
+logged 5 "refused: bad magic; this is QEMU -netdev stream framing: give QEMU addr.path=$sw/stream, not $sw/ctl" ||
+	fail "a stream client on DIR/ctl is not told where to go"
+ok "QEMU stream framing on DIR/ctl: the refusal names DIR/stream"
 
 # A silent connection is dropped after a while, and does not hold up
 # anyone else meanwhile.
