@@ -4,6 +4,7 @@
 
 #include "frame.h"
 #include "fwd.h"
+#include "stp.h"
 
 struct fwd *
 fwd_new(uint32_t nports, uint32_t fdblimit, uint32_t aging)
@@ -104,6 +105,20 @@ fwd_port_isolate(struct fwd *w, uint16_t port, int on)
 }
 
 /*
+ * What spanning tree lets a port do (enum stp_state).  A port that stops
+ * learning forgets what it learned: that may be behind another port now.
+ */
+void
+fwd_port_stp(struct fwd *w, uint16_t port, int state)
+{
+	if (port >= w->nports)
+		return;
+	w->ports[port].stp = (uint8_t)state;
+	if (state == STP_DISCARDING)
+		fdb_flush(w->fdb, port, -1);
+}
+
+/*
  * The limit of every port without one of its own.  Like a port's own,
  * a lower one refuses new addresses; those learned stay until they age.
  */
@@ -198,7 +213,8 @@ fwd_flood(struct fwd *w, uint16_t inport, struct fwd_out *o)
 		const struct vlan_port *vp = &w->ports[p].vlan;
 
 		if (p == inport || !vlan_member(vp, vid) ||
-		    (isolated && w->ports[p].isolated))
+		    (isolated && w->ports[p].isolated) ||
+		    w->ports[p].stp != STP_FORWARDING)
 			continue;
 		o->dst[o->n].port = p;
 		o->dst[o->n].tagged = (uint8_t)vlan_egress_tagged(vp, vid);
@@ -237,8 +253,9 @@ fwd_storm(struct fwd *w, struct fwd_port *in)
 }
 
 /*
- * Returns 0 with o->n destinations (possibly none), or -1 when the frame
- * was dropped at ingress; the reason is counted on the port.
+ * Returns 0 with o->n destinations (possibly none), FWD_LOCAL for a BPDU
+ * (the switch's own, never forwarded), or -1 when the frame was dropped
+ * at ingress; the reason is counted on the port.
  */
 int
 fwd_frame(struct fwd *w, uint16_t inport, const uint8_t *f, size_t len,
@@ -260,6 +277,12 @@ fwd_frame(struct fwd *w, uint16_t inport, const uint8_t *f, size_t len,
 	}
 	if (len > in->maxlen) {
 		in->st.drops[DROP_GIANT]++;
+		return -1;
+	}
+	if (stp_is_bpdu(f, len))
+		return FWD_LOCAL;
+	if (in->stp == STP_DISCARDING) {
+		in->st.drops[DROP_BLOCKED]++;
 		return -1;
 	}
 	if ((o->vlan = vlan_ingress(&in->vlan, f, len, &o->tag)) != VLAN_OK) {
@@ -294,11 +317,17 @@ fwd_frame(struct fwd *w, uint16_t inport, const uint8_t *f, size_t len,
 	default:
 		break;
 	}
+	if (in->stp != STP_FORWARDING) {
+		/* Learning: stations known, nothing forwarded yet. */
+		in->st.drops[DROP_BLOCKED]++;
+		return -1;
+	}
 	if ((f[0] & 1) == 0 &&
 	    (dst = fdb_lookup(w->fdb, f, o->tag.vid, now)) >= 0) {
 		/* Known: one port, unless it is where the frame came from. */
 		out = &w->ports[dst];
 		if (dst != inport && out->in_use &&
+		    out->stp == STP_FORWARDING &&
 		    vlan_member(&out->vlan, o->tag.vid) &&
 		    !(in->isolated && out->isolated)) {
 			o->dst[0].port = (uint16_t)dst;
@@ -326,6 +355,7 @@ fwd_drop_str(enum fwd_drop d)
 		[DROP_ERROR] = "error",
 		[DROP_STATIC] = "static",
 		[DROP_STORM] = "storm",
+		[DROP_BLOCKED] = "blocked",
 	};
 
 	return d < DROP_NR ? names[d] : "?";

@@ -17,6 +17,7 @@
 #define FWD_PORTS_MAX		4096	/* port numbers 0 .. FWD_PORTS_MAX-1 */
 #define FWD_PORTS_DEFAULT	1024
 #define FWD_STORM_MAX		10000000	/* flooded frames a second */
+#define FWD_LOCAL		1	/* fwd_frame(): a BPDU, for the switch */
 
 enum fwd_drop {
 	DROP_RUNT,		/* shorter than an Ethernet header */
@@ -26,6 +27,7 @@ enum fwd_drop {
 	DROP_ERROR,		/* the peer's socket refused it */
 	DROP_STATIC,		/* source is a static address of another port */
 	DROP_STORM,		/* would flood, over the port's storm limit */
+	DROP_BLOCKED,		/* spanning tree: the port does not forward */
 	DROP_NR
 };
 
@@ -46,6 +48,7 @@ struct fwd_port {
 	uint32_t		 maclimit;	/* 0 = the switch's portmaclimit */
 	int			 isolated;	/* reaches only ports that are not */
 	int			 in_use;
+	uint8_t			 stp;		/* enum stp_state; 0: forwarding */
 	uint32_t		 maxlen;	/* largest frame in or out */
 	/*
 	 * Storm control: a token bucket for the frames the port floods,
@@ -97,6 +100,7 @@ void		 fwd_port_reconf(struct fwd *, uint16_t port);
 void		 fwd_port_set(struct fwd *, uint16_t port,
 		    const struct vlan_port *, uint32_t maclimit);
 void		 fwd_port_isolate(struct fwd *, uint16_t port, int on);
+void		 fwd_port_stp(struct fwd *, uint16_t port, int state);
 void		 fwd_set_portmaclimit(struct fwd *, uint32_t);
 uint32_t	 fwd_maclimit(const struct fwd *, uint16_t port);
 void		 fwd_port_storm(struct fwd *, uint16_t port, uint32_t limit);

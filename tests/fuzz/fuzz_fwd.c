@@ -255,6 +255,12 @@ fuzz_frame(struct ctx *c, uint16_t inport, const uint8_t *f, size_t len)
 		return;
 	}
 	assert(in->st.rx_frames == rx + 1);
+	if (rc == FWD_LOCAL) {
+		/* A BPDU: the switch's own, never forwarded. */
+		assert(out.n == 0 && len >= 6 && f[0] == 0x01 &&
+		    f[1] == 0x80 && f[2] == 0xc2 && (f[3] | f[4] | f[5]) == 0);
+		return;
+	}
 	fuzz_check_ingress(in, f, len, rc, &out);
 	if (rc == -1)
 		return;
