@@ -15,6 +15,7 @@
 #include "log.h"
 #include "number.h"
 #include "priv.h"
+#include "stp.h"
 #include "util.h"
 
 struct conf_cmd {
@@ -36,6 +37,7 @@ static int	conf_port(struct conf *, int, char **, char *, size_t);
 static int	conf_mac(struct conf *, int, char **, char *, size_t);
 static int	conf_userports(struct conf *, int, char **, char *, size_t);
 static int	conf_memory(struct conf *, int, char **, char *, size_t);
+static int	conf_stp(struct conf *, int, char **, char *, size_t);
 
 static const struct conf_cmd conf_cmds[] = {
 	{ "ports",	1, 1,	conf_ports },
@@ -49,6 +51,7 @@ static const struct conf_cmd conf_cmds[] = {
 	{ "port",	2, 7,	conf_port },
 	{ "mac",	4, 6,	conf_mac },
 	{ "memory",	1, 1,	conf_memory },
+	{ "stp",	1, 2,	conf_stp },
 };
 
 static void
@@ -86,6 +89,8 @@ conf_new(uint32_t nports)
 	c->storm = CONF_STORM_DEFAULT;
 	c->userports = CONF_USERPORTS_DEFAULT;
 	c->memory = CONF_MEMORY_DEFAULT;
+	c->stp_priority = STP_PRIORITY_DEFAULT;
+	c->stp_fwddelay = STP_FWD_DELAY_DEFAULT;
 	conf_port_defaults(c->port, nports);
 	return c;
 }
@@ -275,6 +280,90 @@ conf_storm_set(struct conf *c, int argc, char **argv, char *err, size_t len)
 	return 0;
 }
 
+static int
+conf_onoff(const char *s, int *v)
+{
+	if (strcmp(s, "on") == 0)
+		*v = 1;
+	else if (strcmp(s, "off") == 0)
+		*v = 0;
+	else
+		return -1;
+	return 0;
+}
+
+/* stp on|off, stp priority N, stp forward-delay S */
+static int
+conf_stp(struct conf *c, int argc, char **argv, char *err, size_t len)
+{
+	unsigned long n;
+
+	if (argc == 2) {
+		if (conf_onoff(argv[1], &c->stp) == -1)
+			return util_err(err, len, "stp: '%s' is not on, off, "
+			    "priority or forward-delay", argv[1]);
+		return 0;
+	}
+	if (strcmp(argv[1], "priority") == 0) {
+		if (number_parse(argv[2], 0, STP_PRIORITY_MAX, &n) == -1 ||
+		    n % 4096 != 0)
+			return util_err(err, len, "stp priority: '%s' is not a "
+			    "multiple of 4096 from 0 to %d", argv[2],
+			    STP_PRIORITY_MAX);
+		c->stp_priority = (uint16_t)n;
+		return 0;
+	}
+	if (strcmp(argv[1], "forward-delay") == 0) {
+		if (number_parse(argv[2], STP_FWD_DELAY_MIN,
+		    STP_FWD_DELAY_MAX, &n) == -1)
+			return util_err(err, len, "stp forward-delay: '%s' is "
+			    "not a number of seconds from %d to %d", argv[2],
+			    STP_FWD_DELAY_MIN, STP_FWD_DELAY_MAX);
+		c->stp_fwddelay = (uint16_t)n;
+		return 0;
+	}
+	return util_err(err, len, "usage: stp on|off, stp priority N or stp "
+	    "forward-delay SECONDS");
+}
+
+/* port N stp cost C|default, port N stp edge on|off|auto|default */
+static int
+conf_port_stp(struct conf_port *cp, unsigned long num, int argc,
+    char **argv, char *err, size_t len)
+{
+	unsigned long n;
+
+	if (argc != 5)
+		return util_err(err, len, "usage: port N stp cost C|default or "
+		    "port N stp edge on|off|auto|default");
+	if (strcmp(argv[3], "cost") == 0) {
+		if (strcmp(argv[4], "default") == 0)
+			cp->stp_cost = 0;
+		else if (number_parse(argv[4], 1, STP_COST_MAX, &n) == 0)
+			cp->stp_cost = (uint32_t)n;
+		else
+			return util_err(err, len, "port %lu stp cost: '%s' is "
+			    "not a number from 1 to %d, or default", num,
+			    argv[4], STP_COST_MAX);
+		return 0;
+	}
+	if (strcmp(argv[3], "edge") == 0) {
+		if (strcmp(argv[4], "on") == 0)
+			cp->stp_edge = STP_EDGE_ON;
+		else if (strcmp(argv[4], "off") == 0)
+			cp->stp_edge = STP_EDGE_OFF;
+		else if (strcmp(argv[4], "auto") == 0)
+			cp->stp_edge = STP_EDGE_AUTO;
+		else if (strcmp(argv[4], "default") == 0)
+			cp->stp_edge = STP_EDGE_KIND;
+		else
+			return util_err(err, len, "port %lu stp edge: '%s' is "
+			    "not on, off, auto or default", num, argv[4]);
+		return 0;
+	}
+	return util_err(err, len, "port %lu stp: cost or edge?", num);
+}
+
 /* How many ports one user (root aside) may hold at once. */
 static int
 conf_userports(struct conf *c, int argc, char **argv, char *err, size_t len)
@@ -431,7 +520,8 @@ conf_port(struct conf *c, int argc, char **argv, char *err, size_t len)
 	cp = &c->port[num];
 	if (argc < 3)
 		return util_err(err, len, "port %lu: access, trunk, maclimit, "
-		    "storm, isolated, user, group, stream or dgram?", num);
+		    "storm, isolated, stp, bpduguard, user, group, stream or "
+		    "dgram?", num);
 	if (strcmp(argv[2], "access") == 0 || strcmp(argv[2], "trunk") == 0)
 		return conf_port_vlan(cp, num, argc, argv, err, len);
 	if (strcmp(argv[2], "user") == 0 || strcmp(argv[2], "group") == 0)
@@ -447,6 +537,14 @@ conf_port(struct conf *c, int argc, char **argv, char *err, size_t len)
 	}
 	if (strcmp(argv[2], "storm") == 0)
 		return conf_port_storm(cp, num, argc, argv, err, len);
+	if (strcmp(argv[2], "stp") == 0)
+		return conf_port_stp(cp, num, argc, argv, err, len);
+	if (strcmp(argv[2], "bpduguard") == 0) {
+		if (argc != 4 || conf_onoff(argv[3], &cp->bpduguard) == -1)
+			return util_err(err, len, "usage: port N bpduguard "
+			    "on|off");
+		return 0;
+	}
 	if (strcmp(argv[2], "maclimit") == 0) {
 		if (argc != 4 || number_parse(argv[3], 0, FDB_LIMIT_MAX,
 		    &n) == -1)
@@ -653,6 +751,14 @@ conf_dump_port(const struct conf_port *cp, uint32_t i, FILE *f)
 	if (cp->sock != CONF_SOCK_NONE)
 		fprintf(f, "port %u %s %s\n", i, cp->sock == CONF_SOCK_STREAM ?
 		    "stream" : "dgram", cp->sockpath);
+	if (cp->stp_cost)
+		fprintf(f, "port %u stp cost %u\n", i, cp->stp_cost);
+	if (cp->stp_edge != STP_EDGE_KIND)
+		fprintf(f, "port %u stp edge %s\n", i,
+		    cp->stp_edge == STP_EDGE_ON ? "on" :
+		    cp->stp_edge == STP_EDGE_OFF ? "off" : "auto");
+	if (cp->bpduguard)
+		fprintf(f, "port %u bpduguard on\n", i);
 	if (cp->uid != (uid_t)-1) {
 		if ((pw = getpwuid(cp->uid)) != NULL)
 			fprintf(f, "port %u user %s\n", i, pw->pw_name);
@@ -695,6 +801,8 @@ conf_dump(const struct conf *c, FILE *f)
 	fprintf(f, "storm %u\n", c->storm);
 	fprintf(f, "userports %u\n", c->userports);
 	conf_dump_memory(c->memory, f);
+	fprintf(f, "stp %s\nstp priority %u\nstp forward-delay %u\n",
+	    c->stp ? "on" : "off", c->stp_priority, c->stp_fwddelay);
 	for (i = 1; i < c->nports; i++)
 		conf_dump_port(&c->port[i], i, f);
 	for (i = 0; i < c->nmacs; i++) {

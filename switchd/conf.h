@@ -49,6 +49,9 @@ struct conf_port {
 	int		 isolated;
 	enum conf_sock	 sock;		/* made at start, owned by uid, gid */
 	char		 sockpath[CONF_SOCKPATH_MAX];
+	uint32_t	 stp_cost;	/* 0: by the kind of port */
+	int		 stp_edge;	/* enum stp_edge */
+	int		 bpduguard;
 };
 
 /* A static MAC table entry: "mac add ADDR vlan V port N". */
@@ -68,6 +71,9 @@ struct conf {
 	uint32_t	 storm;		/* flooded frames a second; 0 = off */
 	uint32_t	 userports;	/* ports one user may hold; 0 = all */
 	uint64_t	 memory;	/* bytes: queues and socket buffers */
+	int		 stp;		/* spanning tree on */
+	uint16_t	 stp_priority;
+	uint16_t	 stp_fwddelay;	/* seconds */
 	struct conf_port *port;		/* nports of them */
 	struct conf_mac	*macs;		/* in the order they were added */
 	uint32_t	 nmacs;

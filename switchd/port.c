@@ -84,6 +84,8 @@ static void	port_ctl_cb(struct ev_loop *, ev_io *, int);
 static void	port_tx_cb(struct ev_loop *, ev_io *, int);
 static void	port_end_cb(struct ev_loop *, ev_timer *, int);
 static void	port_partial_cb(struct ev_loop *, ev_timer *, int);
+static void	port_bpdu(struct port *, const uint8_t *, size_t);
+static void	port_enqueue_copy(struct port *, const void *, size_t, int);
 
 const char *
 port_name(const struct port *p)
@@ -233,6 +235,7 @@ port_start(struct port *p)
 	if (p->ctlfd != -1)
 		ev_io_start(p->sw->loop, &p->ctl_w);
 	sw_log_attach(p->sw, "%s: attached", port_name(p));
+	sw_stp_up(p->sw, p);
 }
 
 void
@@ -267,6 +270,7 @@ port_free(struct port *p)
 	free(p->q);
 	fwd_port_del(sw->fwd, p->num);
 	sw->ports[p->num] = NULL;
+	stp_port_down(sw->stp, p->num, sw_msec());
 	free(p);
 }
 
@@ -774,6 +778,41 @@ port_send(struct port *p, const struct iovec *iov, unsigned int n)
 	return done;
 }
 
+/*
+ * A frame of the switch's own (a BPDU): sent at once, or queued behind
+ * what the port has waiting.
+ */
+void
+port_xmit(struct port *p, const uint8_t *f, size_t len)
+{
+	uint8_t buf[GSO_HDRLEN + 128];
+	struct iovec iov;
+	size_t off = p->vnet ? GSO_HDRLEN : 0;
+
+	if (len > sizeof(buf) - GSO_HDRLEN)
+		return;
+	memset(buf, 0, GSO_HDRLEN);
+	memcpy(buf + off, f, len);
+	iov.iov_base = buf;
+	iov.iov_len = off + len;
+	if (p->qcount > 0 || port_send(p, &iov, 1) == 0)
+		port_enqueue_copy(p, buf, off + len, 1);
+}
+
+/*
+ * BPDU guard: a BPDU came in where none may.  The port is shut once the
+ * batch it came in is done with.
+ */
+void
+port_guard(struct port *p)
+{
+	if (p->guarded)
+		return;
+	p->guarded = 1;
+	log_warnx("%s: BPDU guard: a BPDU came in; the port is shut",
+	    port_name(p));
+}
+
 /* Free the first n copies of p's queue and give back what they cost. */
 static void
 port_dequeue(struct port *p, unsigned int n)
@@ -1034,7 +1073,13 @@ port_forward(struct port *in, unsigned int i, size_t len, uint32_t now)
 	unsigned int d;
 	int rc, t, unicast;
 
+	if (in->guarded)
+		return;
 	rc = fwd_frame(sw->fwd, in->num, f, len, now, o);
+	if (rc == FWD_LOCAL) {
+		port_bpdu(in, f, len);
+		return;
+	}
 	port_log_learn(in, f, o);
 	if (rc == -1)
 		return;
@@ -1060,6 +1105,18 @@ port_forward(struct port *in, unsigned int i, size_t len, uint32_t now)
 		port_emit(sw->ports[o->dst[d].port], v + GSO_HDRLEN,
 		    b.varlen[i][t], unicast);
 	}
+}
+
+/* A BPDU for spanning tree; one that does not parse is logged here. */
+static void
+port_bpdu(struct port *p, const uint8_t *f, size_t len)
+{
+	struct sw *sw = p->sw;
+
+	if (stp_rx(sw->stp, p->num, f, len, sw_msec()) == -1 &&
+	    log_ratelim(&p->rl, ev_now(sw->loop), 1.0) > 0)
+		log_warnx("%s: malformed BPDU (%zu bytes) ignored",
+		    port_name(p), len);
 }
 
 /* Bad lengths are logged here, counted by fwd_frame(). */
@@ -1308,6 +1365,11 @@ port_rx_cb(struct ev_loop *loop, ev_io *w, int revents)
 	}
 	port_batch_end(p);
 	port_log_storm(p, storm);
+	if (p->guarded) {
+		sw_log_attach(p->sw, "%s: detached by BPDU guard",
+		    port_name(p));
+		port_free(p);
+	}
 }
 
 /* The sender's credentials, when the kernel attached them. */

@@ -117,6 +117,7 @@ struct port {
 	void			*owner;
 
 	struct log_ratelim	 rl;
+	int			 guarded;	/* BPDU guard: shut after the batch */
 };
 
 /*
@@ -140,5 +141,7 @@ int		 port_sockbuf(struct sw *, int fd);
 int		 port_admit(struct sw *, int fd, enum port_kind);
 void		 port_end(struct port *, const char *why);
 void		 port_dgram_rx(struct sw *, int fd, port_from_cb, void *);
+void		 port_xmit(struct port *, const uint8_t *, size_t);
+void		 port_guard(struct port *);
 
 #endif

@@ -5,6 +5,8 @@
 #include <string.h>
 #include <time.h>
 
+#include <sodium.h>
+
 #include "log.h"
 #include "port.h"
 #include "sw.h"
@@ -21,6 +23,7 @@
 #define SW_ATTACH_LOG_QUIET	1.0
 
 static void	sw_attach_log_cb(struct ev_loop *, ev_timer *, int);
+static struct stp *sw_stp_new(struct sw *, uint32_t nports);
 
 uint32_t
 sw_now(void)
@@ -54,6 +57,89 @@ sw_age_cb(struct ev_loop *loop, ev_timer *w, int revents)
 		log_debug("aging: %u MAC entries expired", n);
 }
 
+static void
+sw_stp_send(void *arg, uint16_t port, const uint8_t *f, size_t len)
+{
+	struct sw *sw = arg;
+
+	if (port < sw->conf->nports && sw->ports[port] != NULL)
+		port_xmit(sw->ports[port], f, len);
+}
+
+static void
+sw_stp_state(void *arg, uint16_t port, enum stp_state st)
+{
+	struct sw *sw = arg;
+
+	fwd_port_stp(sw->fwd, port, st);
+	if (port < sw->conf->nports && sw->ports[port] != NULL)
+		log_info("%s: spanning tree: %s, %s", port_name(sw->ports[port]),
+		    stp_role_str(sw->stp->ports[port].role),
+		    stp_state_str(st));
+}
+
+static void
+sw_stp_flush(void *arg, uint16_t port)
+{
+	struct sw *sw = arg;
+
+	fdb_flush(sw->fwd->fdb, port, -1);
+}
+
+static void
+sw_stp_guard(void *arg, uint16_t port)
+{
+	struct sw *sw = arg;
+
+	if (port < sw->conf->nports && sw->ports[port] != NULL)
+		port_guard(sw->ports[port]);
+}
+
+static struct stp *
+sw_stp_new(struct sw *sw, uint32_t nports)
+{
+	struct stp_ops ops = {
+		.send = sw_stp_send,
+		.state = sw_stp_state,
+		.flush = sw_stp_flush,
+		.guard = sw_stp_guard,
+		.arg = sw
+	};
+
+	return stp_new(nports, sw->mac, &ops);
+}
+
+static void
+sw_stp_cb(struct ev_loop *loop, ev_timer *w, int revents)
+{
+	struct sw *sw = container_of(w, struct sw, stp_w);
+
+	(void)loop;
+	(void)revents;
+	stp_tick(sw->stp, sw_msec());
+}
+
+/*
+ * A port joins spanning tree with what its kind suggests: a virtual
+ * machine is an end station and forwards at once (it still takes part
+ * if it ever sends a BPDU); a tap or a switchplug may lead to another
+ * bridge, and forwards once it heard no BPDU for a few seconds.
+ */
+void
+sw_stp_up(struct sw *sw, struct port *p)
+{
+	uint32_t cost = STP_COST_10G;
+	enum stp_edge edge = STP_EDGE_ON;
+
+	if (p->kind == PORT_TAP)
+		edge = STP_EDGE_AUTO;
+	else if (strncmp(p->descr, "switchplug", 10) == 0) {
+		edge = STP_EDGE_AUTO;
+		cost = STP_COST_1G;
+	}
+	stp_port_up(sw->stp, p->num, cost, edge, sw_msec());
+}
+
 /* One timer, a tenth of the aging time apart, and none for "never". */
 static void
 sw_aging_timer(struct sw *sw)
@@ -85,12 +171,17 @@ sw_new(struct ev_loop *loop, const char *conffile, char * const *settings,
 	sw->nsettings = nsettings;
 	sw->started = ev_now(loop);
 	ev_init(&sw->age_w, sw_age_cb);
+	ev_init(&sw->stp_w, sw_stp_cb);
+	/* A locally administered address of the bridge's own. */
+	randombytes_buf(sw->mac, sizeof(sw->mac));
+	sw->mac[0] = (uint8_t)((sw->mac[0] & 0xfc) | 0x02);
 	ev_init(&sw->attach_log_w, sw_attach_log_cb);
 	sw->attach_log_w.repeat = SW_ATTACH_LOG_QUIET;
 	/* The defaults run first, so that the first apply is a difference. */
 	if ((sw->conf = conf_new(FWD_PORTS_DEFAULT)) == NULL ||
 	    (sw->fwd = fwd_new(sw->conf->nports, sw->conf->maclimit,
 	    sw->conf->aging)) == NULL ||
+	    (sw->stp = sw_stp_new(sw, sw->conf->nports)) == NULL ||
 	    (sw->ports = calloc(sw->conf->nports, sizeof(*sw->ports))) ==
 	    NULL) {
 		util_err(err, len, "out of memory");
@@ -117,12 +208,14 @@ sw_free(struct sw *sw)
 	if (sw == NULL)
 		return;
 	ev_timer_stop(sw->loop, &sw->age_w);
+	ev_timer_stop(sw->loop, &sw->stp_w);
 	ev_timer_stop(sw->loop, &sw->attach_log_w);
 	for (i = 0; sw->ports != NULL && i < sw->conf->nports; i++)
 		if (sw->ports[i] != NULL)
 			port_free(sw->ports[i]);
 	free(sw->ports);
 	fwd_free(sw->fwd);
+	stp_free(sw->stp);
 	conf_free(sw->conf);
 	free(sw);
 }
@@ -248,12 +341,13 @@ sw_whole(const struct conf *nc, char *err, size_t len)
 /* What needs memory is made first: past it, nothing can fail. */
 static int
 sw_prepare(struct sw *sw, const struct conf *nc, struct fwd **w,
-    struct port ***ports, char *err, size_t len)
+    struct port ***ports, struct stp **stp, char *err, size_t len)
 {
 	const struct conf *oc = sw->conf;
 
 	*w = NULL;
 	*ports = NULL;
+	*stp = NULL;
 	if (nc->nports != oc->nports && sw_nattached(sw) > 0)
 		return util_err(err, len, "ports: the number of ports changes "
 		    "only with a restart");
@@ -267,9 +361,11 @@ sw_prepare(struct sw *sw, const struct conf *nc, struct fwd **w,
 	if (nc->nports != oc->nports) {
 		*w = fwd_new(nc->nports, nc->maclimit, nc->aging);
 		*ports = calloc(nc->nports, sizeof(**ports));
-		if (*w == NULL || *ports == NULL) {
+		*stp = sw_stp_new(sw, nc->nports);
+		if (*w == NULL || *ports == NULL || *stp == NULL) {
 			fwd_free(*w);
 			free(*ports);
+			stp_free(*stp);
 			return util_err(err, len, "ports: out of memory");
 		}
 	} else if (nc->maclimit != oc->maclimit &&
@@ -312,16 +408,19 @@ sw_apply(struct sw *sw, struct conf *nc, char *err, size_t len)
 {
 	struct port **ports;
 	struct fwd *w;
+	struct stp *stp;
 	uint32_t i;
 	int aging;
 
-	if (sw_prepare(sw, nc, &w, &ports, err, len) == -1)
+	if (sw_prepare(sw, nc, &w, &ports, &stp, err, len) == -1)
 		return -1;
 	if (w != NULL) {
 		fwd_free(sw->fwd);
 		free(sw->ports);
+		stp_free(sw->stp);
 		sw->fwd = w;
 		sw->ports = ports;
+		sw->stp = stp;
 	}
 	aging = nc->aging != sw->conf->aging || w != NULL;
 	sw->fwd->hub = nc->hub;
@@ -332,7 +431,16 @@ sw_apply(struct sw *sw, struct conf *nc, char *err, size_t len)
 		    nc->port[i].maclimit);
 		fwd_port_isolate(sw->fwd, (uint16_t)i, nc->port[i].isolated);
 		fwd_port_storm(sw->fwd, (uint16_t)i, conf_storm(nc, i));
+		stp_port_set(sw->stp, (uint16_t)i, nc->port[i].stp_cost,
+		    (enum stp_edge)nc->port[i].stp_edge, nc->port[i].bpduguard);
 	}
+	stp_set(sw->stp, nc->stp, nc->stp_priority, nc->stp_fwddelay,
+	    sw_msec());
+	if (nc->stp && !ev_is_active(&sw->stp_w)) {
+		ev_timer_set(&sw->stp_w, 0.1, 0.1);
+		ev_timer_start(sw->loop, &sw->stp_w);
+	} else if (!nc->stp)
+		ev_timer_stop(sw->loop, &sw->stp_w);
 	sw_statics(sw, nc, w != NULL);
 	conf_free(sw->conf);
 	sw->conf = nc;

@@ -18,6 +18,7 @@
 #include "conf.h"
 #include "fwd.h"
 #include "log.h"
+#include "stp.h"
 
 struct netdev;
 struct port;
@@ -26,6 +27,9 @@ struct sw {
 	struct ev_loop	*loop;
 	struct conf	*conf;		/* what runs */
 	struct fwd	*fwd;
+	struct stp	*stp;		/* spanning tree, on or off */
+	ev_timer	 stp_w;
+	uint8_t		 mac[6];	/* the bridge's, in its ID */
 	struct port	**ports;	/* by number: conf->nports of them */
 	ev_tstamp	 started;
 	ev_timer	 age_w;
@@ -75,5 +79,6 @@ void		 sw_log_attach(struct sw *, const char *, ...)
 		    __attribute__((format(printf, 2, 3)));
 uint32_t	 sw_now(void);
 uint64_t	 sw_msec(void);
+void		 sw_stp_up(struct sw *, struct port *);
 
 #endif

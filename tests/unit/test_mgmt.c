@@ -766,7 +766,8 @@ test_bad_numbers(void **state)
 	/* None of it changed anything. */
 	assert_string_equal(test_config(), "ports 8\nmaclimit 16384\n"
 	    "aging 300\nhub off\nqueue 256\nportmaclimit 1024\nstorm 1000\n"
-	    "userports 64\nmemory 384M\n");
+	    "userports 64\nmemory 384M\nstp off\nstp priority 32768\n"
+	    "stp forward-delay 15\n");
 }
 
 static void
@@ -855,7 +856,8 @@ test_reload(void **state)
 	/* The file again, and what was set since forgotten. */
 	assert_string_equal(test_config(), "ports 8\nmaclimit 16384\n"
 	    "aging 120\nhub off\nqueue 256\nportmaclimit 1024\nstorm 1000\n"
-	    "userports 64\nmemory 384M\nport 4 access 30\n");
+	    "userports 64\nmemory 384M\nstp off\nstp priority 32768\n"
+	    "stp forward-delay 15\nport 4 access 30\n");
 	/*
 	 * A file with one bad line among good ones changes nothing: not
 	 * the good lines before it, not those after.
