@@ -35,6 +35,7 @@ static int	cmd_port(struct cmd_env *, const struct cmd *, int, char **);
 static int	cmd_macs(struct cmd_env *, const struct cmd *, int, char **);
 static int	cmd_vlans(struct cmd_env *, const struct cmd *, int, char **);
 static int	cmd_config(struct cmd_env *, const struct cmd *, int, char **);
+static int	cmd_stp(struct cmd_env *, const struct cmd *, int, char **);
 static int	cmd_set(struct cmd_env *, const struct cmd *, int, char **);
 static int	cmd_disconnect(struct cmd_env *, const struct cmd *, int,
 		    char **);
@@ -56,6 +57,8 @@ static const struct cmd cmd_table[] = {
 	    "The MAC address table, or with flush, forget entries of it." },
 	{ "vlans",	cmd_vlans,	"vlans",
 	    "Each VLAN in use, with its access and trunk ports." },
+	{ "stp",	cmd_stp,	"stp",
+	    "Spanning tree: the root, and each port's role and state." },
 	{ "config",	cmd_config,	"config",
 	    "The running configuration, as switchd.conf(5) lines." },
 	{ "set",	cmd_set,	"set setting [argument ...]",
@@ -369,6 +372,14 @@ cmd_vlans(struct cmd_env *env, const struct cmd *c, int argc, char **argv)
 	if (argc != 1)
 		return cmd_usage(env, c);
 	return cmd_call(env, argc, argv, show_vlans);
+}
+
+static int
+cmd_stp(struct cmd_env *env, const struct cmd *c, int argc, char **argv)
+{
+	if (argc != 1)
+		return cmd_usage(env, c);
+	return cmd_call(env, argc, argv, show_stp);
 }
 
 static int

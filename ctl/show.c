@@ -639,6 +639,52 @@ show_vlans(json_object *r)
 }
 
 void
+show_stp(json_object *r)
+{
+	static const char *const heads[] = { "PORT", "ROLE", "STATE", "COST",
+	    "EDGE", "PROTO", "TX", "RX", "BAD" };
+	json_object *a = show_array(r, "ports"), *p;
+	struct table *kv = table_new(2, NULL, "ll"), *t;
+	size_t i, n = a ? json_object_array_length(a) : 0;
+
+	show_kv(kv, "spanning tree", "%s", json_object_get_boolean(
+	    show_get(r, "enabled")) ? "on" : "off");
+	show_kv(kv, "bridge ID", "%s", show_str(r, "bridge_id"));
+	show_kv(kv, "root ID", "%s%s", show_str(r, "root_id"),
+	    strcmp(show_str(r, "root_id"), show_str(r, "bridge_id")) == 0 ?
+	    " (this switch)" : "");
+	show_kv(kv, "root path cost", "%" PRIu64, show_u64(r, "root_cost"));
+	if (show_u64(r, "root_port"))
+		show_kv(kv, "root port", "%" PRIu64, show_u64(r, "root_port"));
+	show_kv(kv, "forward delay", "%" PRIu64 " s",
+	    show_u64(r, "forward_delay"));
+	show_kv(kv, "topology changes", "%" PRIu64,
+	    show_u64(r, "topology_changes"));
+	show_kv(kv, "malformed BPDUs", "%" PRIu64, show_u64(r, "bad_bpdus"));
+	table_print(kv, stdout);
+	table_free(kv);
+	if (n == 0)
+		return;
+	putchar('\n');
+	t = table_new(9, heads, "rlllllrrr");
+	for (i = 0; i < n; i++) {
+		p = json_object_array_get_idx(a, i);
+		table_cell(t, "%" PRIu64, show_u64(p, "port"));
+		table_cell(t, "%s", show_str(p, "role"));
+		table_cell(t, "%s", show_str(p, "state"));
+		table_cell(t, "%" PRIu64, show_u64(p, "cost"));
+		table_cell(t, "%s", json_object_get_boolean(show_get(p,
+		    "edge")) ? "yes" : "no");
+		table_cell(t, "%s", show_str(p, "protocol"));
+		table_cell(t, "%" PRIu64, show_u64(p, "bpdu_tx"));
+		table_cell(t, "%" PRIu64, show_u64(p, "bpdu_rx"));
+		table_cell(t, "%" PRIu64, show_u64(p, "bpdu_bad"));
+	}
+	table_print(t, stdout);
+	table_free(t);
+}
+
+void
 show_config(json_object *r)
 {
 	fputs(show_str(r, "config"), stdout);

@@ -18,6 +18,7 @@ void	show_port(json_object *);
 void	show_macs(json_object *);
 void	show_flushed(json_object *);
 void	show_vlans(json_object *);
+void	show_stp(json_object *);
 void	show_config(json_object *);
 
 #endif

@@ -88,6 +88,8 @@ static int	mgmt_vlans(struct mgmt *, int, char **, json_object *,
 		    char *, size_t);
 static int	mgmt_config(struct mgmt *, int, char **, json_object *,
 		    char *, size_t);
+static int	mgmt_stp(struct mgmt *, int, char **, json_object *,
+		    char *, size_t);
 static int	mgmt_disconnect(struct mgmt *, int, char **, json_object *,
 		    char *, size_t);
 static int	mgmt_counters(struct mgmt *, int, char **, json_object *,
@@ -108,6 +110,7 @@ static const struct mgmt_cmd mgmt_cmds[] = {
 	{ "macs",	NULL,	 0, MGMT_LOOK,	 mgmt_macs },
 	{ "vlans",	NULL,	 0, MGMT_LOOK,	 mgmt_vlans },
 	{ "config",	NULL,	 0, MGMT_LOOK,	 mgmt_config },
+	{ "stp",	NULL,	 1, MGMT_LOOK,	 mgmt_stp },
 	{ "disconnect",	NULL,	 0, MGMT_CHANGE, mgmt_disconnect },
 	{ "counters",	NULL,	 0, MGMT_CHANGE, mgmt_counters },
 	{ "loglevel",	NULL,	 0, MGMT_CHANGE, mgmt_loglevel },
@@ -449,6 +452,65 @@ mgmt_macs(struct mgmt *m, int argc, char **argv, json_object *r,
 	s.a = json_object_new_array();
 	fdb_walk(sw->fwd->fdb, mgmt_mac_cb, &s);
 	mgmt_add(r, "macs", s.a);
+	return 0;
+}
+
+static json_object *
+mgmt_bridgeid(const uint8_t *id)
+{
+	char buf[32];
+
+	snprintf(buf, sizeof(buf), "%02x%02x.%02x%02x%02x%02x%02x%02x",
+	    id[0], id[1], id[2], id[3], id[4], id[5], id[6], id[7]);
+	return json_object_new_string(buf);
+}
+
+/* Spanning tree: who is root, and each attached port's part in it. */
+static int
+mgmt_stp(struct mgmt *m, int argc, char **argv, json_object *r,
+    char *err, size_t len)
+{
+	const struct stp *s = m->sw->stp;
+	const struct stp_port *sp;
+	json_object *a, *o;
+	uint32_t i;
+
+	(void)argc;
+	(void)argv;
+	(void)err;
+	(void)len;
+	mgmt_add(r, "enabled", json_object_new_boolean(s->on));
+	mgmt_add(r, "bridge_id", mgmt_bridgeid(s->id));
+	mgmt_add(r, "root_id", mgmt_bridgeid(s->root.root));
+	mgmt_add(r, "root_cost", mgmt_u64(s->root.cost));
+	mgmt_add(r, "root_port", json_object_new_int(s->rootport < 0 ? 0 :
+	    s->rootport));
+	mgmt_add(r, "forward_delay", mgmt_u64(s->root_fwddelay / 256));
+	mgmt_add(r, "topology_changes", mgmt_u64(s->tcs));
+	mgmt_add(r, "bad_bpdus", mgmt_u64(s->bad));
+	a = json_object_new_array();
+	for (i = 0; i < s->nports; i++) {
+		sp = &s->ports[i];
+		if (!sp->up || m->sw->ports[i] == NULL)
+			continue;
+		o = json_object_new_object();
+		mgmt_add(o, "port", json_object_new_int((int)i));
+		mgmt_add(o, "role", json_object_new_string(s->on ?
+		    stp_role_str(sp->role) : "disabled"));
+		mgmt_add(o, "state", json_object_new_string(
+		    stp_state_str(stp_port_state(s, (uint16_t)i))));
+		mgmt_add(o, "cost", mgmt_u64(stp_port_cost(s, (uint16_t)i)));
+		mgmt_add(o, "edge", json_object_new_boolean(sp->operedge));
+		mgmt_add(o, "protocol", json_object_new_string(sp->legacy ?
+		    "stp" : "rstp"));
+		mgmt_add(o, "bpduguard", json_object_new_boolean(sp->guard));
+		mgmt_add(o, "bpdu_tx", mgmt_u64(sp->tx));
+		mgmt_add(o, "bpdu_rx", mgmt_u64(sp->rx));
+		mgmt_add(o, "bpdu_bad", mgmt_u64(sp->bad));
+		mgmt_add(o, "topology_changes", mgmt_u64(sp->tcs));
+		json_object_array_add(a, o);
+	}
+	mgmt_add(r, "ports", a);
 	return 0;
 }
 
