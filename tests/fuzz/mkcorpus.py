@@ -251,6 +251,45 @@ port 10 group root
     }
 
 
+def bpdu(typ, flags=0, root=b"\x80\x00\x02\x00\x00\x00\x00\x01",
+         cost=0, bridge=None, port=0x8001, age=0, version=None):
+    """A BPDU's bytes, after the LLC header: Config, RST or TCN."""
+    if version is None:
+        version = 2 if typ == 0x02 else 0
+    b = struct.pack(">HBB", 0, version, typ)
+    if typ == 0x80:
+        return b
+    b += bytes([flags]) + root + struct.pack(">I", cost)
+    b += (bridge or root) + struct.pack(">HHHHH", port, age, 20 * 256,
+                                        2 * 256, 15 * 256)
+    return b + (b"\0" if typ == 0x02 else b"")
+
+
+def stp_rec(port, body):
+    """A record of fuzz_stp: a BPDU on port, behind a correct header."""
+    return bytes([0x04 | port, len(body)]) + body
+
+
+def stp_seeds():
+    better = b"\x10\x00\x02\x00\x00\x00\x00\x01"
+    worse = b"\x90\x00\x02\x00\x00\x00\x00\x09"
+    desig = 0x0c | 0x02  # designated, proposal
+    agree = 0x08 | 0x40 | 0x30  # root, agreement, learning, forwarding
+    return {
+        "rst-root-proposes": stp_rec(0, bpdu(0x02, desig, better)) +
+        b"\x85",
+        "rst-two-ports": stp_rec(0, bpdu(0x02, desig, better)) +
+        stp_rec(1, bpdu(0x02, desig, better, port=0x8002)) + b"\x8a",
+        "rst-agreement": b"\x81" + stp_rec(1, bpdu(0x02, agree, worse)),
+        "config-legacy": b"\x9f" + stp_rec(2, bpdu(0x00, 0x01, better)) +
+        b"\xbf\xbf",
+        "tcn": b"\x9f" + stp_rec(0, bpdu(0x80)) + b"\x81",
+        "port-down-up": stp_rec(0, bpdu(0x02, desig, better)) +
+        b"\xc0\x85\xc0\x85",
+        "raw-short": bytes([0x00, 20]) + b"\x01\x80\xc2" + b"\0" * 17,
+    }
+
+
 def write(name, seeds):
     d = os.path.join(CORPUS, name)
     shutil.rmtree(d, ignore_errors=True)
@@ -271,6 +310,7 @@ def main():
     write("streamport", stream_seeds(4, 69632))
     write("mgmt", mgmt_seeds())
     write("conf", conf_seeds())
+    write("stp", stp_seeds())
 
 
 if __name__ == "__main__":

@@ -28,7 +28,7 @@ case $secs in
 esac
 
 out=${FUZZ_OUT:-$top/build-fuzz}
-harnesses=${FUZZ_HARNESSES:-vde fwd stream2 stream4 streamport mgmt conf gso}
+harnesses=${FUZZ_HARNESSES:-vde fwd stream2 stream4 streamport mgmt conf gso stp}
 CC=${FUZZ_CC:-clang}
 
 skip() { echo "SKIPPED: $*"; exit 77; }
