@@ -800,17 +800,17 @@ port_xmit(struct port *p, const uint8_t *f, size_t len)
 }
 
 /*
- * BPDU guard: a BPDU came in where none may.  The port is shut once the
- * batch it came in is done with.
+ * BPDU guard: a BPDU came in where none may.  The port is shut (once
+ * the batch it came in is done with), whoever is on it.
  */
 void
 port_guard(struct port *p)
 {
-	if (p->guarded)
+	if (p->ending)
 		return;
-	p->guarded = 1;
 	log_warnx("%s: BPDU guard: a BPDU came in; the port is shut",
 	    port_name(p));
+	port_end(p, "BPDU guard");
 }
 
 /* Free the first n copies of p's queue and give back what they cost. */
@@ -1073,7 +1073,7 @@ port_forward(struct port *in, unsigned int i, size_t len, uint32_t now)
 	unsigned int d;
 	int rc, t, unicast;
 
-	if (in->guarded)
+	if (in->ending)
 		return;
 	rc = fwd_frame(sw->fwd, in->num, f, len, now, o);
 	if (rc == FWD_LOCAL) {
@@ -1365,11 +1365,6 @@ port_rx_cb(struct ev_loop *loop, ev_io *w, int revents)
 	}
 	port_batch_end(p);
 	port_log_storm(p, storm);
-	if (p->guarded) {
-		sw_log_attach(p->sw, "%s: detached by BPDU guard",
-		    port_name(p));
-		port_free(p);
-	}
 }
 
 /* The sender's credentials, when the kernel attached them. */

@@ -117,7 +117,6 @@ struct port {
 	void			*owner;
 
 	struct log_ratelim	 rl;
-	int			 guarded;	/* BPDU guard: shut after the batch */
 };
 
 /*
