@@ -452,8 +452,28 @@ cmd_set_port(const struct cmd_env *env, int argc, char **argv)
 		}
 		return 0;
 	}
+	if (strcmp(argv[2], "stp") == 0) {
+		/* cost C | default, edge on | off | auto | default */
+		if (argc != 5 || (strcmp(argv[3], "cost") != 0 &&
+		    strcmp(argv[3], "edge") != 0)) {
+			cmd_usagef(env, "set port N stp cost C | default\n"
+			    "       switchctl set port N stp edge on | off | "
+			    "auto | default");
+			return -1;
+		}
+		return 0;
+	}
+	if (strcmp(argv[2], "bpduguard") == 0) {
+		if (argc != 4 || (strcmp(argv[3], "on") != 0 &&
+		    strcmp(argv[3], "off") != 0)) {
+			cmd_usagef(env, "set port N bpduguard on | off");
+			return -1;
+		}
+		return 0;
+	}
 	log_warnx("port %s: unknown setting '%s' (access, trunk, maclimit, "
-	    "storm, isolated, user or group)", argv[1], argv[2]);
+	    "storm, isolated, stp, bpduguard, user or group)", argv[1],
+	    argv[2]);
 	return -1;
 }
 
@@ -509,8 +529,18 @@ cmd_set_check(const struct cmd_env *env, int argc, char **argv)
 		}
 		return 0;
 	}
+	if (strcmp(argv[0], "stp") == 0) {
+		/* on | off, priority N, forward-delay S: the switch checks */
+		if (argc != 2 && argc != 3) {
+			cmd_usagef(env, "set stp on | off\n"
+			    "       switchctl set stp priority N\n"
+			    "       switchctl set stp forward-delay SECONDS");
+			return -1;
+		}
+		return 0;
+	}
 	log_warnx("unknown setting '%s' (ports, maclimit, portmaclimit, aging, "
-	    "hub, queue, storm, memory, userports, port or mac)", argv[0]);
+	    "hub, queue, storm, memory, userports, stp, port or mac)", argv[0]);
 	return -1;
 }
 
