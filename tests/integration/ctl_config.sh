@@ -24,10 +24,16 @@ portmaclimit 200
 storm 2000
 userports 32
 memory 200M
+stp on
+stp priority 8192
+stp forward-delay 4
 port 3 access 10
 port 4 trunk 10,20-29 native 1
 port 5 maclimit 4
 port 5 storm 0
+port 5 stp cost 100
+port 5 stp edge off
+port 5 bpduguard on
 port 6 user nobody
 port 7 group nogroup
 port 8 trunk all
@@ -101,7 +107,7 @@ sed -i 's/^port 3 access 12$/port 3 access 13/' "$conf"
 echo "port 3 access 5000" >>"$conf"
 echo "hub on" >>"$conf"
 err=$(ctl reload 2>&1) && fail "reload of a bad file succeeded"
-grep -qF "switchctl: $conf has errors; nothing was changed: $conf:18: port 3 access: '5000' is not a VLAN" <<<"$err" ||
+grep -qF "switchctl: $conf has errors; nothing was changed: $conf:24: port 3 access: '5000' is not a VLAN" <<<"$err" ||
 	fail "reload: $err"
 grep -q "$conf:18: port 3 access: '5000' is not a VLAN" "$T_WORK/switchd.log" ||
 	fail "the log does not name the bad line"

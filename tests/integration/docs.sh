@@ -130,6 +130,10 @@ if [ -f "$conf" ] && [ -x "$SWITCHD" ] && command -v socat >/dev/null; then
 	while read -r name value; do
 		[ -n "$name" ] || continue
 		case $name in port) continue ;; esac
+		# "stp priority 32768": the entry "stp priority", its value
+		case $value in
+		*' '*) name="$name ${value%% *}" value=${value#* } ;;
+		esac
 		# The entry "NAME ..." up to the next entry.
 		body=$(printf '%s\n' "$text" | awk -v n="$name" '
 			on && /^     [^ ]/ { exit }
