@@ -109,7 +109,7 @@ echo "hub on" >>"$conf"
 err=$(ctl reload 2>&1) && fail "reload of a bad file succeeded"
 grep -qF "switchctl: $conf has errors; nothing was changed: $conf:24: port 3 access: '5000' is not a VLAN" <<<"$err" ||
 	fail "reload: $err"
-grep -q "$conf:18: port 3 access: '5000' is not a VLAN" "$T_WORK/switchd.log" ||
+grep -q "$conf:24: port 3 access: '5000' is not a VLAN" "$T_WORK/switchd.log" ||
 	fail "the log does not name the bad line"
 ctl config | diff -u "$T_WORK/before" - ||
 	fail "a reload of a bad file changed the running configuration"
