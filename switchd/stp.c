@@ -307,6 +307,9 @@ stp_discard(struct stp *s, uint16_t i)
 	p->proposing = 1;
 	p->fd_at = s->now + stp_fwddelay(s);
 	p->send = 1;
+	/* Nobody there to agree: an edge after all (auto edge). */
+	if (stp_edge(p) != STP_EDGE_OFF && p->edge_at == 0)
+		p->edge_at = s->now + STP_MIGRATE * SEC;
 }
 
 /*
@@ -568,6 +571,7 @@ stp_rx(struct stp *s, uint16_t i, const uint8_t *f, size_t len, uint64_t now)
 	p->rx++;
 	if (p->guard) {
 		p->guarded++;
+		s->guarded++;
 		if (s->ops.guard != NULL)
 			s->ops.guard(s->ops.arg, i);
 		return 0;
@@ -575,7 +579,7 @@ stp_rx(struct stp *s, uint16_t i, const uint8_t *f, size_t len, uint64_t now)
 	if (!s->on)
 		return 0;
 	p->operedge = 0;
-	p->edge_at = 0;
+	p->edge_at = now + STP_MIGRATE * SEC;
 
 	/* Protocol migration: speak what the neighbour speaks. */
 	if (now >= p->mdelay_until) {
@@ -730,8 +734,15 @@ stp_tick(struct stp *s, uint64_t now)
 		p = &s->ports[i];
 		if (!p->up)
 			continue;
+		/*
+		 * Auto edge, as 802.1D-2004's bridge detection has it: a
+		 * designated port that proposes and hears nothing for the
+		 * migration time.  Never where 802.1D is spoken: there,
+		 * silence is a bridge whose port does not forward.
+		 */
 		if (p->role == STP_ROLE_DESIGNATED && p->edge_at != 0 &&
-		    now >= p->edge_at && stp_edge(p) != STP_EDGE_OFF) {
+		    now >= p->edge_at && stp_edge(p) != STP_EDGE_OFF &&
+		    !p->legacy && p->state != STP_FORWARDING) {
 			p->edge_at = 0;
 			p->operedge = 1;
 			stp_forward(s, (uint16_t)i);
