@@ -661,6 +661,8 @@ show_stp(json_object *r)
 	show_kv(kv, "topology changes", "%" PRIu64,
 	    show_u64(r, "topology_changes"));
 	show_kv(kv, "malformed BPDUs", "%" PRIu64, show_u64(r, "bad_bpdus"));
+	show_kv(kv, "shut by BPDU guard", "%" PRIu64,
+	    show_u64(r, "bpduguard_shut"));
 	table_print(kv, stdout);
 	table_free(kv);
 	if (n == 0)

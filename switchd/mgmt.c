@@ -488,6 +488,7 @@ mgmt_stp(struct mgmt *m, int argc, char **argv, json_object *r,
 	mgmt_add(r, "forward_delay", mgmt_u64(s->root_fwddelay / 256));
 	mgmt_add(r, "topology_changes", mgmt_u64(s->tcs));
 	mgmt_add(r, "bad_bpdus", mgmt_u64(s->bad));
+	mgmt_add(r, "bpduguard_shut", mgmt_u64(s->guarded));
 	a = json_object_new_array();
 	for (i = 0; i < s->nports; i++) {
 		sp = &s->ports[i];

@@ -156,6 +156,7 @@ struct stp {
 	uint16_t	 root_age, root_maxage, root_hello, root_fwddelay;
 
 	uint64_t	 bad;		/* malformed BPDUs, every port */
+	uint64_t	 guarded;	/* ports shut by BPDU guard */
 	uint64_t	 tcs;		/* topology changes seen */
 	uint64_t	 last_tc;	/* when, ms */
 };
