@@ -66,7 +66,7 @@ sw_id() { "$SWITCHCTL" -j -s "$1" stp | jq -r .bridge_id; }
 count_once() {
 	local h n pids=()
 	for h in hb hc; do
-		nsexec "$h" python3 "$frames" count eth0 "$1" 3 \
+		nsexec "$h" python3 "$frames" count eth0 "$1" 15 30 \
 			>"$T_WORK/$1.$h" 2>"$T_WORK/$1.$h.err" &
 		pids+=($!)
 	done
@@ -79,7 +79,7 @@ count_once() {
 	for h in hb hc; do
 		read -r n _ <"$T_WORK/$1.$h"
 		[ "$n" -eq 30 ] ||
-			fail "$1: 30 broadcasts from ha arrived $n times at $h"
+			fail "$1: 30 broadcasts from ha arrived $n times at $h; bridge: ta $(br_state ta), tb $(br_state tb); a: $(sw_roles "$a"); b: $(sw_roles "$b")"
 	done
 }
 

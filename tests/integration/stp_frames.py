@@ -5,8 +5,11 @@
 # interface of the namespace it runs in.
 #
 #   stp_frames.py send IFNAME TAG N      N broadcasts, 10 ms apart
-#   stp_frames.py count IFNAME TAG SECS  how many came in within SECS, how
+#   stp_frames.py count IFNAME TAG SECS [WANT]
+#                                        how many came in within SECS, how
 #                                        many distinct, the last number;
+#                                        with WANT, a second after WANT
+#                                        distinct ones came in at most;
 #                                        "ready" on stderr once it listens
 #   stp_frames.py every IFNAME TAG SECS  one a 10 ms for SECS seconds
 import socket
@@ -46,10 +49,15 @@ def main():
     # the gap is known
     print("ready", file=sys.stderr, flush=True)
     end = time.monotonic() + float(sys.argv[4])
+    want = int(sys.argv[5]) if len(sys.argv) > 5 else -1
     s.settimeout(0.05)
     n = 0
     seen = []
     while time.monotonic() < end:
+        if want >= 0 and len(set(seen)) >= want:
+            # time for duplicates to show, then done
+            end = min(end, time.monotonic() + 1)
+            want = -1
         try:
             d = s.recv(2048)
         except socket.timeout:

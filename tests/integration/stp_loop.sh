@@ -60,9 +60,11 @@ ok "converged $(((t1 - t0) / 1000)) ms after the loop closed: b's ports 2 and 3:
 	"$(stp_port "$b" 2), $(stp_port "$b" 3)"
 
 # One broadcast in, one out: no loop.
-# count TAG SECS OUT: count at hb, in the background, once it listens
+# count TAG SECS OUT [WANT]: count at hb, in the background, once it
+# listens; with WANT, until a second after WANT distinct frames came
 count() {
-	nsexec hb python3 "$frames" count eth0 "$1" "$2" >"$3" 2>"$3.err" &
+	nsexec hb python3 "$frames" count eth0 "$1" "$2" ${4:-} >"$3" \
+		2>"$3.err" &
 	cpid=$!
 	t_wait_for 5 grep -q ready "$3.err" || fail "the counter did not start"
 }
@@ -70,7 +72,7 @@ count() {
 tx_host() { "$SWITCHCTL" -j -s "$b" port 1 | jq .port.tx_frames; }
 more_than() { [ "$(tx_host)" -gt "$1" ]; }
 
-count loop1 3 "$T_WORK/count1"
+count loop1 15 "$T_WORK/count1" 50
 nsexec ha python3 "$frames" send eth0 loop1 50
 wait "$cpid"
 read -r n distinct _ <"$T_WORK/count1"
