@@ -59,6 +59,7 @@ fwd_port_add(struct fwd *w, uint16_t port)
 		return -1;
 	p = &w->ports[port];
 	p->in_use = 1;
+	p->stp = STP_FORWARDING;	/* until spanning tree says otherwise */
 	p->maxlen = FRAME_MAX;
 	memset(&p->st, 0, sizeof(p->st));
 	p->learn_refused = 0;

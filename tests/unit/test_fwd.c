@@ -18,6 +18,7 @@
 
 #include "frame.h"
 #include "fwd.h"
+#include "stp.h"
 
 #define UNTAGGED	(-1)
 #define AGING		300
@@ -1087,6 +1088,51 @@ test_isolated(void **state)
 }
 
 /*
+ * Spanning tree: a discarding port takes nothing in, is sent nothing and
+ * learns nothing; a learning port learns and forwards nothing.  BPDUs
+ * are the switch's, whatever the port's state.  A new attachment
+ * forwards until spanning tree says otherwise.
+ */
+static void
+test_stp_states(void **state)
+{
+	static const uint8_t bpdu[6] = { 0x01, 0x80, 0xc2, 0, 0, 0 };
+	struct test_sw *s = test_sw_new(16, 1000, 1, 3);
+	uint64_t blocked;
+
+	(void)state;
+	test_send_ok(s, 1, test_bcast, test_sta(1));
+	test_expect(s->o, "2 3");
+	fwd_port_stp(s->w, 1, STP_DISCARDING);
+	test_send_ok(s, 2, test_bcast, test_sta(2));
+	test_expect(s->o, "3");
+	/* What port 1 learned is forgotten: frames to it flood, not there. */
+	test_send_ok(s, 2, test_sta(1), test_sta(2));
+	test_expect(s->o, "3");
+	blocked = test_port(s, 1)->st.drops[DROP_BLOCKED];
+	assert_int_equal(test_send(s, 1, test_bcast, test_sta(4), UNTAGGED,
+	    60, 0), -1);
+	assert_int_equal(test_port(s, 1)->st.drops[DROP_BLOCKED], blocked + 1);
+	assert_int_equal(fdb_lookup(s->w->fdb, test_sta(4), 1, 0), -1);
+	assert_int_equal(test_send(s, 1, bpdu, test_sta(4), UNTAGGED, 60, 0),
+	    FWD_LOCAL);
+	assert_int_equal(s->o->n, 0);
+	fwd_port_stp(s->w, 1, STP_LEARNING);
+	assert_int_equal(test_send(s, 1, test_bcast, test_sta(4), UNTAGGED,
+	    60, 0), -1);
+	assert_int_equal(fdb_lookup(s->w->fdb, test_sta(4), 1, 0), 1);
+	/* A BPDU on a forwarding port goes nowhere either. */
+	assert_int_equal(test_send(s, 2, bpdu, test_sta(2), UNTAGGED, 60, 0),
+	    FWD_LOCAL);
+	assert_int_equal(s->o->n, 0);
+	fwd_port_del(s->w, 1);
+	assert_int_equal(fwd_port_add(s->w, 1), 0);
+	test_send_ok(s, 2, test_bcast, test_sta(2));
+	test_expect(s->o, "1 3");
+	test_sw_free(s);
+}
+
+/*
  * Storm control.  n frames from port `in` to dst at the fake clock's
  * msec; returns how many were forwarded (the others must be storm drops).
  */
@@ -1284,6 +1330,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_new_errors),
+		cmocka_unit_test(test_stp_states),
 		cmocka_unit_test(test_flood_then_unicast),
 		cmocka_unit_test(test_flood_many_ports),
 		cmocka_unit_test(test_flood_max_ports),
