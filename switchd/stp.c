@@ -462,6 +462,10 @@ stp_port_set(struct stp *s, uint16_t i, uint32_t cost, enum stp_edge edge,
 		p->edge = edge;
 		if (stp_edge(p) == STP_EDGE_ON)
 			p->operedge = p->up;
+		else if (stp_edge(p) == STP_EDGE_OFF) {
+			p->operedge = 0;
+			p->edge_at = 0;
+		}
 	}
 	if (s->on && p->up && oldcost != stp_port_cost(s, i))
 		stp_select(s);
