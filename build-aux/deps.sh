@@ -44,12 +44,15 @@ libsodium	pc	libsodium	libsodium-dev
 test_needs="
 vde_switch	cmd	vde_switch	vde2
 vde_plug	cmd	vde_plug	vdeplug
+dpipe	cmd	dpipe	vdeplug
 qemu-system-x86_64	cmd	qemu-system-x86_64	qemu-system-x86
 QEMU's boot ROMs	file	/usr/lib/ipxe/qemu/efi-e1000.rom	ipxe-qemu
 dnsmasq	cmd	dnsmasq	dnsmasq
 iperf3	cmd	iperf3	iperf3
 ping	cmd	ping	iputils-ping
 ip	cmd	ip	iproute2
+bridge	cmd	bridge	iproute2
+python3	cmd	python3	python3
 nft	cmd	nft	nftables
 socat	cmd	socat	socat
 jq	cmd	jq	jq
