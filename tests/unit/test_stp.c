@@ -317,6 +317,42 @@ test_legacy(void **state)
 	test_port_is(0, 1, STP_ROLE_DESIGNATED, STP_LEARNING);
 	stp_tick(tb[0], tnow + 30000);
 	test_port_is(0, 1, STP_ROLE_DESIGNATED, STP_FORWARDING);
+
+	/* The neighbour speaks RSTP now: so does the port again. */
+	tnow += 31000;
+	b.type = STP_TYPE_RST;
+	b.flags = STP_FR_DESIGNATED << STP_F_ROLE_SHIFT;
+	n = stp_build(&b, src, f, sizeof(f));
+	assert_int_equal(stp_rx(tb[0], 1, f, n, tnow), 0);
+	assert_false(tb[0]->ports[1].legacy);
+	test_teardown();
+}
+
+/*
+ * A link goes: the bridge whose alternate takes over tells the others of
+ * the topology change, and they forget the stations learned on their
+ * other ports.
+ */
+static void
+test_topology_change(void **state)
+{
+	unsigned int before;
+
+	(void)state;
+	test_setup();
+	test_link(0, 1, 1, 1);
+	test_link(1, 2, 2, 2);
+	test_link(2, 3, 0, 3);
+	test_run(500);
+	test_port_is(2, 2, STP_ROLE_ALTERNATE, STP_DISCARDING);
+	before = tflushes[1][1];
+	test_unlink(2, 3);
+	test_port_is(2, 2, STP_ROLE_ROOT, STP_FORWARDING);
+	/* (A second: BPDUs sent at most 6 a second, a port.) */
+	test_run(1000);
+	/* Bridge 1 heard it on port 2 and forgot what port 1 learned. */
+	assert_true(tflushes[1][1] > before);
+	assert_true(tb[1]->tcs > 0);
 	test_teardown();
 }
 
@@ -329,6 +365,7 @@ main(void)
 		cmocka_unit_test(test_two_links),
 		cmocka_unit_test(test_triangle),
 		cmocka_unit_test(test_legacy),
+		cmocka_unit_test(test_topology_change),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
