@@ -210,6 +210,9 @@ sw_free(struct sw *sw)
 	ev_timer_stop(sw->loop, &sw->age_w);
 	ev_timer_stop(sw->loop, &sw->stp_w);
 	ev_timer_stop(sw->loop, &sw->attach_log_w);
+	/* No new roles, BPDUs or log lines as the ports go one by one. */
+	if (sw->stp != NULL)
+		sw->stp->on = 0;
 	for (i = 0; sw->ports != NULL && i < sw->conf->nports; i++)
 		if (sw->ports[i] != NULL)
 			port_free(sw->ports[i]);
