@@ -22,24 +22,7 @@ sw=$T_WORK/sw
 # In the background, as "bg NAME $AS_VM CMD...": bg's pid is CMD's.
 AS_VM="setpriv --reuid=$VMUSER --regid=$VMUSER --groups=$VMGROUP"
 
-netns gw
-bg switchd ip netns exec "$T_NS-gw" "$SWITCHD" -s "$sw" -v -t tap0 \
-    -g $VMGROUP -m 660
-SWITCHD_PID=$T_LASTPID
-wait_for 30 grep -q "switch .* ready" "$T_WORK/switchd.log" ||
-	fail "switchd did not start"
-ip -n "$T_NS-gw" addr add 10.74.0.1/24 dev tap0
-ip -n "$T_NS-gw" link set tap0 up
-mkdir -p "$T_WORK/tftp"
-printf '#!ipxe\necho switchd dgram test\nsleep 600\n' >"$T_WORK/tftp/hello.ipxe"
-chmod 755 "$T_WORK/tftp"; chmod 644 "$T_WORK/tftp/hello.ipxe"
-bg dnsmasq ip netns exec "$T_NS-gw" dnsmasq --no-daemon --conf-file=/dev/null \
-    --no-resolv --no-hosts --port=0 --interface=tap0 --bind-interfaces \
-    --dhcp-range=10.74.0.100,10.74.0.150,1m --dhcp-leasefile="$T_WORK/leases" \
-    --enable-tftp --tftp-root="$T_WORK/tftp" --dhcp-boot=hello.ipxe \
-    --log-facility=- --log-dhcp
-wait_for 10 grep -q "DHCP, IP range 10.74.0.100" "$T_WORK/dnsmasq.log" ||
-	fail "dnsmasq did not start"
+netboot_gw 10.74.0 "switchd dgram test"
 
 [ "$(stat -c '%U %g %a' "$sw/dgram")" = "$(stat -c '%U %g %a' "$sw/ctl")" ] ||
 	fail "dgram and ctl differ: $(stat -c '%n %U %g %a' "$sw/dgram" "$sw/ctl")"

@@ -307,3 +307,30 @@ qemu_host() {
 qemu_takes() {
 	qemu-system-x86_64 -netdev "$1" -version >/dev/null 2>&1
 }
+
+# netboot_gw NET WORD: in namespace gw, switchd on DIR $sw with tap0,
+# -g $VMGROUP -m 660 (SWITCHD_PID); tap0 is NET.1/24, and dnsmasq there
+# leases NET.100-150 with a TFTP script that iPXE runs and that says WORD.
+netboot_gw() {
+	local net=$1 word=$2
+	netns gw
+	bg switchd ip netns exec "$T_NS-gw" "$SWITCHD" -s "$sw" -v -t tap0 \
+	    -g "$VMGROUP" -m 660
+	SWITCHD_PID=$T_LASTPID
+	wait_for 30 grep -q "switch .* ready" "$T_WORK/switchd.log" ||
+		fail "switchd did not start"
+	ip -n "$T_NS-gw" addr add "$net.1/24" dev tap0
+	ip -n "$T_NS-gw" link set tap0 up
+	mkdir -p "$T_WORK/tftp"
+	printf '#!ipxe\necho %s\nsleep 600\n' "$word" >"$T_WORK/tftp/hello.ipxe"
+	chmod 755 "$T_WORK/tftp"; chmod 644 "$T_WORK/tftp/hello.ipxe"
+	bg dnsmasq ip netns exec "$T_NS-gw" dnsmasq --no-daemon \
+	    --conf-file=/dev/null --no-resolv --no-hosts --port=0 \
+	    --interface=tap0 --bind-interfaces \
+	    --dhcp-range="$net.100,$net.150,1m" \
+	    --dhcp-leasefile="$T_WORK/leases" --enable-tftp \
+	    --tftp-root="$T_WORK/tftp" --dhcp-boot=hello.ipxe \
+	    --log-facility=- --log-dhcp
+	wait_for 10 grep -q "DHCP, IP range $net.100" "$T_WORK/dnsmasq.log" ||
+		fail "dnsmasq did not start"
+}

@@ -22,24 +22,7 @@ AS_VM="setpriv --reuid=$VMUSER --regid=$VMUSER --groups=$VMGROUP"
 AS_OUT="setpriv --reuid=$OUTSIDER --regid=$OUTSIDER --clear-groups"
 
 # The switch and the host side, with its tap, in a namespace of their own.
-netns gw
-bg switchd ip netns exec "$T_NS-gw" "$SWITCHD" -s "$sw" -v -t tap0 \
-    -g $VMGROUP -m 660
-SWITCHD_PID=$T_LASTPID
-wait_for 30 grep -q "switch .* ready" "$T_WORK/switchd.log" ||
-	fail "switchd did not start"
-ip -n "$T_NS-gw" addr add 10.71.0.1/24 dev tap0
-ip -n "$T_NS-gw" link set tap0 up
-mkdir -p "$T_WORK/tftp"
-printf '#!ipxe\necho switchd stream test\nsleep 600\n' >"$T_WORK/tftp/hello.ipxe"
-chmod 755 "$T_WORK/tftp"; chmod 644 "$T_WORK/tftp/hello.ipxe"
-bg dnsmasq ip netns exec "$T_NS-gw" dnsmasq --no-daemon --conf-file=/dev/null \
-    --no-resolv --no-hosts --port=0 --interface=tap0 --bind-interfaces \
-    --dhcp-range=10.71.0.100,10.71.0.150,1m --dhcp-leasefile="$T_WORK/leases" \
-    --enable-tftp --tftp-root="$T_WORK/tftp" --dhcp-boot=hello.ipxe \
-    --log-facility=- --log-dhcp
-wait_for 10 grep -q "DHCP, IP range 10.71.0.100" "$T_WORK/dnsmasq.log" ||
-	fail "dnsmasq did not start"
+netboot_gw 10.71.0 "switchd stream test"
 
 # DIR/stream is made and opened like DIR/ctl.
 [ -S "$sw/stream" ] || fail "no $sw/stream"
