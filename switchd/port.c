@@ -1136,6 +1136,21 @@ port_checklen(struct port *p, size_t len)
 		    port_name(p), len);
 }
 
+/* A batch's headers, each for one receive buffer; the rest zeroed. */
+static void
+port_rxvec(struct mmsghdr *mm, struct iovec *iov)
+{
+	int i;
+
+	memset(mm, 0, PORT_BATCH * sizeof(*mm));
+	for (i = 0; i < PORT_BATCH; i++) {
+		iov[i].iov_base = b.rx[i] + GSO_HDRLEN;
+		iov[i].iov_len = FRAME_MAX + 1;
+		mm[i].msg_hdr.msg_iov = &iov[i];
+		mm[i].msg_hdr.msg_iovlen = 1;
+	}
+}
+
 /*
  * Receive a batch from a unix port.  A frame too long for the buffer
  * arrives cut to FRAME_MAX + 1 bytes, so fwd_frame() counts it a giant
@@ -1148,13 +1163,7 @@ port_recv(struct port *p, size_t *lens)
 	struct iovec iov[PORT_BATCH];
 	int i, n;
 
-	memset(mm, 0, sizeof(mm));
-	for (i = 0; i < PORT_BATCH; i++) {
-		iov[i].iov_base = b.rx[i] + GSO_HDRLEN;
-		iov[i].iov_len = FRAME_MAX + 1;
-		mm[i].msg_hdr.msg_iov = &iov[i];
-		mm[i].msg_hdr.msg_iovlen = 1;
-	}
+	port_rxvec(mm, iov);
 	if ((n = recvmmsg(p->fd, mm, PORT_BATCH, MSG_DONTWAIT, NULL)) <= 0)
 		return 0;
 	for (i = 0; i < n; i++) {
@@ -1401,12 +1410,8 @@ port_dgram_rx(struct sw *sw, int fd, port_from_cb from, void *arg)
 	size_t len;
 	int i, n;
 
-	memset(mm, 0, sizeof(mm));
+	port_rxvec(mm, iov);
 	for (i = 0; i < PORT_BATCH; i++) {
-		iov[i].iov_base = b.rx[i] + GSO_HDRLEN;
-		iov[i].iov_len = FRAME_MAX + 1;
-		mm[i].msg_hdr.msg_iov = &iov[i];
-		mm[i].msg_hdr.msg_iovlen = 1;
 		mm[i].msg_hdr.msg_name = &sun[i];
 		mm[i].msg_hdr.msg_namelen = sizeof(sun[i]);
 		mm[i].msg_hdr.msg_control = ctl[i].buf;
