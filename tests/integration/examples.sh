@@ -275,17 +275,32 @@ for my $i (0 .. $#e) {
 exit 0;
 EOF
 
-# vdeports.pl MGMT: the ports in use on the vde_switch whose management
-# socket is MGMT, a number a line
-cat >"$T_WORK/vdeports.pl" <<'EOF'
+# ports.pl NAME=SOCKET...: a line NAME:PORT:PID for each port in use on
+# each switch, asked on its management socket SOCKET; a NAME with
+# ":vde:" in it is a vde_switch, asked on its management console
+cat >"$T_WORK/ports.pl" <<'EOF'
 use strict;
 use warnings;
 use IO::Socket::UNIX;
-my $s = IO::Socket::UNIX->new(Peer => $ARGV[0]) or die "$ARGV[0]: $!\n";
-print $s "port/allprint\n";
-while (my $l = <$s>) {
-	print "$1\n" if $l =~ /^Port (\d+) .* ACTIVE /;
-	last if $l =~ /^1\d\d\d /;
+use JSON::PP;
+for (@ARGV) {
+	my ($name, $path) = split /=/, $_, 2;
+	my $s = IO::Socket::UNIX->new(Peer => $path) or next;
+	if ($name =~ /:vde:/) {
+		print $s "port/allprint\n";
+		while (my $l = <$s>) {
+			print "$name:", $1 + 0, ":-\n"
+			    if $l =~ /^Port (\d+) .* ACTIVE /;
+			last if $l =~ /^1\d\d\d /;
+		}
+		next;
+	}
+	<$s>;	# the greeting
+	print $s "ports\n";
+	my $r = <$s> // next;
+	for my $p (@{decode_json($r)->{ports} // []}) {
+		print "$name:$p->{port}:", $p->{pid} // '-', "\n";
+	}
 }
 EOF
 
@@ -493,38 +508,43 @@ end_scene() {
 
 # --- What runs in a scene.
 
-# at MACHINE PATH: PATH in the machine, seen from here
-at() {
-	echo "/proc/${HOLDER[$1]}/root$2"
-}
-
 # attached: a line for each port in use on the scene's switches, or
-# those of machine ON when ON is set: MACHINE:DIR:PORT:PID
+# those of machine ON when ON is set: MACHINE:DIR:PORT:PID.  A path
+# /proc/PID/root/PATH is PATH in the machine whose process PID is.
 attached() {
-	local s m d
+	local s m d a=()
 	for s in "${SWITCHES[@]}"; do
 		m=${s%% *} d=${s#* }
 		[ -z "${ON:-}" ] || [ "$m" = "$ON" ] || continue
 		case $d in
-		vde:*)
-			perl "$T_WORK/vdeports.pl" "$(at "$m" "${d#vde:}")" |
-			    awk -v p="$m:$d" '{ print p ":" $1 + 0 ":-" }' ;;
-		*)
-			# The column USER/PID, "-" for a tap.
-			"$SWITCHCTL" -S "$(at "$m" "$d/mgmt")" -l ports 2>/dev/null |
-			    awk -v p="$m:$d" 'NR > 1 { pid = "-"
-				for (i = 2; i <= NF; i++)
-					if ($i ~ /^[^\/]+\/[0-9]+$/) {
-						pid = $i; sub(/.*\//, "", pid) }
-				print p ":" $1 ":" pid }' ;;
+		vde:*) a+=("$m:$d=/proc/${HOLDER[$m]}/root${d#vde:}") ;;
+		*) a+=("$m:$d=/proc/${HOLDER[$m]}/root$d/mgmt") ;;
 		esac
-	done | sort
+	done
+	[ "${#a[@]}" -eq 0 ] || perl "$T_WORK/ports.pl" "${a[@]}"
 }
 
-# newports BEFORE N: at least N ports in use that were not in BEFORE
+# newports BEFORE N: at least N ports in use that were not in BEFORE;
+# NEW is them
 newports() {
-	NEW=$(comm -13 <(printf '%s\n' "$1") <(attached) | grep .)
-	[ "$(printf '%s' "$NEW" | grep -c .)" -ge "$2" ]
+	local -A was
+	local e n=0
+	for e in $1; do was[$e]=1; done
+	NEW=
+	for e in $(attached); do
+		[ -n "${was[$e]:-}" ] && continue
+		NEW+="$e "
+		n=$((n + 1))
+	done
+	[ "$n" -ge "$2" ]
+}
+
+# gone ENTRY: the port of ENTRY is no longer in use by its client
+gone() {
+	local e
+	for e in $(ON=${1%%:*} attached); do
+		[ "$e" != "$1" ] || return 1
+	done
 }
 
 # learned MACHINE MAC: a switch of MACHINE has learned MAC
@@ -533,17 +553,20 @@ learned() {
 	for s in "${SWITCHES[@]}"; do
 		[ "${s%% *}" = "$1" ] || continue
 		case ${s#* } in vde:*) continue ;; esac
-		"$SWITCHCTL" -S "$(at "$1" "${s#* }/mgmt")" macs | grep -qi "^$2 " &&
+		"$SWITCHCTL" -S "/proc/${HOLDER[$1]}/root${s#* }/mgmt" macs |
+		    grep -qi "^$2 " &&
 			return 0
 	done
 	return 1
 }
 
-# running PID: PID runs (a child that has ended is still there, a zombie)
+# running PID: PID runs (a child that has ended is still there, a zombie
+# until it is waited for); no process started to find out
 running() {
 	local st
-	st=$(ps -o stat= -p "$1")
-	[ -n "$st" ] && [[ $st != Z* ]]
+	{ read -r st </proc/"$1"/stat; } 2>/dev/null || return 1
+	st=${st##*) }
+	[ "${st%% *}" != Z ]
 }
 
 # poll SECONDS CMD...: t_wait_for, for a CMD that costs: every 0.2 s
@@ -745,7 +768,7 @@ run_cmd() {
 		ready "$pid" 30 newports "$before" 1 ||
 			fail "$where: vde_plug did not attach: $(cat "$out")"
 		if [[ $flat =~ $RE_TAP ]]; then
-			t_wait_for 10 mx "$m" root ip link show "${BASH_REMATCH[1]}" ||
+			poll 10 ip -n "$T_NS-$m" link show "${BASH_REMATCH[1]}" ||
 				fail "$where: no ${BASH_REMATCH[1]}"
 		fi ;;
 	dpipe)
@@ -759,7 +782,7 @@ run_cmd() {
 		elif [[ $flat =~ $RE_C ]]; then
 			ready "$pid" 30 newports "$before" 1 ||
 				fail "$where: switchplug did not attach: $(cat "$out")"
-			t_wait_for 30 eval "[ -n \"\$(mx $m root ss -Htn state \
+			poll 30 eval "[ -n \"\$(ss -N $T_NS-$m -Htn state \
 			    established 'dport = :${BASH_REMATCH[1]}')\" ]" ||
 				fail "$where: switchplug did not connect: $(cat "$out")"
 		else
@@ -775,7 +798,7 @@ run_cmd() {
 		fail "$where: $prog: this test does not know how to run it" ;;
 	esac
 	if [ -n "$port" ]; then
-		t_wait_for 30 eval "[ -n \"\$(listeners $m $port)\" ]" ||
+		poll 30 eval "[ -n \"\$(listeners $m $port)\" ]" ||
 			fail "$where: nothing listens on port $port: $(cat "$out")"
 		wild=
 		for a in $(listeners "$m" "$port"); do
@@ -807,7 +830,7 @@ run_cmd() {
 				fail "$where: a connection from $from to" \
 				    "$addr:$port gets no port"
 			stop "$T_LASTPID"
-			poll 10 eval "! attached | grep -qxF '$NEW'" ||
+			poll 10 gone "${NEW% }" ||
 				fail "$where: the port of a closed connection stays"
 			echo "  a connection from $from to $addr:$port got a port"
 			NEW=
@@ -819,14 +842,13 @@ run_cmd() {
 
 # stop_block: what the example started ends, and its ports are freed
 stop_block() {
-	local b e ON
+	local b e
 	for b in "${BLOCK_BG[@]}"; do
 		stop "${b%% *}"
 	done
 	for b in "${BLOCK_BG[@]}"; do
 		for e in ${b#* }; do
-			ON=${e%%:*}
-			poll 10 eval "! attached | grep -qxF '$e'" ||
+			poll 10 gone "$e" ||
 				fail "port $e still in use once its client ended"
 		done
 	done
@@ -991,7 +1013,8 @@ run_requests() {
 	reqs=$(sed -e 's/\[[^]]*\]//g' -e 's/ *|.*//' -e 's/\<N\>/3/g' \
 	    -e 's/\<V\>/10/g' -e 's/  */ /g' -e 's/ *$//' "$EX/$id.txt")
 	n=$(grep -c . <<<"$reqs")
-	out=$(printf '%s\n' "$reqs" | perl "$T_WORK/mgmt.pl" "$(at "$m" "$dir/mgmt")") ||
+	out=$(printf '%s\n' "$reqs" |
+	    perl "$T_WORK/mgmt.pl" "/proc/${HOLDER[$m]}/root$dir/mgmt") ||
 		fail "$where: $out"
 	[ "$(grep -c '"ok":true' <<<"$out")" -eq "$n" ] ||
 		fail "$where: not every one of"$'\n'"$reqs"$'\n'"is answered ok:" \
@@ -1016,7 +1039,7 @@ run_step() {
 			    "$(cat "$EX/$id.txt")" "" ;;
 		log)
 			"$LOG_ACTION"
-			t_wait_for 10 eval 'for s in "${SWITCHES[@]}"; do
+			poll 10 eval 'for s in "${SWITCHES[@]}"; do
 			    perl "$T_WORK/match.pl" -a "$EX/$id.txt" \
 			    "${SWLOG[$s]}" && break; done' ||
 				fail "$where: no switch logs it" ;;
@@ -1098,7 +1121,7 @@ scene_boot() {
 	[ "$(mx boot root stat -c '%U %G %a' /run/switchd/ctl)" = "switchd vmusers 660" ] ||
 		fail "/run/switchd/ctl is $(mx boot root stat -c '%U %G %a' /run/switchd/ctl)," \
 		    "not the user switchd's, of group vmusers, mode 660"
-	t_wait_for 10 eval '[ -n "$(mx boot root ss -Hlun "sport = :67")" ]' ||
+	poll 10 eval '[ -n "$(ss -N $T_NS-boot -Hlun "sport = :67")" ]' ||
 		fail "dnsmasq does not serve DHCP"
 	ok "the switch runs as switchd, group vmusers, mode 660; dnsmasq serves DHCP"
 	run_step boot 3
@@ -1139,7 +1162,7 @@ misc_move() {
 	menv misc root
 	bg move2 "${M[@]}" "$TOOLS/vdepeer" -p 2 -m 52:54:00:12:34:56 -w 10 \
 	    size /run/switchd 60
-	t_wait_for 10 eval 'mx misc root switchctl macs |
+	poll 10 eval 'mx misc root switchctl macs |
 	    grep -q "^52:54:00:12:34:56 .* 2 "' ||
 		fail "vdepeer's address not learned on port 2"
 	"${M[@]}" "$TOOLS/vdepeer" -p 5 -m 52:54:00:12:34:56 -w 1 \
@@ -1216,7 +1239,7 @@ EOF
 	menv b root
 	bg sshd setsid "${M[@]}" "$(command -v sshd)" -D -e -f "$T_WORK/sshd_config"
 	SCENE_BG+=("$T_LASTPID")
-	t_wait_for 10 eval '[ -n "$(listeners b 22)" ]' || fail "sshd did not start"
+	poll 10 eval '[ -n "$(listeners b 22)" ]' || fail "sshd did not start"
 	for u in root alice; do
 		mx a "$u" ssh host2 true </dev/null ||
 			fail "$u cannot log in to host2"
@@ -1225,7 +1248,8 @@ EOF
 	started b root "switchd -s /tmp/sw"
 	mx b root vde_switch -d -s /tmp/vde.ctl -M /tmp/vde.mgmt ||
 		fail "vde_switch did not start"
-	t_wait_for 10 mx b root test -S /tmp/vde.mgmt || fail "no vde_switch"
+	poll 10 test -S "/proc/${HOLDER[b]}/root/tmp/vde.mgmt" ||
+		fail "no vde_switch"
 	SWITCHES+=("b vde:/tmp/vde.mgmt")
 	started a root "switchd -g vmusers -m 660"
 	run_step lan 1
