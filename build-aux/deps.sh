@@ -65,6 +65,8 @@ valgrind	cmd	valgrind	valgrind
 pgrep	cmd	pgrep	procps
 killall	cmd	killall	psmisc
 useradd	cmd	useradd	passwd
+xmllint	cmd	xmllint	libxml2-utils
+perl's JSON::PP	cmd	json_pp	perl
 "
 
 usage() {

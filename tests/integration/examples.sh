@@ -81,7 +81,7 @@ need qemu-system-x86_64 qemu-system-x86 vde_plug vdeplug dpipe vdeplug \
 	vde_switch vde2 sshd openssh-server ssh openssh-client \
 	ssh-keygen openssh-client socat socat jq jq dnsmasq dnsmasq \
 	nft nftables setpriv util-linux nsenter util-linux unshare util-linux \
-	useradd passwd perl perl-base make make ss iproute2 sg login \
+	useradd passwd json_pp perl make make ss iproute2 sg login \
 	xmllint libxml2-utils
 for rom in efi-virtio.rom efi-e1000.rom; do
 	[ -e "/usr/lib/ipxe/qemu/$rom" ] ||
