@@ -347,13 +347,17 @@ machine() {
 set -e
 mount --make-rprivate /
 mount -t tmpfs -o mode=755 tmpfs /run
-mkdir /run/work
+# The scratch directory, and the sources with the programs under test,
+# stay where they are, though they may be under /tmp.
+mkdir /run/work /run/top
 mount --bind "$T_WORK" /run/work
+mount --bind "$T_TOP" /run/top
 mount -t tmpfs -o mode=1777 tmpfs /tmp
-mkdir -p "$T_WORK"
+mkdir -p "$T_WORK" "$T_TOP"
 mount --bind /run/work "$T_WORK"
-umount /run/work
-rmdir /run/work
+mount --bind /run/top "$T_TOP"
+umount /run/work /run/top
+rmdir /run/work /run/top
 for d in etc var home root usr/local; do
 	mkdir -p "$h/up/\$d" "$h/wk/\$d"
 	mount -t overlay overlay \
