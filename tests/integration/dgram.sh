@@ -45,8 +45,9 @@ mkdir "$vm" && chown $VMUSER:$VMGROUP "$vm" && chmod 2770 "$vm"
 arp_request 02:00:00:74:00:09 10.74.0.9 10.74.0.1 >"$T_WORK/arp"
 
 # Its socket closed to the switch's group (umask 022): refused, saying so.
+# socat keeps its socket 2 s after sending, for a slow switch to look at it.
 until_logged "$sw/dgram: uid=$VMUSER pid=[0-9]+ refused: the switch may not write to its socket $vm/closed.sock: give it group $VMGROUP" \
-    $AS_VM sh -c "umask 022; exec socat -u OPEN:$T_WORK/arp \
+    $AS_VM sh -c "umask 022; exec socat -t 2 -u OPEN:$T_WORK/arp \
     UNIX-SENDTO:$sw/dgram,bind=$vm/closed.sock" ||
 	fail "a socket the switch may not write to is not refused"
 ok "a sender whose socket the switch may not write to is refused"
