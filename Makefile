@@ -140,7 +140,8 @@ run:
 	$(B)/switchd $(SWITCHD_FLAGS)
 
 # Every test on the normal build, again under the sanitizers, and the
-# integration tests a third time with switchd under valgrind.
+# integration tests that feed switchd its peers' input a third time, with
+# switchd under valgrind (tests/run.sh: CHECK_ONLY, CHECK_JOBS).
 check:
 	@build-aux/deps.sh test
 	@$(MAKE) --no-print-directory B=build tests

@@ -6,105 +6,168 @@
 # "SKIPPED: why"), anything else fails.  Under CI=true a skip is a failure:
 # CI has root, /dev/net/tun and every package, so nothing may be skipped.
 # In a sanitizer build any report written by any process fails the test.
+# The valgrind pass runs only the integration tests that say "# valgrind:
+# yes" near their top: the short ones that feed switchd what its peers and
+# users send (memcheck makes every test 5 to 20 times slower, and the
+# sanitizer pass already runs them all).
+#
+# CHECK_ONLY=REGEX runs only the tests whose name ("unit/test_fdb",
+# "integration/basic") matches.  CHECK_JOBS tests run at once (default: one a CPU, at most 2).  Tests
+# mark what they start, use namespaces and names of their own and wait
+# for conditions, so two share a machine as they share a loaded one.
 set -u
 cd "$(dirname "$0")/.." || exit 1
 top=$PWD
-pass=0 fail=0 skip=0 seq=0
-failed=()
+start=$SECONDS
 . tests/leftovers.sh
 tmpdir=$(mktemp -d /tmp/switchd-run.XXXXXX) || exit 1
 chmod 755 "$tmpdir"	# daemons run as other users read their files there
+mkdir "$tmpdir/.results" "$tmpdir/.queue"
 trap 'rm -rf "$tmpdir"' EXIT
 
-run_one() {	# build name timeout command...
-	local b=$1 name=$2 tmo=$3; shift 3
-	local log="$top/$b/test-logs${VALGRIND:+-valgrind}/$name.log" rc
-	local san="$top/$b/san-reports"
-	mkdir -p "$(dirname "$log")" "$san"
+# setup_env ARG: the environment of a test of pass ARG ("build",
+# "build-san", or "valgrind:build": the integration tests again, every
+# switchd they start under valgrind's memcheck).  $1 of the job is its
+# sequence number, which keeps reports of tests running at once apart.
+setup_env() {	# arg seq
+	local b=${1#valgrind:} seq=$2
+	label=$1 bdir=$b
+	if [ "$1" != "$b" ]; then VALGRIND=1; else VALGRIND=; fi
+	export VALGRIND
+	unset REAL_SWITCHD VG_LOGDIR
+	export BUILD="$top/$b"
+	export SWITCHD="$top/$b/switchd" SWITCHCTL="$top/$b/switchctl"
+	if [ -n "$VALGRIND" ]; then
+		export REAL_SWITCHD=$SWITCHD SWITCHD=$top/tests/valgrind-switchd
+		export VG_LOGDIR=$top/$b/valgrind-logs/$seq
+	fi
+	export SWITCHPLUG="$top/$b/switchplug" TOOLS="$top/$b/tools"
+	# Sanitizer reports go to files, so that daemons started in the
+	# background by integration tests are caught as well.
+	san="$top/$b/san-reports/$seq"
+	export ASAN_OPTIONS="log_path=$san/asan:detect_leaks=1"
+	export UBSAN_OPTIONS="log_path=$san/ubsan:print_stacktrace=1:halt_on_error=1"
+}
+
+# run_one SEQ ARG NAME TIMEOUT COMMAND...: one test; its result line and
+# status go to the results directory.
+run_one() {
+	local seq=$1 name=$3 tmo=$4 label bdir san
+	setup_env "$2" "$seq"
+	shift 4
+	local log="$top/$bdir/test-logs${VALGRIND:+-valgrind}/$name.log" rc out
+	mkdir -p "$(dirname "$log")"
 	# Daemons drop privileges: their reports must still be writable.
-	chmod 1777 "$san"
-	rm -f "$san"/*
+	rm -rf "$san"; mkdir -p "$san"; chmod 1777 "$san"
+	if [ -n "$VALGRIND" ]; then
+		rm -rf "$VG_LOGDIR"; mkdir -p "$VG_LOGDIR"; chmod 1777 "$VG_LOGDIR"
+	fi
 	# What the test starts and makes is marked, to be found once it ends.
-	seq=$((seq + 1))
-	local run="$$.$seq.$name" nsp="sdt$$x$seq" left
-	SWITCHD_TEST_RUN=$run T_NS_PREFIX=$nsp T_TMPDIR=$tmpdir \
+	local run="$$.$seq.$name" nsp="sdt$$x$seq" left t0=$SECONDS took
+	SWITCHD_TEST_RUN=$run T_NS_PREFIX=$nsp T_TMPDIR=$tmpdir/$seq \
 	    timeout -k 10 "$tmo" "$@" >"$log" 2>&1
 	rc=$?
-	left=$(leftovers "$run" "$nsp" "$tmpdir")
+	took="($((SECONDS - t0)) s)"
+	left=$(leftovers "$run" "$nsp" "$tmpdir/$seq")
 	if [ -n "$left" ]; then
 		{ echo "left behind (now removed):"; echo "$left"; } >>"$log"
 		[ "$rc" -eq 0 ] && rc=1
 	fi
-	if [ "$rc" -eq 0 ] && [ -n "${VG_LOGDIR:-}" ]; then
+	if [ "$rc" -eq 0 ] && [ -n "$VALGRIND" ]; then
 		for f in "$VG_LOGDIR"/vg.*; do
 			[ -s "$f" ] || continue
 			{ echo "valgrind report:"; cat "$f"; } >>"$log"
 			rc=1
 		done
-		rm -f "$VG_LOGDIR"/vg.*
 	fi
 	if [ "$rc" -eq 0 ] && compgen -G "$san/*" >/dev/null; then
 		echo "sanitizer report:" >>"$log"
 		cat "$san"/* >>"$log"
 		rc=1
 	fi
+	rm -rf "$san" ${VALGRIND:+"$VG_LOGDIR"}
 	if [ "$rc" -eq 124 ] || [ "$rc" -eq 137 ]; then
 		echo "timed out after ${tmo}s" >>"$log"
 	fi
 	if [ "$rc" -eq 0 ]; then
-		pass=$((pass + 1))
-		echo "PASS  $label  $name"
+		out="PASS  $label  $name $took"
 	elif [ "$rc" -eq 77 ] && [ "${CI:-}" != true ]; then
-		skip=$((skip + 1))
-		echo "SKIP  $label  $name: $(grep -m1 '^SKIPPED' "$log" || echo SKIPPED)"
+		out="SKIP  $label  $name: $(grep -m1 '^SKIPPED' "$log" || echo SKIPPED)"
+		rc=skip
 	else
-		fail=$((fail + 1))
-		failed+=("$label/$name")
-		echo "FAIL  $label  $name (exit $rc; log ${log#"$top"/})"
-		tail -n 40 "$log" | sed 's/^/      | /'
+		out="FAIL  $label  $name $took (exit $rc; log ${log#"$top"/})
+$(tail -n 40 "$log" | sed 's/^/      | /')"
+		rc=fail
 	fi
+	case $rc in 0) rc=pass ;; esac
+	echo "$label/$name" >"$tmpdir/.results/$seq.$rc"
+	# One result at a time on the terminal, whole.
+	flock "$tmpdir/.results" printf '%s\n' "$out"
 }
 
+# The jobs, one a line: "ARG NAME TIMEOUT COMMAND...".
+jobs=()
 for arg in "$@"; do
-	# "valgrind:build": the integration tests again, every switchd they
-	# start under valgrind's memcheck.
 	b=${arg#valgrind:}
-	label=$arg
-	if [ "$arg" != "$b" ]; then VALGRIND=1; else VALGRIND=; fi
-	export VALGRIND
-	unset REAL_SWITCHD VG_LOGDIR
 	if [ ! -x "$b/switchd" ]; then
 		echo "tests/run.sh: $b/switchd is not built" >&2
 		exit 2
 	fi
-	export BUILD="$top/$b"
-	export SWITCHD="$top/$b/switchd" SWITCHCTL="$top/$b/switchctl"
-	if [ "${VALGRIND:-}" = 1 ]; then
-		# Every switchd the tests start runs under memcheck.
-		export REAL_SWITCHD=$SWITCHD SWITCHD=$top/tests/valgrind-switchd
-		export VG_LOGDIR=$top/$b/valgrind-logs
-		mkdir -p "$VG_LOGDIR" && chmod 1777 "$VG_LOGDIR"
-	fi
-	export SWITCHPLUG="$top/$b/switchplug" TOOLS="$top/$b/tools"
-	# Sanitizer reports go to files, so that daemons started in the
-	# background by integration tests are caught as well.
-	export ASAN_OPTIONS="log_path=$top/$b/san-reports/asan:detect_leaks=1"
-	export UBSAN_OPTIONS="log_path=$top/$b/san-reports/ubsan:print_stacktrace=1:halt_on_error=1"
-	if [ -z "$VALGRIND" ]; then
+	if [ "$arg" = "$b" ]; then
 		for t in "$b"/tests/test_*; do
 			[ -x "$t" ] || continue
-			run_one "$b" "unit/$(basename "$t")" 120 "$t"
+			jobs+=("$arg unit/$(basename "$t") 120 $t")
 		done
 	fi
 	for t in tests/integration/*.sh; do
 		[ "$t" = tests/integration/lib.sh ] && continue
-		run_one "$b" "integration/$(basename "$t" .sh)" 300 bash "$t"
+		if [ "$arg" != "$b" ] &&
+		    ! head -n 15 "$t" | grep -q '^# valgrind: yes'; then
+			continue
+		fi
+		jobs+=("$arg integration/$(basename "$t" .sh) 300 bash $t")
 	done
 done
 
+if [ -n "${CHECK_ONLY:-}" ]; then
+	all=("${jobs[@]}") jobs=()
+	for j in "${all[@]}"; do
+		set -- $j
+		[[ $2 =~ $CHECK_ONLY ]] && jobs+=("$j")
+	done
+fi
+
+# Workers take the next job in turn: the counter is a file under a lock.
+echo 0 >"$tmpdir/.queue/next"
+worker() {
+	local i
+	while :; do
+		i=$(flock "$tmpdir/.queue" sh -c \
+		    'i=$(cat "$1"); echo $((i + 1)) >"$1"; echo "$i"' - \
+		    "$tmpdir/.queue/next")
+		[ "$i" -lt "${#jobs[@]}" ] || return 0
+		mkdir -p "$tmpdir/$i"; chmod 755 "$tmpdir/$i"
+		# shellcheck disable=SC2086	# the job line is words
+		(run_one "$i" ${jobs[$i]})
+	done
+}
+n=${CHECK_JOBS:-$(nproc)}
+[ "$n" -gt 2 ] && [ -z "${CHECK_JOBS:-}" ] && n=2
+[ "$n" -ge 1 ] || n=1
+pids=()
+for ((w = 0; w < n; w++)); do
+	worker &
+	pids+=($!)
+done
+wait "${pids[@]}"
+
+pass=$(find "$tmpdir/.results" -name '*.pass' | wc -l)
+skip=$(find "$tmpdir/.results" -name '*.skip' | wc -l)
+fail=$(find "$tmpdir/.results" -name '*.fail' | wc -l)
 echo
 if [ "$fail" -gt 0 ]; then
-	echo "failed: ${failed[*]}"
+	echo "failed: $(cat "$tmpdir"/.results/*.fail | tr '\n' ' ')"
 fi
-echo "$pass passed, $fail failed, $skip skipped"
-[ "$fail" -eq 0 ]
+t=$((SECONDS - start))
+echo "$pass passed, $fail failed, $skip skipped in $((t / 60)) min $((t % 60)) s"
+[ "$fail" -eq 0 ] && [ $((pass + skip)) -eq "${#jobs[@]}" ]

@@ -5,6 +5,7 @@
 # pause, while it attaches again and again; the switch floods frames to
 # every port meanwhile.  The other user's socket never gets a frame: each
 # attach either reaches the client's own socket or is refused.
+# valgrind: yes
 . "$(dirname "$0")/lib.sh"
 need_root
 need setpriv util-linux

@@ -8,6 +8,7 @@
 # description cannot forge log lines.  Runt and giant datagrams are
 # dropped with a log line and the peer's next frame still goes through;
 # the largest legal frame goes through whole.  switchd never dies.
+# valgrind: yes
 . "$(dirname "$0")/lib.sh"
 need_root
 need vde_plug vdeplug ping iputils-ping jq jq socat socat

@@ -2,6 +2,7 @@
 # SPDX-License-Identifier: ISC
 # Two hosts attached with libvdeplug's vde_plug ping each other; a third,
 # detached, gives its port back and a new client gets it.
+# valgrind: yes
 . "$(dirname "$0")/lib.sh"
 need_root
 need vde_plug vdeplug ping iputils-ping

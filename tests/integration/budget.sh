@@ -4,6 +4,7 @@
 # broadcasts, grow switchd's resident memory and the kernel memory of
 # its sockets by no more than the budget, and the switch keeps
 # forwarding between two others.
+# valgrind: yes
 . "$(dirname "$0")/lib.sh"
 need_root
 need ss iproute2

@@ -8,6 +8,7 @@
 # "switchctl reload" and SIGHUP read the file again, undoing what was set
 # at run time; a file with errors makes reload fail, naming the file,
 # and changes nothing; reload without -f is an error.
+# valgrind: yes
 . "$(dirname "$0")/lib.sh"
 need_root
 

@@ -9,6 +9,7 @@
 # anything is sent, quoting the bad value and naming the range it must be
 # in, and can never smuggle a second request; with -j every error is JSON
 # on stdout; each command's usage line is the one in switchctl(8).
+# valgrind: yes
 . "$(dirname "$0")/lib.sh"
 need_root
 need setpriv util-linux socat socat python3 python3

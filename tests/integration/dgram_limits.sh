@@ -4,6 +4,7 @@
 # a thousand addresses is held to "userports": the first ones are ports,
 # the rest are refused and counted, and another user still attaches.
 # The ports end once their sockets go.
+# valgrind: yes
 . "$(dirname "$0")/lib.sh"
 need_root
 need setpriv util-linux jq jq socat socat

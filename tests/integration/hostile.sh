@@ -6,6 +6,7 @@
 # port.  VLANs hold against tagged, double-tagged and broadcast-source
 # frames on access ports.  After start-up with a tap, switchd holds only
 # the descriptors it uses, all close-on-exec.
+# valgrind: yes
 . "$(dirname "$0")/lib.sh"
 need_root
 need vde_plug vdeplug socat socat setpriv util-linux ping iputils-ping jq jq

@@ -6,6 +6,7 @@
 # each other and a host attached after the flood is still learned.  A
 # port with a limit of its own is held by that one instead, and
 # switchctl shows and changes the switch's default.
+# valgrind: yes
 . "$(dirname "$0")/lib.sh"
 need_root
 need vde_plug vdeplug ping iputils-ping jq jq

@@ -7,6 +7,7 @@
 # as and the members of the -A group may change it, the -A group as a
 # primary or a supplementary group.  Someone in neither group cannot
 # connect at all.  With -A alone, the socket is the admin group's.
+# valgrind: yes
 . "$(dirname "$0")/lib.sh"
 need_root
 need setpriv util-linux groupadd passwd groupdel passwd

@@ -4,6 +4,7 @@
 # in large segmentation frames, and a host behind a unix port (vde_plug,
 # whose tap has no offloads) still gets ordinary frames with good
 # checksums, whole TCP streams and UDP datagrams, both ways.
+# valgrind: yes
 . "$(dirname "$0")/lib.sh"
 need_root
 need vde_plug vdeplug ping iputils-ping iperf3 iperf3 socat socat jq jq

@@ -6,6 +6,7 @@
 # forward good frames sent afterwards: an ARP request sent after the
 # garbage must bring host a's reply back. Meanwhile a and b keep pinging
 # each other across a second, healthy path.
+# valgrind: yes
 . "$(dirname "$0")/lib.sh"
 need_root
 need vde_plug vdeplug dpipe vdeplug ping iputils-ping socat socat

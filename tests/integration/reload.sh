@@ -5,6 +5,7 @@
 # leave the configuration and the MAC table as they were; a good file is
 # applied as a difference: the ports it does not change keep their MACs
 # and counters, and the MAC table keeps what it learned.
+# valgrind: yes
 . "$(dirname "$0")/lib.sh"
 need_root
 need vde_plug vdeplug ping iputils-ping jq jq

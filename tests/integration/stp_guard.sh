@@ -3,6 +3,7 @@
 # BPDUs from a client: on a port with BPDU guard, one shuts the port,
 # with a log line and a counter; elsewhere a malformed one is logged and
 # counted, and the switch goes on serving; a BPDU is never forwarded.
+# valgrind: yes
 . "$(dirname "$0")/lib.sh"
 need_root
 need vde_plug vdeplug python3 python3 jq jq

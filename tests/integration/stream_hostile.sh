@@ -7,6 +7,7 @@
 # a frame shorter than a header a runt, dropped and counted on the port,
 # whose connection stays.  Meanwhile a host behind a real QEMU on
 # DIR/stream and a host on vde_plug keep pinging each other.
+# valgrind: yes
 . "$(dirname "$0")/lib.sh"
 need_root
 need qemu-system-x86_64 qemu-system-x86 vde_plug vdeplug ping iputils-ping \

@@ -7,6 +7,7 @@
 # driven by vdepeer with hand-made tagged ARP requests, answered by the
 # hosts on access ports; when the kernel has 802.1Q (CONFIG_VLAN_8021Q),
 # hosts with eth0.10 and eth0.20 subinterfaces on trunk ports ping too.
+# valgrind: yes
 . "$(dirname "$0")/lib.sh"
 need_root
 need vde_plug vdeplug ping iputils-ping
