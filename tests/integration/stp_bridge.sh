@@ -4,7 +4,8 @@
 # 802.1D spanning tree (stp_state 1): switchd speaks 802.1D to it, the
 # three agree on the root and on the port that blocks, and a broadcast
 # from a host reaches each other host once.  First with the bridge as
-# root, then with a switchd as root.
+# root, then with a switchd as root.  A topology change behind a switchd
+# reaches the 802.1D bridge as a TCN on the switchd's root port.
 . "$(dirname "$0")/lib.sh"
 need_root
 need vde_plug vdeplug dpipe vdeplug python3 python3 jq jq bridge iproute2
@@ -13,7 +14,7 @@ frames=$T_TOP/tests/integration/stp_frames.py
 netns br
 br() { ip -n "$T_NS-br" "$@"; }
 br link add br0 type bridge stp_state 1 forward_delay 200 hello_time 200 \
-	priority 4096 || skip "no Linux bridge in this kernel"
+	max_age 600 priority 4096 || skip "no Linux bridge in this kernel"
 [ "$(nsexec br cat /sys/class/net/br0/bridge/stp_state)" = 1 ] ||
 	skip "the kernel's spanning tree is not on (a bridge-stp helper?)"
 [ "$(nsexec br cat /sys/class/net/br0/bridge/forward_delay)" = 200 ] ||
@@ -100,6 +101,23 @@ t1=${EPOCHREALTIME/[.,]/}
 ok "bridge as root: converged in $(((t1 - t0) / 1000)) ms; a: $(sw_roles "$a"); b: $(sw_roles "$b")"
 count_once tri1
 ok "bridge as root: 30 broadcasts from ha seen once each at hb and hc"
+
+# A second link between a and b: the new designated port going forward
+# is a topology change, which a and b tell the root bridge with 802.1D
+# TCNs, and it sets the change in its BPDUs (the flag lasts max age plus
+# forward delay after the last change: 8 s).
+br_tc() { [ "$(nsexec br cat /sys/class/net/br0/bridge/topology_change)" = "$1" ]; }
+t_wait_for 15 br_tc 0 || fail "the bridge's topology change flag never cleared"
+bg link2 dpipe "$SWITCHPLUG" -v "$a" = "$SWITCHPLUG" -v "$b"
+t0=${EPOCHREALTIME/[.,]/}
+t_wait_for 10 br_tc 1 ||
+	fail "no topology change at the bridge: a: $(sw_roles "$a"); b: $(sw_roles "$b")"
+t1=${EPOCHREALTIME/[.,]/}
+ok "a new link behind the switches: the 802.1D root bridge heard of it" \
+	"$(((t1 - t0) / 1000)) ms later"
+kill "$T_LASTPID"
+gone4() { ! sw_roles "$a" | grep -q " 4:"; }
+t_wait_for 10 gone4 || fail "the second link did not go"
 
 # 2. Switch a is root: the bridge's root port is ta, and one port of the
 # triangle blocks, whoever holds it; every other one forwards.

@@ -1,9 +1,10 @@
 #!/bin/bash
 # SPDX-License-Identifier: ISC
-# Two switches joined twice by switchplug, a loop: rapid spanning tree
-# blocks one of the links, so that a broadcast from a host reaches the
-# host on the other switch once.  When the link that forwards goes, the
-# other takes over within a second.
+# Two switches joined three times by switchplug, over stdio, TCP and UDP
+# multicast, a loop: rapid spanning tree blocks two of the links, so that
+# a broadcast from a host reaches the host on the other switch once, which
+# it can only do if BPDUs cross every transport.  When the link that
+# forwards goes, the next takes over within a second, twice.
 . "$(dirname "$0")/lib.sh"
 need_root
 need vde_plug vdeplug dpipe vdeplug python3 python3 jq jq
@@ -28,36 +29,52 @@ for p in json.load(sys.stdin)["ports"]:
 is_port() { [ "$(stp_port "$1" "$2")" = "$3" ]; }
 attached() { "$SWITCHCTL" -s "$1" port "$2" | grep -q switchplug; }
 
-# Port 1 of each switch is its host; the links are ports 2 and 3, in
-# the order they are made.
-bg link1 dpipe "$SWITCHPLUG" -v "$a" = "$SWITCHPLUG" -v "$b"
-link1=$T_LASTPID
-t_wait_for 10 attached "$a" 2 && t_wait_for 10 attached "$b" 2 ||
-	fail "the first link did not attach"
+# Port 1 of each switch is its host; the links are ports 2 (stdio), 3
+# (TCP) and 4 (multicast, in a namespace whose multicast stays on lo).
 bg link2 dpipe "$SWITCHPLUG" -v "$a" = "$SWITCHPLUG" -v "$b"
 link2=$T_LASTPID
+t_wait_for 10 attached "$a" 2 && t_wait_for 10 attached "$b" 2 ||
+	fail "the stdio link did not attach"
+tport=$(free_port)
+bg link3l "$SWITCHPLUG" -v -l "127.0.0.1:$tport" "$a"
+wait_for 10 grep -q "listening" "$T_WORK/link3l.log" ||
+	fail "switchplug -l did not start"
+bg link3 "$SWITCHPLUG" -v -c "127.0.0.1:$tport" "$b"
+link3=$T_LASTPID
 t_wait_for 10 attached "$a" 3 && t_wait_for 10 attached "$b" 3 ||
-	fail "the second link did not attach"
+	fail "the TCP link did not attach"
+netns m
+ip -n "$T_NS-m" route add 230.0.0.0/8 dev lo
+mport=$(free_port)
+for s in a b; do
+	bg "link4$s" ip netns exec "$T_NS-m" "$SWITCHPLUG" -v \
+		-m "230.0.0.1:$mport" -I 127.0.0.1 "${!s}"
+done
+link4=$T_LASTPID
+t_wait_for 10 attached "$a" 4 && t_wait_for 10 attached "$b" 4 ||
+	fail "the multicast link did not attach"
 t0=${EPOCHREALTIME/[.,]/}
 
-# b is not root: its root port forwards, the other link is alternate.
+# b is not root: its root port forwards, the other links are alternate.
 # One look at b a try, so that the time measured is the switches'.
 converged() {
 	case $("$SWITCHCTL" -j -s "$b" stp | jq -r '.ports[] |
-	    select(.port == 2 or .port == 3) | "\(.role) \(.state)"' |
+	    select(.port >= 2) | "\(.role) \(.state)"' |
 	    sort | tr '\n' ,) in
-	"alternate discarding,root forwarding,") return 0 ;;
+	"alternate discarding,alternate discarding,root forwarding,") return 0 ;;
 	esac
 	return 1
 }
 t_wait_for 10 converged ||
-	fail "no convergence: port 2 $(stp_port "$b" 2), 3 $(stp_port "$b" 3)"
+	fail "no convergence: ports 2-4 $(stp_port "$b" 2), $(stp_port "$b" 3)," \
+		"$(stp_port "$b" 4)"
 t1=${EPOCHREALTIME/[.,]/}
-t_wait_for 10 is_port "$a" 2 "designated forwarding" &&
-	t_wait_for 10 is_port "$a" 3 "designated forwarding" ||
-	fail "a's links are not both designated and forwarding"
-ok "converged $(((t1 - t0) / 1000)) ms after the loop closed: b's ports 2 and 3:" \
-	"$(stp_port "$b" 2), $(stp_port "$b" 3)"
+for p in 2 3 4; do
+	t_wait_for 10 is_port "$a" $p "designated forwarding" ||
+		fail "a's port $p is $(stp_port "$a" $p), not designated forwarding"
+done
+ok "converged $(((t1 - t0) / 1000)) ms after the loop closed: b's ports 2-4:" \
+	"$(stp_port "$b" 2), $(stp_port "$b" 3), $(stp_port "$b" 4)"
 
 # One broadcast in, one out: no loop.
 # count TAG SECS OUT [WANT]: count at hb, in the background, once it
@@ -80,27 +97,34 @@ read -r n distinct _ <"$T_WORK/count1"
 	fail "50 broadcasts from ha arrived $n times at hb ($distinct distinct)"
 ok "50 broadcasts from ha seen once each at hb"
 
-# The link that forwards goes: the other forwards within a second.
-if is_port "$b" 2 "root forwarding"; then
-	gone=$link1 other=3
-else
-	gone=$link2 other=2
-fi
-count loop2 8 "$T_WORK/count2"
-before=$(tx_host)
-nsexec ha python3 "$frames" every eth0 loop2 3 >"$T_WORK/sent2" &
-spid=$!
-t_wait_for 3 more_than $((before + 50)) || fail "no broadcasts reach hb"
-kill "$gone"
-wait "$spid" "$cpid"
-read -r sent <"$T_WORK/sent2"
-read -r n distinct max <"$T_WORK/count2"
-is_port "$b" "$other" "root forwarding" ||
-	fail "b's port $other is $(stp_port "$b" "$other"), not root forwarding"
-lost=$((sent - distinct))
-[ "$n" -eq "$distinct" ] || fail "$((n - distinct)) broadcasts seen twice"
-[ "$max" -eq $((sent - 1)) ] || fail "the last broadcast seen is $max of $sent"
-# 10 ms a frame: a second is 100 of them
-[ "$lost" -le 100 ] || fail "$lost of $sent broadcasts lost after the link went"
-ok "the forwarding link went: $lost of $sent broadcasts lost (10 ms apart)," \
-	"none twice"
+# The link that forwards goes: the next forwards within a second.  b's
+# root port is the one on a's lowest port: stdio, then TCP, then
+# multicast.
+# failover TAG GONE-PID PORT NEXT-PORT
+failover() {
+	local before spid sent n distinct max lost
+	t_wait_for 5 is_port "$b" "$3" "root forwarding" ||
+		fail "b's port $3 is $(stp_port "$b" "$3"), not root forwarding"
+	count "$1" 8 "$T_WORK/$1"
+	before=$(tx_host)
+	nsexec ha python3 "$frames" every eth0 "$1" 3 >"$T_WORK/$1.sent" &
+	spid=$!
+	t_wait_for 3 more_than $((before + 50)) || fail "no broadcasts reach hb"
+	kill "$2"
+	wait "$spid" "$cpid"
+	read -r sent <"$T_WORK/$1.sent"
+	read -r n distinct max <"$T_WORK/$1"
+	is_port "$b" "$4" "root forwarding" ||
+		fail "b's port $4 is $(stp_port "$b" "$4"), not root forwarding"
+	lost=$((sent - distinct))
+	[ "$n" -eq "$distinct" ] || fail "$((n - distinct)) broadcasts seen twice"
+	[ "$max" -eq $((sent - 1)) ] ||
+		fail "the last broadcast seen is $max of $sent"
+	# 10 ms a frame: a second is 100 of them
+	[ "$lost" -le 100 ] ||
+		fail "$lost of $sent broadcasts lost after port $3's link went"
+	ok "port $3's link went, port $4's took over: $lost of $sent" \
+		"broadcasts lost (10 ms apart), none twice"
+}
+failover loop2 "$link2" 2 3
+failover loop3 "$link3" 3 4
