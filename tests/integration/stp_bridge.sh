@@ -72,7 +72,7 @@ count_once() {
 		pids+=($!)
 	done
 	for h in hb hc; do
-		t_wait_for 5 grep -q ready "$T_WORK/$1.$h.err" ||
+		t_wait_for 20 grep -q ready "$T_WORK/$1.$h.err" ||
 			fail "the counter at $h did not start"
 	done
 	nsexec ha python3 "$frames" send eth0 "$1" 30

@@ -11,7 +11,10 @@
 #                                        with WANT, a second after WANT
 #                                        distinct ones came in at most;
 #                                        "ready" on stderr once it listens
-#   stp_frames.py every IFNAME TAG SECS  one a 10 ms for SECS seconds
+#   stp_frames.py every IFNAME TAG SECS  one a 10 ms for SECS seconds,
+#                                        then how many were sent
+# SIGTERM ends "count" and "every" early: they print as at their end.
+import signal
 import socket
 import sys
 import time
@@ -26,7 +29,16 @@ def frame(ifname, tag, i):
             i.to_bytes(4, "big") + b"\0" * 40)
 
 
+stop = False
+
+
+def on_term(signum, frame):
+    global stop
+    stop = True
+
+
 def main():
+    signal.signal(signal.SIGTERM, on_term)
     mode, ifname, tag = sys.argv[1], sys.argv[2], sys.argv[3].encode()
     s = socket.socket(socket.AF_PACKET, socket.SOCK_RAW,
                       socket.htons(ETHERTYPE))
@@ -39,7 +51,7 @@ def main():
     if mode == "every":
         end = time.monotonic() + float(sys.argv[4])
         i = 0
-        while time.monotonic() < end:
+        while time.monotonic() < end and not stop:
             s.send(frame(ifname, tag, i))
             i += 1
             time.sleep(0.01)
@@ -54,6 +66,9 @@ def main():
     n = 0
     seen = []
     while time.monotonic() < end:
+        if stop and s.gettimeout() != 0:
+            # what has come in already, then done
+            s.setblocking(False)
         if want >= 0 and len(set(seen)) >= want:
             # time for duplicates to show, then done
             end = min(end, time.monotonic() + 1)
@@ -62,6 +77,8 @@ def main():
             d = s.recv(2048)
         except socket.timeout:
             continue
+        except BlockingIOError:
+            break
         if d[14:14 + len(tag)] == tag:
             n += 1
             seen.append(int.from_bytes(d[14 + len(tag):18 + len(tag)],

@@ -80,10 +80,11 @@ ok "converged $(((t1 - t0) / 1000)) ms after the loop closed: b's ports 2-4:" \
 # count TAG SECS OUT [WANT]: count at hb, in the background, once it
 # listens; with WANT, until a second after WANT distinct frames came
 count() {
-	nsexec hb python3 "$frames" count eth0 "$1" "$2" ${4:-} >"$3" \
+	ip netns exec "$T_NS-hb" python3 "$frames" count eth0 "$1" "$2" ${4:-} \
+		>"$3" \
 		2>"$3.err" &
 	cpid=$!
-	t_wait_for 5 grep -q ready "$3.err" || fail "the counter did not start"
+	t_wait_for 20 grep -q ready "$3.err" || fail "the counter did not start"
 }
 # tx_host: frames switch b sent to hb
 tx_host() { "$SWITCHCTL" -j -s "$b" port 1 | jq .port.tx_frames; }
@@ -102,20 +103,31 @@ ok "50 broadcasts from ha seen once each at hb"
 # multicast.
 # failover TAG GONE-PID PORT NEXT-PORT
 failover() {
-	local before spid sent n distinct max lost
+	local spid seen sent n distinct max lost
 	t_wait_for 5 is_port "$b" "$3" "root forwarding" ||
 		fail "b's port $3 is $(stp_port "$b" "$3"), not root forwarding"
-	count "$1" 8 "$T_WORK/$1"
-	before=$(tx_host)
-	nsexec ha python3 "$frames" every eth0 "$1" 3 >"$T_WORK/$1.sent" &
+	count "$1" 60 "$T_WORK/$1"
+	seen=$(tx_host)
+	ip netns exec "$T_NS-ha" python3 "$frames" every eth0 "$1" 60 >"$T_WORK/$1.sent" &
 	spid=$!
-	t_wait_for 3 more_than $((before + 50)) || fail "no broadcasts reach hb"
+	t_wait_for 10 more_than $((seen + 50)) || fail "no broadcasts reach hb"
 	kill "$2"
-	wait "$spid" "$cpid"
+	t_wait_for 5 is_port "$b" "$4" "root forwarding" ||
+		fail "b's port $4 is $(stp_port "$b" "$4"), not root forwarding"
+	seen=$(tx_host)
+	t_wait_for 10 more_than $((seen + 50)) ||
+		fail "no broadcasts reach hb after port $3's link went"
+	kill -TERM "$spid"
+	wait "$spid"
+	# Until what was sent is through: b's count to hb stands still.
+	steady() { local t; t=$(tx_host); sleep 0.2; [ "$(tx_host)" = "$t" ]; }
+	t_wait_for 5 steady
+	kill -TERM "$cpid"
+	wait "$cpid"
 	read -r sent <"$T_WORK/$1.sent"
 	read -r n distinct max <"$T_WORK/$1"
-	is_port "$b" "$4" "root forwarding" ||
-		fail "b's port $4 is $(stp_port "$b" "$4"), not root forwarding"
+	[ -n "$sent" ] && [ -n "$max" ] ||
+		fail "sent '$(cat "$T_WORK/$1.sent")', counted '$(cat "$T_WORK/$1")'"
 	lost=$((sent - distinct))
 	[ "$n" -eq "$distinct" ] || fail "$((n - distinct)) broadcasts seen twice"
 	[ "$max" -eq $((sent - 1)) ] ||
