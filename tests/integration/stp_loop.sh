@@ -81,8 +81,7 @@ ok "converged $(((t1 - t0) / 1000)) ms after the loop closed: b's ports 2-4:" \
 # listens; with WANT, until a second after WANT distinct frames came
 count() {
 	ip netns exec "$T_NS-hb" python3 "$frames" count eth0 "$1" "$2" ${4:-} \
-		>"$3" \
-		2>"$3.err" &
+		>"$3" 2>"$3.err" &
 	cpid=$!
 	t_wait_for 20 grep -q ready "$3.err" || fail "the counter did not start"
 }
