@@ -466,7 +466,15 @@ conf_port_owner(struct conf_port *cp, unsigned long num, int argc,
 	return 0;
 }
 
-/* port N stream|dgram PATH [user NAME] [group NAME] */
+/* "stream", "dgram" or "vhost": how switchd.conf(5) names a socket. */
+const char *
+conf_sock_name(enum conf_sock s)
+{
+	return s == CONF_SOCK_STREAM ? "stream" : s == CONF_SOCK_DGRAM ?
+	    "dgram" : s == CONF_SOCK_VHOST ? "vhost" : "none";
+}
+
+/* port N stream|dgram|vhost PATH [user NAME] [group NAME] */
 static int
 conf_port_sock(struct conf *c, unsigned long num, int argc, char **argv,
     char *err, size_t len)
@@ -490,7 +498,7 @@ conf_port_sock(struct conf *c, unsigned long num, int argc, char **argv,
 			    "socket of port %u already", num, argv[2], argv[3],
 			    i);
 	np.sock = strcmp(argv[2], "stream") == 0 ? CONF_SOCK_STREAM :
-	    CONF_SOCK_DGRAM;
+	    strcmp(argv[2], "dgram") == 0 ? CONF_SOCK_DGRAM : CONF_SOCK_VHOST;
 	snprintf(np.sockpath, sizeof(np.sockpath), "%s", argv[3]);
 	for (a = 4; a < argc; a += 2) {
 		if (strcmp(argv[a], "user") != 0 &&
@@ -520,13 +528,14 @@ conf_port(struct conf *c, int argc, char **argv, char *err, size_t len)
 	cp = &c->port[num];
 	if (argc < 3)
 		return util_err(err, len, "port %lu: access, trunk, maclimit, "
-		    "storm, isolated, stp, bpduguard, user, group, stream or "
-		    "dgram?", num);
+		    "storm, isolated, stp, bpduguard, user, group, stream, "
+		    "dgram or vhost?", num);
 	if (strcmp(argv[2], "access") == 0 || strcmp(argv[2], "trunk") == 0)
 		return conf_port_vlan(cp, num, argc, argv, err, len);
 	if (strcmp(argv[2], "user") == 0 || strcmp(argv[2], "group") == 0)
 		return conf_port_owner(cp, num, argc, argv, err, len);
-	if (strcmp(argv[2], "stream") == 0 || strcmp(argv[2], "dgram") == 0)
+	if (strcmp(argv[2], "stream") == 0 || strcmp(argv[2], "dgram") == 0 ||
+	    strcmp(argv[2], "vhost") == 0)
 		return conf_port_sock(c, num, argc, argv, err, len);
 	if (strcmp(argv[2], "isolated") == 0) {
 		if (argc != 4 || (strcmp(argv[3], "on") != 0 &&
@@ -749,8 +758,8 @@ conf_dump_port(const struct conf_port *cp, uint32_t i, FILE *f)
 	if (cp->storm != CONF_STORM_SWITCH)
 		fprintf(f, "port %u storm %u\n", i, cp->storm);
 	if (cp->sock != CONF_SOCK_NONE)
-		fprintf(f, "port %u %s %s\n", i, cp->sock == CONF_SOCK_STREAM ?
-		    "stream" : "dgram", cp->sockpath);
+		fprintf(f, "port %u %s %s\n", i, conf_sock_name(cp->sock),
+		    cp->sockpath);
 	if (cp->stp_cost)
 		fprintf(f, "port %u stp cost %u\n", i, cp->stp_cost);
 	if (cp->stp_edge != STP_EDGE_KIND)

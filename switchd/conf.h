@@ -36,7 +36,8 @@
 enum conf_sock {
 	CONF_SOCK_NONE,
 	CONF_SOCK_STREAM,
-	CONF_SOCK_DGRAM
+	CONF_SOCK_DGRAM,
+	CONF_SOCK_VHOST		/* "port N vhost PATH": vhost-user */
 };
 
 /* What belongs to a port number, whoever is attached there. */
@@ -93,5 +94,6 @@ void		 conf_dump(const struct conf *, FILE *);
 const struct conf_mac *conf_mac_find(const struct conf *, const uint8_t *mac,
 		    uint16_t vid);
 uint32_t	 conf_storm(const struct conf *, uint32_t port);
+const char	*conf_sock_name(enum conf_sock);
 
 #endif

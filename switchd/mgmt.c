@@ -20,6 +20,8 @@
 #include "log.h"
 #include "mgmt.h"
 #include "netdev.h"
+#include "vhost.h"
+#include "vhu.h"
 #include "number.h"
 #include "port.h"
 #include "sockdir.h"
@@ -176,6 +178,8 @@ mgmt_info(struct mgmt *m, int argc, char **argv, json_object *r,
 		if (netdev_dgram_path(sw->netdev) != NULL)
 			mgmt_add(r, "dgram", json_object_new_string(
 			    netdev_dgram_path(sw->netdev)));
+		mgmt_add(r, "vhost", json_object_new_string(
+		    netdev_vhost_path(sw->netdev)));
 	}
 	mgmt_add(r, "mgmt", json_object_new_string(m->path));
 	mgmt_add(r, "ports", mgmt_u64(sw_nattached(sw)));
@@ -204,6 +208,7 @@ mgmt_info(struct mgmt *m, int argc, char **argv, json_object *r,
 	mgmt_add(r, "netdev_refused", mgmt_u64(sw->netdev != NULL ?
 	    netdev_refused(sw->netdev) : 0));
 	mgmt_add(r, "stream_errors", mgmt_u64(sw->stream_errors));
+	mgmt_add(r, "vhost_errors", mgmt_u64(sw->vhost_errors));
 	mgmt_add(r, "loglevel", json_object_new_string(log_getverbose() ?
 	    "debug" : "info"));
 	return 0;
@@ -218,6 +223,8 @@ mgmt_kind(const struct port *p)
 		return "stream";
 	if (p->kind == PORT_DGRAM)
 		return "dgram";
+	if (p->kind == PORT_VHOST)
+		return "vhost";
 	if (strncmp(p->descr, "switchplug", 10) == 0)
 		return "plug";
 	return "unix";
@@ -266,7 +273,7 @@ mgmt_port_allow(const struct sw *sw, uint32_t n, json_object *o)
 	if (cp->sock != CONF_SOCK_NONE) {
 		mgmt_add(o, "socket", json_object_new_string(cp->sockpath));
 		mgmt_add(o, "socket_kind", json_object_new_string(
-		    cp->sock == CONF_SOCK_STREAM ? "stream" : "dgram"));
+		    conf_sock_name(cp->sock)));
 	}
 }
 
@@ -285,6 +292,37 @@ mgmt_port_unused(struct sw *sw, uint32_t n)
 	mgmt_add(o, "isolated", json_object_new_boolean(fp->isolated));
 	mgmt_add(o, "storm", mgmt_u64(fp->storm));
 	mgmt_port_allow(sw, n, o);
+	return o;
+}
+
+/* What a vhost-user front-end and the switch agreed on, and its pace. */
+static json_object *
+mgmt_vhost(const struct port *p)
+{
+	json_object *o = json_object_new_object(), *f;
+	struct vhost_info vi;
+	const char *name;
+	unsigned int bit;
+
+	vhost_info((struct port *)p, &vi);
+	f = json_object_new_array();
+	for (bit = 0; bit < 64; bit++)
+		if ((vi.features >> bit & 1) &&
+		    (name = vhu_feature(bit)) != NULL)
+			json_object_array_add(f, json_object_new_string(name));
+	mgmt_add(o, "features", f);
+	mgmt_add(o, "features_bits", mgmt_u64(vi.features));
+	mgmt_add(o, "protocol_features", mgmt_u64(vi.protocol));
+	mgmt_add(o, "rx_ring", mgmt_u64(vi.ring_size[0]));
+	mgmt_add(o, "tx_ring", mgmt_u64(vi.ring_size[1]));
+	mgmt_add(o, "rx_up", json_object_new_boolean(vi.ring_up[0]));
+	mgmt_add(o, "tx_up", json_object_new_boolean(vi.ring_up[1]));
+	mgmt_add(o, "kicks", mgmt_u64(vi.kicks));
+	mgmt_add(o, "calls", mgmt_u64(vi.calls));
+	mgmt_add(o, "kicks_per_s", json_object_new_double(vi.kick_rate));
+	mgmt_add(o, "calls_per_s", json_object_new_double(vi.call_rate));
+	mgmt_add(o, "regions", mgmt_u64(vi.regions));
+	mgmt_add(o, "memory", mgmt_u64(vi.memory));
 	return o;
 }
 
@@ -327,6 +365,8 @@ mgmt_port(struct sw *sw, const struct port *p)
 	mgmt_add(o, "storm", mgmt_u64(fp->storm));
 	mgmt_add(o, "queue", mgmt_u64(p->qcount));
 	mgmt_add(o, "queue_max", mgmt_u64(p->qlen));
+	if (p->kind == PORT_VHOST)
+		mgmt_add(o, "vhost", mgmt_vhost(p));
 	mgmt_port_allow(sw, p->num, o);
 	return o;
 }
@@ -621,6 +661,7 @@ mgmt_counters(struct mgmt *m, int argc, char **argv, json_object *r,
 		sw->attach_unlogged = 0;
 		m->refused = 0;
 		sw->stream_errors = 0;
+		sw->vhost_errors = 0;
 	}
 	return 0;
 }

@@ -23,6 +23,7 @@
 #include "sockdir.h"
 #include "sw.h"
 #include "util.h"
+#include "vhost.h"
 
 #define NETDEV_GROUPS_MAX	256
 /* Descriptors kept free: a connection is a port at once. */
@@ -32,12 +33,21 @@
 
 #define NETDEV_PATH_MAX	sizeof(((struct sockaddr_un *)0)->sun_path)
 
+/* The sockets every port may come by, in DIR. */
+#define NETDEV_SHARED	3
+static const char *const netdev_names[NETDEV_SHARED] = {
+	"stream", "dgram", "vhost"
+};
+static const enum port_kind netdev_kinds[NETDEV_SHARED] = {
+	PORT_STREAM, PORT_DGRAM, PORT_VHOST
+};
+
 struct netdev;
 
 /* A socket QEMU attaches through: one for every port, or for one. */
 struct ndsock {
 	struct netdev	*nd;
-	enum port_kind	 kind;		/* PORT_STREAM or PORT_DGRAM */
+	enum port_kind	 kind;		/* PORT_STREAM, _DGRAM or _VHOST */
 	int		 pin;		/* its port, or -1: any the peer may */
 	char		 path[NETDEV_PATH_MAX];
 	struct listener	 l;		/* of a stream socket */
@@ -64,7 +74,8 @@ struct ndpeer {
 struct netdev {
 	struct sw	*sw;
 	struct ev_loop	*loop;
-	struct ndsock	*socks;	/* DIR/stream, DIR/dgram, then ports' own */
+	/* DIR/stream, DIR/dgram, DIR/vhost, then ports' own */
+	struct ndsock	*socks;
 	uint32_t	 nsocks;
 	/* Peers by address, a keyed hash: the addresses are the peers'. */
 	LIST_HEAD(, ndpeer) peers[NETDEV_BUCKETS];
@@ -185,12 +196,14 @@ netdev_accept_cb(struct listener *l, int fd, const struct sockaddr *sa,
 		close(fd);
 		return;
 	}
-	if (port_admit(sw, fd, PORT_STREAM) == -1) {
+	if (port_admit(sw, fd, s->kind) == -1) {
 		netdev_refuse(s, &who.w, "the memory budget is spent");
 		close(fd);
 		return;
 	}
-	if ((p = port_new(sw, (uint16_t)num, PORT_STREAM, fd)) == NULL) {
+	p = s->kind == PORT_VHOST ? vhost_new(sw, (uint16_t)num, fd) :
+	    port_new(sw, (uint16_t)num, PORT_STREAM, fd);
+	if (p == NULL) {
 		netdev_refuse(s, &who.w, "out of memory");
 		close(fd);
 		return;
@@ -551,7 +564,7 @@ netdev_sock(struct netdev *nd, int dirfd, enum port_kind kind, int pin,
     size_t len)
 {
 	struct ndsock *s = &nd->socks[nd->nsocks];
-	int type = kind == PORT_STREAM ? SOCK_STREAM : SOCK_DGRAM, fd;
+	int type = kind == PORT_DGRAM ? SOCK_DGRAM : SOCK_STREAM, fd;
 
 	if (strlen(path) >= sizeof(s->path))
 		return util_err(err, len, "%s: path too long", path);
@@ -604,7 +617,7 @@ netdev_pinned(struct netdev *nd, uint32_t num, mode_t mode, uid_t owner,
     gid_t group, char *err, size_t len)
 {
 	const struct conf_port *cp = &nd->sw->conf->port[num];
-	const char *kind = cp->sock == CONF_SOCK_STREAM ? "stream" : "dgram";
+	const char *kind = conf_sock_name(cp->sock);
 	char why[512];
 	int dirfd, r;
 
@@ -618,8 +631,8 @@ netdev_pinned(struct netdev *nd, uint32_t num, mode_t mode, uid_t owner,
 	if ((dirfd = sockdir_parent(cp->sockpath, why, sizeof(why))) == -1)
 		return util_err(err, len, "port %u %s: %s", num, kind, why);
 	r = netdev_sock(nd, dirfd, cp->sock == CONF_SOCK_STREAM ? PORT_STREAM :
-	    PORT_DGRAM, (int)num, cp->sockpath, mode, owner, group, why,
-	    sizeof(why));
+	    cp->sock == CONF_SOCK_DGRAM ? PORT_DGRAM : PORT_VHOST, (int)num,
+	    cp->sockpath, mode, owner, group, why, sizeof(why));
 	close(dirfd);
 	if (r == -1)
 		return util_err(err, len, "port %u %s: %s", num, kind, why);
@@ -635,11 +648,9 @@ struct netdev *
 netdev_new(struct sw *sw, int dirfd, const char *dir, mode_t mode,
     uid_t owner, gid_t group, char *err, size_t len)
 {
-	static const char *const name[] = { "stream", "dgram" };
-	static const enum port_kind kind[] = { PORT_STREAM, PORT_DGRAM };
 	struct netdev *nd = NULL;
 	char path[NETDEV_PATH_MAX];
-	uint32_t i, n = 2;
+	uint32_t i, n = NETDEV_SHARED;
 
 	for (i = 1; i < sw->conf->nports; i++)
 		n += sw->conf->port[i].sock != CONF_SOCK_NONE;
@@ -656,16 +667,16 @@ netdev_new(struct sw *sw, int dirfd, const char *dir, mode_t mode,
 		LIST_INIT(&nd->peers[i]);
 	ev_timer_init(&nd->check_w, netdev_check_cb, NETDEV_CHECK,
 	    NETDEV_CHECK);
-	for (i = 0; i < nitems(name); i++) {
+	for (i = 0; i < NETDEV_SHARED; i++) {
 		if ((size_t)snprintf(path, sizeof(path), "%s/%s", dir,
-		    name[i]) >= sizeof(path)) {
+		    netdev_names[i]) >= sizeof(path)) {
 			util_err(err, len, "socket directory %s: path too "
 			    "long", dir);
 			netdev_free(nd);
 			return NULL;
 		}
-		if (netdev_sock(nd, dirfd, kind[i], -1, path, mode, owner,
-		    group, err, len) == -1) {
+		if (netdev_sock(nd, dirfd, netdev_kinds[i], -1, path, mode,
+		    owner, group, err, len) == -1) {
 			netdev_free(nd);
 			return NULL;
 		}
@@ -691,7 +702,7 @@ netdev_check(const struct netdev *nd)
 	char dir[NETDEV_PATH_MAX];
 	uint32_t i;
 
-	for (i = 2; i < nd->nsocks; i++) {
+	for (i = NETDEV_SHARED; i < nd->nsocks; i++) {
 		s = &nd->socks[i];
 		snprintf(dir, sizeof(dir), "%.*s", (int)(sockdir_name(s->path) -
 		    s->path - 1), s->path);
@@ -702,7 +713,7 @@ netdev_check(const struct netdev *nd)
 		log_warnx("port %d %s %s: the user switchd runs as (uid %ld) "
 		    "may not write to %s, so the socket stays there when the "
 		    "switch exits (and is replaced when it starts)", s->pin,
-		    s->kind == PORT_STREAM ? "stream" : "dgram", s->path,
+		    conf_sock_name(nd->sw->conf->port[s->pin].sock), s->path,
 		    (long)geteuid(), dir);
 	}
 }
@@ -713,7 +724,7 @@ netdev_start(struct netdev *nd)
 	uint32_t i;
 
 	for (i = 0; i < nd->nsocks; i++)
-		if (nd->socks[i].kind == PORT_STREAM)
+		if (nd->socks[i].kind != PORT_DGRAM)
 			listener_start(&nd->socks[i].l);
 		else
 			ev_io_start(nd->loop, &nd->socks[i].io);
@@ -760,6 +771,12 @@ const char *
 netdev_dgram_path(const struct netdev *nd)
 {
 	return nd->socks[1].path;
+}
+
+const char *
+netdev_vhost_path(const struct netdev *nd)
+{
+	return nd->socks[2].path;
 }
 
 uint64_t

@@ -2,8 +2,9 @@
 /*
  * QEMU's own socket backends, for a QEMU built without VDE: DIR/stream,
  * where each connection of -netdev stream is a port, DIR/dgram, where
- * each sender address of -netdev dgram is a port, and the sockets of
- * single ports that switchd.conf(5) names ("port N stream PATH").
+ * each sender address of -netdev dgram is a port, DIR/vhost, where each
+ * connection of -netdev vhost-user is a port (vhost.c), and the sockets
+ * of single ports that switchd.conf(5) names ("port N stream PATH").
  */
 #ifndef NETDEV_H
 #define NETDEV_H
@@ -25,6 +26,7 @@ void		 netdev_start(struct netdev *);
 void		 netdev_free(struct netdev *);
 const char	*netdev_stream_path(const struct netdev *);
 const char	*netdev_dgram_path(const struct netdev *);
+const char	*netdev_vhost_path(const struct netdev *);
 uint64_t	 netdev_refused(const struct netdev *);
 void		 netdev_counters_reset(struct netdev *);
 

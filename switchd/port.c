@@ -95,9 +95,10 @@ port_name(const struct port *p)
 	if (p->kind == PORT_TAP)
 		snprintf(buf, sizeof(buf), "port %u (tap %s)", p->num,
 		    p->ifname);
-	else if (p->kind == PORT_STREAM || p->kind == PORT_DGRAM)
+	else if (p->kind != PORT_UNIX)
 		snprintf(buf, sizeof(buf), "port %u (%s %s uid=%ld pid=%ld)",
-		    p->num, p->kind == PORT_STREAM ? "stream" : "dgram",
+		    p->num, p->kind == PORT_STREAM ? "stream" :
+		    p->kind == PORT_DGRAM ? "dgram" : "vhost",
 		    p->descr[0] ? p->descr : "-", (long)p->uid, (long)p->pid);
 	else
 		snprintf(buf, sizeof(buf), "port %u (%s uid=%ld pid=%ld)",
@@ -229,8 +230,11 @@ port_ctl_cb(struct ev_loop *loop, ev_io *w, int revents)
 void
 port_start(struct port *p)
 {
-	/* A datagram port's frames come in through the socket it came by. */
-	if (p->kind != PORT_DGRAM)
+	/*
+	 * A datagram port's frames come in through the socket it came by;
+	 * a port with ops is watched as they say.
+	 */
+	if (p->kind != PORT_DGRAM && p->ops == NULL)
 		ev_io_start(p->sw->loop, &p->rx_w);
 	if (p->ctlfd != -1)
 		ev_io_start(p->sw->loop, &p->ctl_w);
@@ -630,7 +634,7 @@ port_stall_cb(struct ev_loop *loop, ev_timer *w, int revents)
 	port_release(p);
 }
 
-static void
+void
 port_count_tx(struct port *p, size_t len)
 {
 	struct fwd_port *fp = &p->sw->fwd->ports[p->num];
@@ -639,7 +643,7 @@ port_count_tx(struct port *p, size_t len)
 	fp->st.tx_bytes += len;
 }
 
-static void
+void
 port_drop(struct port *p, enum fwd_drop why)
 {
 	p->sw->fwd->ports[p->num].st.drops[why]++;
@@ -732,6 +736,8 @@ port_send(struct port *p, const struct iovec *iov, unsigned int n)
 	}
 	if (p->kind == PORT_STREAM)
 		return port_send_stream(p, iov, n);
+	if (p->ops != NULL)
+		return p->ops->send(p, iov, n);
 	while (done < n) {
 		if (p->kind == PORT_TAP) {
 			r = write(p->fd, iov[done].iov_base, iov[done].iov_len);
@@ -1174,6 +1180,21 @@ port_recv(struct port *p, size_t *lens)
 	return n;
 }
 
+/* A batch from a port with ops, into the receive slots. */
+static int
+port_recv_ops(struct port *p, size_t *lens)
+{
+	uint8_t *slots[PORT_BATCH];
+	unsigned int i, n;
+
+	for (i = 0; i < PORT_BATCH; i++)
+		slots[i] = b.rx[i];
+	n = p->ops->recv(p, slots, PORT_SLOT, lens, PORT_BATCH);
+	for (i = 0; i < n; i++)
+		port_checklen(p, lens[i]);
+	return (int)n;
+}
+
 /* Read frame i of the batch from a tap; 0 when there is none. */
 static int
 port_read_tap(struct port *p, unsigned int i, size_t *len)
@@ -1343,15 +1364,21 @@ port_partial_cb(struct ev_loop *loop, ev_timer *w, int revents)
 static void
 port_rx_cb(struct ev_loop *loop, ev_io *w, int revents)
 {
-	struct port *p = container_of(w, struct port, rx_w);
+	(void)loop;
+	(void)revents;
+	port_poll(container_of(w, struct port, rx_w));
+}
+
+/* Read a batch from p and forward it; p may be gone after. */
+void
+port_poll(struct port *p)
+{
 	size_t lens[PORT_BATCH];
 	uint64_t storm;
 	uint32_t now;
 	unsigned int i;
 	int n;
 
-	(void)loop;
-	(void)revents;
 	now = sw_now();	/* once a batch: seconds are enough */
 	fwd_clock(p->sw->fwd, sw_msec());	/* storm control counts ms */
 	storm = p->sw->fwd->ports[p->num].st.drops[DROP_STORM];
@@ -1368,7 +1395,8 @@ port_rx_cb(struct ev_loop *loop, ev_io *w, int revents)
 		    i++)
 			port_forward(p, i, lens[i], now);
 	} else {
-		n = port_recv(p, lens);
+		n = p->ops != NULL ? port_recv_ops(p, lens) :
+		    port_recv(p, lens);
 		for (i = 0; i < (unsigned int)n; i++)
 			port_forward(p, i, lens[i], now);
 	}

@@ -17,6 +17,7 @@
 #include <ev.h>
 #include <stdint.h>
 
+#include "fwd.h"
 #include "log.h"
 #include "vde.h"
 
@@ -38,12 +39,28 @@ enum port_kind {
 	PORT_UNIX,	/* VDE: a datagram socket of its own, DIR/ctl */
 	PORT_TAP,
 	PORT_STREAM,	/* QEMU -netdev stream: a connection, 4-byte lengths */
-	PORT_DGRAM	/* QEMU -netdev dgram: one sender address */
+	PORT_DGRAM,	/* QEMU -netdev dgram: one sender address */
+	PORT_VHOST	/* QEMU -netdev vhost-user: the guest's rings */
 };
 
 struct conf;
 struct deframer;
+struct port;
 struct sw;
+
+/*
+ * A port whose frames do not move through its descriptor (vhost.c):
+ * recv() fills up to max receive slots, each a virtio_net_hdr then the
+ * frame, and gives each frame's length; send() takes frames (behind a
+ * virtio_net_hdr when the port is vnet) and returns how many it dealt
+ * with, sent or dropped, fewer only when the peer has no room now.
+ */
+struct port_ops {
+	unsigned int	(*recv)(struct port *, uint8_t *const *slots,
+			    size_t slotlen, size_t *lens, unsigned int max);
+	unsigned int	(*send)(struct port *, const struct iovec *,
+			    unsigned int n);
+};
 
 struct port {
 	struct sw		*sw;
@@ -54,6 +71,7 @@ struct port {
 	int			 offload;	/* the kernel took TUNSETOFFLOAD */
 	ev_io			 rx_w;
 	ev_io			 tx_w;
+	const struct port_ops	*ops;		/* NULL: I/O on fd */
 
 	/* unix ports: the control stream the port lives as long as */
 	int			 ctlfd;
@@ -142,5 +160,8 @@ void		 port_end(struct port *, const char *why);
 void		 port_dgram_rx(struct sw *, int fd, port_from_cb, void *);
 void		 port_xmit(struct port *, const uint8_t *, size_t);
 void		 port_guard(struct port *);
+void		 port_poll(struct port *);
+void		 port_count_tx(struct port *, size_t);
+void		 port_drop(struct port *, enum fwd_drop);
 
 #endif

@@ -44,6 +44,7 @@ struct sw {
 	uint32_t	 nbacklog;	/* ports with a queue */
 	uint64_t	 mem_drops;	/* frames the budget had no room for */
 	uint64_t	 stream_errors;	/* stream peers closed, out of step */
+	uint64_t	 vhost_errors;	/* vhost-user peers closed: lies */
 
 	/* QEMU's stream and dgram sockets (netdev.c), made at start. */
 	struct netdev	*netdev;

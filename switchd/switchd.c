@@ -646,6 +646,10 @@ main(int argc, char *argv[])
 	log_info("a QEMU without VDE attaches with: -netdev stream,id=net0,"
 	    "server=off,addr.type=unix,addr.path=%s",
 	    netdev_stream_path(sd.sw->netdev));
+	log_info("or, faster, with its memory shared: -object "
+	    "memory-backend-memfd,id=mem,size=1G,share=on -numa node,memdev=mem "
+	    "-chardev socket,id=c0,path=%s -netdev vhost-user,id=net0,"
+	    "chardev=c0", netdev_vhost_path(sd.sw->netdev));
 	switchd_who(&o);
 	ev_run(loop, 0);
 
