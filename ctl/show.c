@@ -170,6 +170,9 @@ show_info(json_object *r)
 		show_kv(t, "QEMU stream socket", "%s", show_str(r, "stream"));
 	if (show_has(r, "dgram"))
 		show_kv(t, "QEMU dgram socket", "%s", show_str(r, "dgram"));
+	if (show_has(r, "vhost"))
+		show_kv(t, "QEMU vhost-user socket", "%s",
+		    show_str(r, "vhost"));
 	show_kv(t, "management socket", "%s", show_str(r, "mgmt"));
 	show_kv(t, "ports", "%" PRIu64 " in use of %" PRIu64,
 	    show_u64(r, "ports"), show_u64(r, "ports_max"));
@@ -204,11 +207,14 @@ show_info(json_object *r)
 	show_kv(t, "changes refused", "%" PRIu64,
 	    show_u64(r, "mgmt_refused"));
 	if (show_has(r, "netdev_refused"))
-		show_kv(t, "stream, dgram refused", "%" PRIu64,
+		show_kv(t, "stream, dgram, vhost refused", "%" PRIu64,
 		    show_u64(r, "netdev_refused"));
 	if (show_has(r, "stream_errors"))
 		show_kv(t, "streams out of step", "%" PRIu64,
 		    show_u64(r, "stream_errors"));
+	if (show_has(r, "vhost_errors"))
+		show_kv(t, "vhost-user peers dropped", "%" PRIu64,
+		    show_u64(r, "vhost_errors"));
 	show_kv(t, "log level", "%s", show_str(r, "loglevel"));
 	table_print(t, stdout);
 	table_free(t);
@@ -431,6 +437,32 @@ show_allow(struct table *t, json_object *p)
 		    show_str(p, "socket"), show_str(p, "socket_kind"));
 }
 
+/* A vhost-user port: what QEMU and the switch agreed on, and its pace. */
+static void
+show_vhost(struct table *t, json_object *v)
+{
+	json_object *f = show_array(v, "features");
+	char buf[512];
+	size_t i, n = f ? json_object_array_length(f) : 0, off = 0;
+
+	buf[0] = '\0';
+	for (i = 0; i < n && off < sizeof(buf); i++)
+		off += (size_t)snprintf(buf + off, sizeof(buf) - off, "%s%s",
+		    i ? " " : "", json_object_get_string(
+		    json_object_array_get_idx(f, i)));
+	show_kv(t, "features", "%s", n ? buf : "none agreed on yet");
+	show_kv(t, "rings", "receive %" PRIu64 "%s, transmit %" PRIu64 "%s",
+	    show_u64(v, "rx_ring"), json_object_get_boolean(show_get(v,
+	    "rx_up")) ? "" : " (stopped)", show_u64(v, "tx_ring"),
+	    json_object_get_boolean(show_get(v, "tx_up")) ? "" : " (stopped)");
+	show_kv(t, "kicks", "%" PRIu64 " (%.0f/s)", show_u64(v, "kicks"),
+	    json_object_get_double(show_get(v, "kicks_per_s")));
+	show_kv(t, "calls", "%" PRIu64 " (%.0f/s)", show_u64(v, "calls"),
+	    json_object_get_double(show_get(v, "calls_per_s")));
+	show_kv(t, "guest memory", "%" PRIu64 " MiB in %" PRIu64 " regions",
+	    show_u64(v, "memory") >> 20, show_u64(v, "regions"));
+}
+
 /* What belongs to the port's number, whoever is attached. */
 static void
 show_settings(struct table *t, json_object *p)
@@ -487,6 +519,8 @@ show_port(json_object *r)
 		show_kv(t, "pid", "%" PRId64,
 		    json_object_get_int64(show_get(p, "pid")));
 	}
+	if (show_has(p, "vhost"))
+		show_vhost(t, show_get(p, "vhost"));
 	show_settings(t, p);
 	show_kv(t, "frames in", "%" PRIu64, show_u64(p, "rx_frames"));
 	show_kv(t, "bytes in", "%" PRIu64, show_u64(p, "rx_bytes"));
