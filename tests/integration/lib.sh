@@ -308,14 +308,16 @@ qemu_takes() {
 	qemu-system-x86_64 -netdev "$1" -version >/dev/null 2>&1
 }
 
-# netboot_gw NET WORD: in namespace gw, switchd on DIR $sw with tap0,
-# -g $VMGROUP -m 660 (SWITCHD_PID); tap0 is NET.1/24, and dnsmasq there
-# leases NET.100-150 with a TFTP script that iPXE runs and that says WORD.
+# netboot_gw NET WORD [ARGS...]: in namespace gw, switchd on DIR $sw with
+# tap0, -g $VMGROUP -m 660 and ARGS (SWITCHD_PID); tap0 is NET.1/24, and
+# dnsmasq there leases NET.100-150 with a TFTP script that iPXE runs and
+# that says WORD.
 netboot_gw() {
 	local net=$1 word=$2
+	shift 2
 	netns gw
 	bg switchd ip netns exec "$T_NS-gw" "$SWITCHD" -s "$sw" -v -t tap0 \
-	    -g "$VMGROUP" -m 660
+	    -g "$VMGROUP" -m 660 "$@"
 	SWITCHD_PID=$T_LASTPID
 	wait_for 30 grep -q "switch .* ready" "$T_WORK/switchd.log" ||
 		fail "switchd did not start"
