@@ -28,7 +28,7 @@ case $secs in
 esac
 
 out=${FUZZ_OUT:-$top/build-fuzz}
-harnesses=${FUZZ_HARNESSES:-vde fwd stream2 stream4 streamport mgmt conf gso stp}
+harnesses=${FUZZ_HARNESSES:-vde fwd stream2 stream4 streamport mgmt conf gso stp vhost}
 CC=${FUZZ_CC:-clang}
 
 skip() { echo "SKIPPED: $*"; exit 77; }
@@ -44,6 +44,7 @@ max_len() {
 	mgmt) echo 4096 ;;
 	conf) echo 8192 ;;
 	gso) echo 16384 ;;	# frames of many segments, not only a few
+	vhost) echo 70000 ;;	# guest memory, then messages
 	*) echo 4096 ;;
 	esac
 }
