@@ -552,6 +552,35 @@ blast(struct dev *a, struct dev *b, size_t size, int gso, double secs)
 		a->tx.desc[i].len = (uint32_t)(HDRLEN + len);
 		a->tx.desc[i].flags = 0;
 	}
+	/*
+	 * A warm-up first, not counted: the switch maps guest memory page
+	 * by page as it first touches it, once per buffer.
+	 */
+	t0 = now();
+	end = t0 + (secs < 1 ? secs : 1);
+	for (n = 0;; n++) {
+		if ((n & 63) == 0 && now() > end)
+			break;
+		tx_reclaim(&a->tx);
+		old = a->tx.avail_idx;
+		while (a->tx.inflight < a->tx.num) {
+			a->tx.avail->ring[a->tx.avail_idx & (a->tx.num - 1)] =
+			    (uint16_t)(a->tx.avail_idx & (a->tx.num - 1));
+			a->tx.avail_idx++;
+			a->tx.inflight++;
+		}
+		if (old != a->tx.avail_idx)
+			ring_kick(&a->tx, old);
+		u = ACQ(&b->rx.used->idx);
+		old = b->rx.avail_idx;
+		while (b->rx.last_used != u)
+			b->rx.avail->ring[b->rx.avail_idx++ & (b->rx.num - 1)] =
+			    (uint16_t)b->rx.used->ring[b->rx.last_used++ &
+			    (b->rx.num - 1)].id;
+		if (old != b->rx.avail_idx)
+			ring_kick(&b->rx, old);
+	}
+	sent = a->tx.inflight;	/* in flight now: counted as they come */
 	t0 = now();
 	end = t0 + secs;
 	for (n = 0;; n++) {
