@@ -256,11 +256,11 @@ vring_more(struct vring_split *vr)
 	return vr->avail_idx != vr->last_avail;
 }
 
-/* Copy len bytes of the chain from offset off; returns what was there. */
-size_t
-vring_read(const struct vring_chain *c, size_t off, void *dst, size_t len)
+/* Copy between the chain, from offset off, and buf: out of it, or in. */
+static size_t
+vring_copy(const struct vring_chain *c, size_t off, uint8_t *buf, size_t len,
+    int in)
 {
-	uint8_t *d = dst;
 	size_t done = 0, n;
 	unsigned int i;
 
@@ -272,11 +272,21 @@ vring_read(const struct vring_chain *c, size_t off, void *dst, size_t len)
 		n = c->seg[i].len - off;
 		if (n > len - done)
 			n = len - done;
-		memcpy(d + done, c->seg[i].p + off, n);
+		if (in)
+			memcpy(c->seg[i].p + off, buf + done, n);
+		else
+			memcpy(buf + done, c->seg[i].p + off, n);
 		done += n;
 		off = 0;
 	}
 	return done;
+}
+
+/* Copy len bytes of the chain from offset off; returns what was there. */
+size_t
+vring_read(const struct vring_chain *c, size_t off, void *dst, size_t len)
+{
+	return vring_copy(c, off, dst, len, 0);
 }
 
 /* Copy len bytes into the chain at offset off; returns what fitted. */
@@ -284,23 +294,7 @@ size_t
 vring_write(const struct vring_chain *c, size_t off, const void *src,
     size_t len)
 {
-	const uint8_t *s = src;
-	size_t done = 0, n;
-	unsigned int i;
-
-	for (i = 0; i < c->nseg && done < len; i++) {
-		if (off >= c->seg[i].len) {
-			off -= c->seg[i].len;
-			continue;
-		}
-		n = c->seg[i].len - off;
-		if (n > len - done)
-			n = len - done;
-		memcpy(c->seg[i].p + off, s + done, n);
-		done += n;
-		off = 0;
-	}
-	return done;
+	return vring_copy(c, off, (uint8_t *)(uintptr_t)src, len, 1);
 }
 
 const char *

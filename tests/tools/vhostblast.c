@@ -524,15 +524,48 @@ learn(struct dev *a, struct dev *b)
 		die("%s", "a broadcast from B did not reach A");
 }
 
+/* Give every transmit buffer back to the switch; how many were given. */
+static uint32_t
+blast_tx(struct ring *r)
+{
+	uint16_t old = r->avail_idx;
+	uint32_t n = 0;
+
+	tx_reclaim(r);
+	for (; r->inflight < r->num; n++, r->inflight++, r->avail_idx++)
+		r->avail->ring[r->avail_idx & (r->num - 1)] =
+		    (uint16_t)(r->avail_idx & (r->num - 1));
+	if (n > 0)
+		ring_kick(r, old);
+	return n;
+}
+
+/* Take what came and give the buffers back; how many came. */
+static uint32_t
+blast_rx(struct ring *r, uint64_t *bytes)
+{
+	struct vring_used_elem *e;
+	uint16_t old = r->avail_idx, u = ACQ(&r->used->idx);
+	uint32_t n = 0;
+
+	for (; r->last_used != u; n++) {
+		e = &r->used->ring[r->last_used++ & (r->num - 1)];
+		*bytes += e->len - HDRLEN;
+		r->avail->ring[r->avail_idx++ & (r->num - 1)] = (uint16_t)e->id;
+	}
+	if (n > 0)
+		ring_kick(r, old);
+	return n;
+}
+
 static int
 blast(struct dev *a, struct dev *b, size_t size, int gso, double secs)
 {
 	static uint8_t f[GSO_FRAME];
 	struct virtio_net_hdr h;
-	uint64_t sent = 0, recvd = 0, bytes = 0;
+	uint64_t sent = 0, recvd = 0, bytes = 0, warm = 0;
 	double t0, t1 = 0, first = 0, end;
-	uint16_t old, u;
-	uint32_t i, n;
+	uint32_t i, n, got;
 	size_t len;
 
 	learn(a, b);
@@ -556,84 +589,30 @@ blast(struct dev *a, struct dev *b, size_t size, int gso, double secs)
 	 * A warm-up first, not counted: the switch maps guest memory page
 	 * by page as it first touches it, once per buffer.
 	 */
-	t0 = now();
-	end = t0 + (secs < 1 ? secs : 1);
-	for (n = 0;; n++) {
-		if ((n & 63) == 0 && now() > end)
-			break;
-		tx_reclaim(&a->tx);
-		old = a->tx.avail_idx;
-		while (a->tx.inflight < a->tx.num) {
-			a->tx.avail->ring[a->tx.avail_idx & (a->tx.num - 1)] =
-			    (uint16_t)(a->tx.avail_idx & (a->tx.num - 1));
-			a->tx.avail_idx++;
-			a->tx.inflight++;
-		}
-		if (old != a->tx.avail_idx)
-			ring_kick(&a->tx, old);
-		u = ACQ(&b->rx.used->idx);
-		old = b->rx.avail_idx;
-		while (b->rx.last_used != u)
-			b->rx.avail->ring[b->rx.avail_idx++ & (b->rx.num - 1)] =
-			    (uint16_t)b->rx.used->ring[b->rx.last_used++ &
-			    (b->rx.num - 1)].id;
-		if (old != b->rx.avail_idx)
-			ring_kick(&b->rx, old);
+	end = now() + (secs < 1 ? secs : 1);
+	for (n = 0; (n & 63) != 0 || now() < end; n++) {
+		(void)blast_tx(&a->tx);
+		(void)blast_rx(&b->rx, &warm);
 	}
 	sent = a->tx.inflight;	/* in flight now: counted as they come */
 	t0 = now();
 	end = t0 + secs;
-	for (n = 0;; n++) {
-		if ((n & 63) == 0 && (t1 = now()) > end)
-			break;
-		tx_reclaim(&a->tx);
-		old = a->tx.avail_idx;
-		while (a->tx.inflight < a->tx.num) {
-			a->tx.avail->ring[a->tx.avail_idx & (a->tx.num - 1)] =
-			    (uint16_t)(a->tx.avail_idx & (a->tx.num - 1));
-			a->tx.avail_idx++;
-			a->tx.inflight++;
-			sent++;
-		}
-		if (old != a->tx.avail_idx)
-			ring_kick(&a->tx, old);
-		u = ACQ(&b->rx.used->idx);
-		if (u == b->rx.last_used)
+	for (n = 0; (n & 63) != 0 || (t1 = now()) < end; n++) {
+		sent += blast_tx(&a->tx);
+		if ((got = blast_rx(&b->rx, &bytes)) == 0)
 			continue;
 		if (first == 0)
 			first = now();
-		old = b->rx.avail_idx;
-		while (b->rx.last_used != u) {
-			struct vring_used_elem *e = &b->rx.used->ring[
-			    b->rx.last_used++ & (b->rx.num - 1)];
-
-			recvd++;
-			bytes += e->len - HDRLEN;
-			b->rx.avail->ring[b->rx.avail_idx++ &
-			    (b->rx.num - 1)] = (uint16_t)e->id;
-		}
-		ring_kick(&b->rx, old);
+		recvd += got;
 		t1 = now();
 	}
 	/* What was sent and not yet received may still come. */
 	end = now() + 0.5;
-	while (now() < end) {
-		u = ACQ(&b->rx.used->idx);
-		if (u == b->rx.last_used)
-			continue;
-		old = b->rx.avail_idx;
-		while (b->rx.last_used != u) {
-			struct vring_used_elem *e = &b->rx.used->ring[
-			    b->rx.last_used++ & (b->rx.num - 1)];
-
-			recvd++;
-			bytes += e->len - HDRLEN;
-			b->rx.avail->ring[b->rx.avail_idx++ &
-			    (b->rx.num - 1)] = (uint16_t)e->id;
+	while (now() < end)
+		if ((got = blast_rx(&b->rx, &bytes)) > 0) {
+			recvd += got;
+			t1 = now();
 		}
-		ring_kick(&b->rx, old);
-		t1 = now();
-	}
 	tx_reclaim(&a->tx);
 	sent -= a->tx.inflight;
 	if (first == 0 || t1 <= first)
@@ -645,6 +624,18 @@ blast(struct dev *a, struct dev *b, size_t size, int gso, double secs)
 	    1e9, sent ? 100.0 * (double)(sent - (recvd < sent ? recvd : sent)) /
 	    (double)sent : 0.0);
 	return 0;
+}
+
+/* The next frame from a to b: others (a tap's multicast) are passed by. */
+static size_t
+rx_from(struct dev *b, const struct dev *a, uint8_t *in, size_t max)
+{
+	size_t n;
+
+	do
+		n = rx_next(&b->rx, in, max, 5);
+	while (n >= HDRLEN + 12 && memcmp(in + HDRLEN + 6, a->mac, 6) != 0);
+	return n;
 }
 
 /* Frames one way, checked as they come; a count of the bad ones. */
@@ -661,7 +652,7 @@ exchange_one(struct dev *a, struct dev *b, const char *dir)
 	for (i = 0; i < sizeof(sizes) / sizeof(sizes[0]); i++) {
 		len = frame_make(f, b->mac, a->mac, sizes[i], (uint32_t)i);
 		tx_send(&a->tx, NULL, f, len);
-		n = rx_next(&b->rx, in, sizeof(in), 5);
+		n = rx_from(b, a, in, sizeof(in));
 		if (n != HDRLEN + len || memcmp(in + HDRLEN, f, len) != 0) {
 			fprintf(stderr, "%s: %s: a frame of %zu bytes came as "
 			    "%zu bytes%s\n", prog, dir, len, n >= HDRLEN ?
@@ -672,7 +663,7 @@ exchange_one(struct dev *a, struct dev *b, const char *dir)
 	}
 	gso_make(f, &h, b->mac, a->mac);
 	tx_send(&a->tx, &h, f, GSO_FRAME);
-	n = rx_next(&b->rx, in, sizeof(in), 5);
+	n = rx_from(b, a, in, sizeof(in));
 	memcpy(&got, in, sizeof(got));
 	if (n != HDRLEN + GSO_FRAME || memcmp(in + HDRLEN, f, GSO_FRAME) != 0 ||
 	    got.gso_type != h.gso_type || got.gso_size != h.gso_size ||
