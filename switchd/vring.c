@@ -248,12 +248,14 @@ vring_kicks(struct vring_split *vr, int on)
 	return vring_more(vr);
 }
 
-/* Whether the guest has made buffers available that are not taken. */
+/*
+ * Whether the guest has made buffers available that are not taken.  The
+ * index is only looked at: vring_pop() reads it again and checks it.
+ */
 int
 vring_more(struct vring_split *vr)
 {
-	vr->avail_idx = VRING_ACQ(&vr->avail->idx);
-	return vr->avail_idx != vr->last_avail;
+	return VRING_ACQ(&vr->avail->idx) != vr->last_avail;
 }
 
 /* Copy between the chain, from offset off, and buf: out of it, or in. */
