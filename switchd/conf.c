@@ -48,7 +48,7 @@ static const struct conf_cmd conf_cmds[] = {
 	{ "queue",	1, 1,	conf_queue },
 	{ "storm",	1, 1,	conf_storm_set },
 	{ "userports",	1, 1,	conf_userports },
-	{ "port",	2, 7,	conf_port },
+	{ "port",	2, CONF_ARGS_MAX - 1, conf_port },
 	{ "mac",	4, 6,	conf_mac },
 	{ "memory",	1, 1,	conf_memory },
 	{ "stp",	1, 2,	conf_stp },
@@ -162,12 +162,22 @@ conf_ports(struct conf *c, int argc, char **argv, char *err, size_t len)
 		if (c->macs[i].port >= n)
 			return util_err(err, len, "ports: a static MAC address "
 			    "is on port %u", c->macs[i].port);
+	for (i = 1; i < n && i < c->nports; i++)
+		if (c->port[i].mirror_to >= n)
+			return util_err(err, len, "ports: port %u is mirrored to "
+			    "port %u", i, c->port[i].mirror_to);
 	if ((cp = reallocarray(c->port, n, sizeof(*cp))) == NULL)
 		return util_err(err, len, "ports: out of memory");
 	if (n > c->nports)
 		conf_port_defaults(cp + c->nports, (uint32_t)n - c->nports);
 	c->port = cp;
 	c->nports = (uint32_t)n;
+	/* A mirror port whose sources are all gone is a mirror no more. */
+	for (i = 1; i < n; i++)
+		if (cp[i].mirror_to != 0)
+			cp[cp[i].mirror_to].mirror |= 0x80;
+	for (i = 1; i < n; i++)
+		cp[i].mirror = cp[i].mirror & 0x80 ? cp[i].mirror & 0x7f : 0;
 	return 0;
 }
 
@@ -516,6 +526,85 @@ conf_port_sock(struct conf *c, unsigned long num, int argc, char **argv,
 	return 0;
 }
 
+/* port N ingress|egress off | rate R delay T jitter T loss P duplicate P */
+static int
+conf_port_shape(struct conf_port *cp, unsigned long num, int argc,
+    char **argv, char *err, size_t len)
+{
+	char why[256];
+	int dir = strcmp(argv[2], "ingress") == 0 ? SHAPE_IN : SHAPE_OUT;
+
+	if (shape_parse(&cp->shape[dir], argc - 3, argv + 3, why,
+	    sizeof(why)) == -1)
+		return util_err(err, len, "port %lu %s: %s", num, argv[2], why);
+	return 0;
+}
+
+/* Port num stops being a mirror port: its sources are copied no more. */
+static void
+conf_mirror_clear(struct conf *c, unsigned long num)
+{
+	uint32_t i;
+
+	c->port[num].mirror = 0;
+	for (i = 1; i < c->nports; i++)
+		if (c->port[i].mirror_to == num)
+			c->port[i].mirror_to = 0;
+}
+
+/* port N mirror off | port N mirror port LIST [rx|tx|both] */
+static int
+conf_port_mirror(struct conf *c, unsigned long num, int argc, char **argv,
+    char *err, size_t len)
+{
+	uint64_t src[VLANLIST_WORDS];
+	uint8_t dir = CONF_MIRROR_RX | CONF_MIRROR_TX;
+	uint32_t i;
+
+	if (argc == 4 && strcmp(argv[3], "off") == 0) {
+		conf_mirror_clear(c, num);
+		return 0;
+	}
+	if ((argc != 5 && argc != 6) || strcmp(argv[3], "port") != 0)
+		return util_err(err, len, "usage: port N mirror port M[,...] "
+		    "[rx|tx|both] or port N mirror off");
+	if (numlist_parse(argv[4], 1, c->nports - 1, src) == -1)
+		return util_err(err, len, "port %lu mirror: '%s' is not a list "
+		    "of ports from 1 to %u (like 3,5-7)", num, argv[4],
+		    c->nports - 1);
+	if (argc == 6 && strcmp(argv[5], "rx") == 0)
+		dir = CONF_MIRROR_RX;
+	else if (argc == 6 && strcmp(argv[5], "tx") == 0)
+		dir = CONF_MIRROR_TX;
+	else if (argc == 6 && strcmp(argv[5], "both") != 0)
+		return util_err(err, len, "port %lu mirror: '%s' is not rx, tx "
+		    "or both", num, argv[5]);
+	if (VLANLIST_BITSET(src, num))
+		return util_err(err, len, "port %lu mirror: a port cannot "
+		    "mirror itself", num);
+	if (c->port[num].mirror_to != 0)
+		return util_err(err, len, "port %lu mirror: port %lu is "
+		    "mirrored to port %u; a mirror port is no source", num,
+		    num, c->port[num].mirror_to);
+	for (i = 1; i < c->nports; i++) {
+		if (!VLANLIST_BITSET(src, i))
+			continue;
+		if (c->port[i].mirror != 0)
+			return util_err(err, len, "port %lu mirror: port %u is "
+			    "a mirror port itself", num, i);
+		if (c->port[i].mirror_to != 0 && c->port[i].mirror_to != num)
+			return util_err(err, len, "port %lu mirror: port %u is "
+			    "mirrored to port %u already", num, i,
+			    c->port[i].mirror_to);
+	}
+	conf_mirror_clear(c, num);
+	c->port[num].mirror = dir;
+	for (i = 1; i < c->nports; i++)
+		if (VLANLIST_BITSET(src, i))
+			c->port[i].mirror_to = (uint16_t)num;
+	return 0;
+}
+
 static int
 conf_port(struct conf *c, int argc, char **argv, char *err, size_t len)
 {
@@ -529,7 +618,7 @@ conf_port(struct conf *c, int argc, char **argv, char *err, size_t len)
 	if (argc < 3)
 		return util_err(err, len, "port %lu: access, trunk, maclimit, "
 		    "storm, isolated, stp, bpduguard, user, group, stream, "
-		    "dgram or vhost?", num);
+		    "dgram, vhost, ingress, egress or mirror?", num);
 	if (strcmp(argv[2], "access") == 0 || strcmp(argv[2], "trunk") == 0)
 		return conf_port_vlan(cp, num, argc, argv, err, len);
 	if (strcmp(argv[2], "user") == 0 || strcmp(argv[2], "group") == 0)
@@ -546,6 +635,10 @@ conf_port(struct conf *c, int argc, char **argv, char *err, size_t len)
 	}
 	if (strcmp(argv[2], "storm") == 0)
 		return conf_port_storm(cp, num, argc, argv, err, len);
+	if (strcmp(argv[2], "ingress") == 0 || strcmp(argv[2], "egress") == 0)
+		return conf_port_shape(cp, num, argc, argv, err, len);
+	if (strcmp(argv[2], "mirror") == 0)
+		return conf_port_mirror(c, num, argc, argv, err, len);
 	if (strcmp(argv[2], "stp") == 0)
 		return conf_port_stp(cp, num, argc, argv, err, len);
 	if (strcmp(argv[2], "bpduguard") == 0) {
@@ -736,10 +829,33 @@ conf_load(struct conf *c, const char *path, char *err, size_t len)
 	return 0;
 }
 
+/* "port N mirror port LIST DIR", its sources found among c's ports. */
 static void
-conf_dump_port(const struct conf_port *cp, uint32_t i, FILE *f)
+conf_dump_mirror(const struct conf *c, uint32_t n, FILE *f)
 {
-	char vl[VLANLIST_STR_MAX];
+	static const char *const dir[] = { "", "rx", "tx", "both" };
+	uint64_t src[VLANLIST_WORDS];
+	char *list;
+	size_t len = (size_t)c->nports * 6;
+	uint32_t i;
+
+	memset(src, 0, sizeof(src));
+	for (i = 1; i < c->nports; i++)
+		if (c->port[i].mirror_to == n)
+			src[i >> 6] |= 1ULL << (i & 63);
+	if ((list = malloc(len)) == NULL)
+		return;
+	numlist_str(src, 1, c->nports - 1, list, len);
+	fprintf(f, "port %u mirror port %s %s\n", n, list,
+	    dir[c->port[n].mirror & 3]);
+	free(list);
+}
+
+static void
+conf_dump_port(const struct conf *c, uint32_t i, FILE *f)
+{
+	const struct conf_port *cp = &c->port[i];
+	char vl[VLANLIST_STR_MAX], sh[SHAPE_STR_MAX];
 	struct passwd *pw;
 	struct group *gr;
 
@@ -768,6 +884,16 @@ conf_dump_port(const struct conf_port *cp, uint32_t i, FILE *f)
 		    cp->stp_edge == STP_EDGE_OFF ? "off" : "auto");
 	if (cp->bpduguard)
 		fprintf(f, "port %u bpduguard on\n", i);
+	if (shape_on(&cp->shape[SHAPE_IN])) {
+		shape_str(&cp->shape[SHAPE_IN], sh, sizeof(sh));
+		fprintf(f, "port %u ingress %s\n", i, sh);
+	}
+	if (shape_on(&cp->shape[SHAPE_OUT])) {
+		shape_str(&cp->shape[SHAPE_OUT], sh, sizeof(sh));
+		fprintf(f, "port %u egress %s\n", i, sh);
+	}
+	if (cp->mirror)
+		conf_dump_mirror(c, i, f);
 	if (cp->uid != (uid_t)-1) {
 		if ((pw = getpwuid(cp->uid)) != NULL)
 			fprintf(f, "port %u user %s\n", i, pw->pw_name);
@@ -813,7 +939,7 @@ conf_dump(const struct conf *c, FILE *f)
 	fprintf(f, "stp %s\nstp priority %u\nstp forward-delay %u\n",
 	    c->stp ? "on" : "off", c->stp_priority, c->stp_fwddelay);
 	for (i = 1; i < c->nports; i++)
-		conf_dump_port(&c->port[i], i, f);
+		conf_dump_port(c, i, f);
 	for (i = 0; i < c->nmacs; i++) {
 		const uint8_t *m = c->macs[i].mac;
 

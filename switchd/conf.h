@@ -16,6 +16,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "shape.h"
 #include "vlan.h"
 
 #define CONF_LINE_MAX	1024
@@ -40,6 +41,10 @@ enum conf_sock {
 	CONF_SOCK_VHOST		/* "port N vhost PATH": vhost-user */
 };
 
+/* A mirror port's copies: of what its sources receive, send, or both. */
+#define CONF_MIRROR_RX	1
+#define CONF_MIRROR_TX	2
+
 /* What belongs to a port number, whoever is attached there. */
 struct conf_port {
 	struct vlan_port vlan;
@@ -53,6 +58,9 @@ struct conf_port {
 	uint32_t	 stp_cost;	/* 0: by the kind of port */
 	int		 stp_edge;	/* enum stp_edge */
 	int		 bpduguard;
+	struct shape_conf shape[2];	/* SHAPE_IN, SHAPE_OUT */
+	uint16_t	 mirror_to;	/* a source: the mirror port, or 0 */
+	uint8_t		 mirror;	/* a mirror port: CONF_MIRROR_* */
 };
 
 /* A static MAC table entry: "mac add ADDR vlan V port N". */

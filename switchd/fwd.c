@@ -161,6 +161,25 @@ fwd_port_storm(struct fwd *w, uint16_t port, uint32_t limit)
 }
 
 /*
+ * A port number's part in mirroring: copied to port to (0: to none), and
+ * a mirror port itself when mirror is not 0.  A port that becomes a
+ * mirror port forgets what it learned: it forwards nothing now.
+ */
+void
+fwd_port_mirror(struct fwd *w, uint16_t port, uint16_t to, uint8_t mirror)
+{
+	struct fwd_port *p;
+
+	if (port >= w->nports)
+		return;
+	p = &w->ports[port];
+	if (mirror != 0 && p->mirror == 0)
+		fdb_flush(w->fdb, port, -1);
+	p->mirror_to = to < w->nports ? to : 0;
+	p->mirror = mirror;
+}
+
+/*
  * Milliseconds on a clock that never goes back, read by the caller once
  * a batch: storm control needs finer time than the MAC table's seconds.
  */
@@ -214,7 +233,7 @@ fwd_flood(struct fwd *w, uint16_t inport, struct fwd_out *o)
 		const struct vlan_port *vp = &w->ports[p].vlan;
 
 		if (p == inport || !vlan_member(vp, vid) ||
-		    (isolated && w->ports[p].isolated) ||
+		    (isolated && w->ports[p].isolated) || w->ports[p].mirror ||
 		    w->ports[p].stp != STP_FORWARDING)
 			continue;
 		o->dst[o->n].port = p;
@@ -272,6 +291,10 @@ fwd_frame(struct fwd *w, uint16_t inport, const uint8_t *f, size_t len,
 	in = &w->ports[inport];
 	in->st.rx_frames++;
 	in->st.rx_bytes += len;
+	if (in->mirror) {
+		in->st.drops[DROP_MIRROR]++;
+		return -1;
+	}
 	if (len < FRAME_MIN) {
 		in->st.drops[DROP_RUNT]++;
 		return -1;
@@ -327,7 +350,7 @@ fwd_frame(struct fwd *w, uint16_t inport, const uint8_t *f, size_t len,
 	    (dst = fdb_lookup(w->fdb, f, o->tag.vid, now)) >= 0) {
 		/* Known: one port, unless it is where the frame came from. */
 		out = &w->ports[dst];
-		if (dst != inport && out->in_use &&
+		if (dst != inport && out->in_use && !out->mirror &&
 		    out->stp == STP_FORWARDING &&
 		    vlan_member(&out->vlan, o->tag.vid) &&
 		    !(in->isolated && out->isolated)) {
@@ -357,6 +380,7 @@ fwd_drop_str(enum fwd_drop d)
 		[DROP_STATIC] = "static",
 		[DROP_STORM] = "storm",
 		[DROP_BLOCKED] = "blocked",
+		[DROP_MIRROR] = "mirror",
 	};
 
 	return d < DROP_NR ? names[d] : "?";

@@ -28,6 +28,7 @@ enum fwd_drop {
 	DROP_STATIC,		/* source is a static address of another port */
 	DROP_STORM,		/* would flood, over the port's storm limit */
 	DROP_BLOCKED,		/* spanning tree: the port does not forward */
+	DROP_MIRROR,		/* from a mirror port, which forwards nothing */
 	DROP_NR
 };
 
@@ -37,6 +38,14 @@ struct fwd_stats {
 	uint64_t	 tx_frames;
 	uint64_t	 tx_bytes;
 	uint64_t	 drops[DROP_NR];
+	/* Counted by port.c, snoop.c and impair.c, reset with the others. */
+	uint64_t	 captured;	/* copies to live captures */
+	uint64_t	 capture_lost;	/* ... that a capture had no room for */
+	uint64_t	 mirrored;	/* copies to its mirror port */
+	uint64_t	 imp_lost[2];	/* impairment, by direction: loss */
+	uint64_t	 imp_dup[2];	/* duplicates */
+	uint64_t	 imp_held[2];	/* frames held, for rate or delay */
+	uint64_t	 imp_full[2];	/* dropped, its queue full */
 };
 
 /*
@@ -50,6 +59,12 @@ struct fwd_port {
 	int			 in_use;
 	uint8_t			 stp;		/* enum stp_state; 0: forwarding */
 	uint32_t		 maxlen;	/* largest frame in or out */
+	/*
+	 * Port mirroring: a mirror port (mirror set) takes no part in
+	 * forwarding; a source's frames are copied to mirror_to.
+	 */
+	uint16_t		 mirror_to;
+	uint8_t			 mirror;	/* CONF_MIRROR_RX | _TX */
 	/*
 	 * Storm control: a token bucket for the frames the port floods,
 	 * refilled at storm frames a second and holding one second's
@@ -104,6 +119,8 @@ void		 fwd_port_stp(struct fwd *, uint16_t port, int state);
 void		 fwd_set_portmaclimit(struct fwd *, uint32_t);
 uint32_t	 fwd_maclimit(const struct fwd *, uint16_t port);
 void		 fwd_port_storm(struct fwd *, uint16_t port, uint32_t limit);
+void		 fwd_port_mirror(struct fwd *, uint16_t port, uint16_t to,
+		    uint8_t mirror);
 void		 fwd_counters_reset(struct fwd *, int port);
 void		 fwd_clock(struct fwd *, uint64_t msec);
 int		 fwd_frame(struct fwd *, uint16_t inport, const uint8_t *frame,

@@ -6,6 +6,7 @@
 
 #include <errno.h>
 #include <grp.h>
+#include <limits.h>
 #include <json-c/json.h>
 #include <pwd.h>
 #include <stdarg.h>
@@ -16,6 +17,7 @@
 
 #include "attach.h"
 #include "conf.h"
+#include "impair.h"
 #include "listener.h"
 #include "log.h"
 #include "mgmt.h"
@@ -24,6 +26,7 @@
 #include "vhu.h"
 #include "number.h"
 #include "port.h"
+#include "snoop.h"
 #include "sockdir.h"
 #include "sw.h"
 #include "util.h"
@@ -47,6 +50,8 @@ struct mgmt {
 	char		 admins[160];	/* who may, in words */
 	uint64_t	 refused;
 	struct log_ratelim rl;
+	const struct mgmt_peer *peer;	/* who sent the request being answered */
+	struct snoop	*newsnoop;	/* a capture asked for, for mgmt_process() */
 };
 
 struct mclient {
@@ -63,6 +68,7 @@ struct mclient {
 	char		*out;
 	size_t		 outlen;
 	size_t		 outoff;
+	struct snoop	*snoop;		/* once the reply is out, a capture */
 };
 
 typedef int (*mgmt_fn)(struct mgmt *, int, char **, json_object *,
@@ -102,6 +108,8 @@ static int	mgmt_reload(struct mgmt *, int, char **, json_object *,
 		    char *, size_t);
 static int	mgmt_set(struct mgmt *, int, char **, json_object *,
 		    char *, size_t);
+static int	mgmt_capture(struct mgmt *, int, char **, json_object *,
+		    char *, size_t);
 
 /* "ports N" and "port N ..." are settings; "ports" and "port N" shows. */
 static const struct mgmt_cmd mgmt_cmds[] = {
@@ -117,6 +125,8 @@ static const struct mgmt_cmd mgmt_cmds[] = {
 	{ "counters",	NULL,	 0, MGMT_CHANGE, mgmt_counters },
 	{ "loglevel",	NULL,	 0, MGMT_CHANGE, mgmt_loglevel },
 	{ "reload",	NULL,	 0, MGMT_CHANGE, mgmt_reload },
+	/* Other users' frames: for those who may change the switch. */
+	{ "capture",	NULL,	 0, MGMT_CHANGE, mgmt_capture },
 	{ NULL,		NULL,	 0, MGMT_CHANGE, mgmt_set },
 };
 
@@ -150,6 +160,38 @@ mgmt_refusals(const struct attach *a)
 		json_object_array_add(arr, o);
 	}
 	return arr;
+}
+
+/* The captures running: whose, of what, and how they keep up. */
+static json_object *
+mgmt_captures(const struct sw *sw)
+{
+	const struct snoop *s;
+	json_object *a = json_object_new_array(), *o;
+	char *ports;
+
+	LIST_FOREACH(s, &sw->snoops, entry) {
+		if (s->fd == -1)
+			continue;
+		o = json_object_new_object();
+		mgmt_add(o, "uid", json_object_new_int64(s->uid));
+		mgmt_add(o, "pid", json_object_new_int64(s->pid));
+		if (s->spec.all)
+			mgmt_add(o, "ports", json_object_new_string("all"));
+		else if ((ports = malloc(VLANLIST_STR_MAX)) != NULL) {
+			numlist_str(s->spec.ports, 1, FWD_PORTS_MAX - 1, ports,
+			    VLANLIST_STR_MAX);
+			mgmt_add(o, "ports", json_object_new_string(ports));
+			free(ports);
+		}
+		mgmt_add(o, "vlan", json_object_new_int(s->spec.vid));
+		mgmt_add(o, "count", mgmt_u64(s->spec.count));
+		mgmt_add(o, "frames", mgmt_u64(s->frames));
+		mgmt_add(o, "lost", mgmt_u64(s->lost));
+		mgmt_add(o, "queued", mgmt_u64(s->qlen));
+		json_object_array_add(a, o);
+	}
+	return a;
 }
 
 static int
@@ -209,6 +251,8 @@ mgmt_info(struct mgmt *m, int argc, char **argv, json_object *r,
 	    netdev_refused(sw->netdev) : 0));
 	mgmt_add(r, "stream_errors", mgmt_u64(sw->stream_errors));
 	mgmt_add(r, "vhost_errors", mgmt_u64(sw->vhost_errors));
+	mgmt_add(r, "captures", mgmt_captures(sw));
+	mgmt_add(r, "captures_max", mgmt_u64(SNOOP_MAX));
 	mgmt_add(r, "loglevel", json_object_new_string(log_getverbose() ?
 	    "debug" : "info"));
 	return 0;
@@ -277,6 +321,82 @@ mgmt_port_allow(const struct sw *sw, uint32_t n, json_object *o)
 	}
 }
 
+/*
+ * One direction of a port's impairment: its setting, and with p, what
+ * it did and holds.
+ */
+static json_object *
+mgmt_shape(const struct sw *sw, uint32_t n, const struct port *p, int dir)
+{
+	const struct shape_conf *c = &sw->conf->port[n].shape[dir];
+	const struct fwd_stats *st = &sw->fwd->ports[n].st;
+	const struct impair *im = p != NULL ? p->imp[dir] : NULL;
+	json_object *o = json_object_new_object();
+	char buf[SHAPE_STR_MAX];
+
+	shape_str(c, buf, sizeof(buf));
+	mgmt_add(o, "setting", json_object_new_string(buf));
+	mgmt_add(o, "rate", mgmt_u64(c->rate));
+	mgmt_add(o, "delay", mgmt_u64(c->delay));
+	mgmt_add(o, "jitter", mgmt_u64(c->jitter));
+	mgmt_add(o, "loss", mgmt_u64(c->loss));
+	mgmt_add(o, "duplicate", mgmt_u64(c->dup));
+	if (p == NULL)
+		return o;
+	mgmt_add(o, "lost", mgmt_u64(st->imp_lost[dir]));
+	mgmt_add(o, "duplicated", mgmt_u64(st->imp_dup[dir]));
+	mgmt_add(o, "delayed", mgmt_u64(st->imp_held[dir]));
+	mgmt_add(o, "overflow", mgmt_u64(st->imp_full[dir]));
+	mgmt_add(o, "queue", mgmt_u64(im != NULL ? im->count : 0));
+	mgmt_add(o, "queue_bytes", mgmt_u64(im != NULL ? im->bytes : 0));
+	return o;
+}
+
+/*
+ * A port's part in mirroring and captures, and its impairment: what its
+ * number has, attached or not (p NULL).
+ */
+static void
+mgmt_port_shape(const struct sw *sw, uint32_t n, const struct port *p,
+    json_object *o)
+{
+	static const char *const dir[] = { "", "rx", "tx", "both" };
+	const struct conf_port *cp = &sw->conf->port[n];
+	uint64_t src[VLANLIST_WORDS];
+	json_object *mo;
+	char *list;
+	uint32_t i;
+
+	if (cp->mirror != 0 && (list = malloc(VLANLIST_STR_MAX)) != NULL) {
+		memset(src, 0, sizeof(src));
+		for (i = 1; i < sw->conf->nports; i++)
+			if (sw->conf->port[i].mirror_to == n)
+				src[i >> 6] |= 1ULL << (i & 63);
+		numlist_str(src, 1, sw->conf->nports - 1, list,
+		    VLANLIST_STR_MAX);
+		mo = json_object_new_object();
+		mgmt_add(mo, "sources", json_object_new_string(list));
+		mgmt_add(mo, "direction", json_object_new_string(
+		    dir[cp->mirror & 3]));
+		mgmt_add(o, "mirror", mo);
+		free(list);
+	}
+	if (cp->mirror_to != 0) {
+		mgmt_add(o, "mirror_to", json_object_new_int(cp->mirror_to));
+		mgmt_add(o, "mirror_direction", json_object_new_string(
+		    dir[sw->conf->port[cp->mirror_to].mirror & 3]));
+	}
+	mgmt_add(o, "ingress", mgmt_shape(sw, n, p, SHAPE_IN));
+	mgmt_add(o, "egress", mgmt_shape(sw, n, p, SHAPE_OUT));
+	if (p == NULL)
+		return;
+	mgmt_add(o, "mirrored", mgmt_u64(sw->fwd->ports[n].st.mirrored));
+	mgmt_add(o, "captures", mgmt_u64(snoop_count(sw, (uint16_t)n)));
+	mgmt_add(o, "captured", mgmt_u64(sw->fwd->ports[n].st.captured));
+	mgmt_add(o, "capture_lost", mgmt_u64(
+	    sw->fwd->ports[n].st.capture_lost));
+}
+
 /* A port number with nothing attached: its settings alone. */
 static json_object *
 mgmt_port_unused(struct sw *sw, uint32_t n)
@@ -291,6 +411,7 @@ mgmt_port_unused(struct sw *sw, uint32_t n)
 	mgmt_add(o, "maclimit_own", json_object_new_boolean(fp->maclimit != 0));
 	mgmt_add(o, "isolated", json_object_new_boolean(fp->isolated));
 	mgmt_add(o, "storm", mgmt_u64(fp->storm));
+	mgmt_port_shape(sw, n, NULL, o);
 	mgmt_port_allow(sw, n, o);
 	return o;
 }
@@ -367,6 +488,7 @@ mgmt_port(struct sw *sw, const struct port *p)
 	mgmt_add(o, "queue_max", mgmt_u64(p->qlen));
 	if (p->kind == PORT_VHOST)
 		mgmt_add(o, "vhost", mgmt_vhost(p));
+	mgmt_port_shape(sw, p->num, p, o);
 	mgmt_port_allow(sw, p->num, o);
 	return o;
 }
@@ -722,6 +844,69 @@ mgmt_set(struct mgmt *m, int argc, char **argv, json_object *r,
 	return 0;
 }
 
+/*
+ * capture [port LIST] [vlan V] [count N]: once the reply is out, the
+ * connection carries the frames (snoop.c); mgmt_process() hands it over.
+ */
+static int
+mgmt_capture(struct mgmt *m, int argc, char **argv, json_object *r,
+    char *err, size_t len)
+{
+	struct sw *sw = m->sw;
+	struct snoop_spec spec;
+	unsigned long v;
+	char *list;
+	int i, seen = 0;
+
+	memset(&spec, 0, sizeof(spec));
+	spec.all = 1;
+	for (i = 1; i < argc; i += 2) {
+		if (i + 1 == argc)
+			return util_err(err, len, "usage: capture [port N[,...]] "
+			    "[vlan V] [count N]");
+		if (strcmp(argv[i], "port") == 0 && !(seen & 1)) {
+			if (numlist_parse(argv[i + 1], 1, sw->conf->nports - 1,
+			    spec.ports) == -1)
+				return util_err(err, len, "capture: '%s' is not "
+				    "a list of ports from 1 to %u (like 3,5-7)",
+				    argv[i + 1], sw->conf->nports - 1);
+			spec.all = 0;
+			seen |= 1;
+		} else if (strcmp(argv[i], "vlan") == 0 && !(seen & 2)) {
+			if (number_parse(argv[i + 1], VLAN_MIN, VLAN_MAX,
+			    &v) == -1)
+				return util_err(err, len, "capture: '%s' is not "
+				    "a VLAN from %d to %d", argv[i + 1],
+				    VLAN_MIN, VLAN_MAX);
+			spec.vid = (int)v;
+			seen |= 2;
+		} else if (strcmp(argv[i], "count") == 0 && !(seen & 4)) {
+			if (number_parse(argv[i + 1], 1, ULONG_MAX, &v) == -1)
+				return util_err(err, len, "capture: count '%s' "
+				    "is not a number of frames, 1 or more",
+				    argv[i + 1]);
+			spec.count = v;
+			seen |= 4;
+		} else
+			return util_err(err, len, "usage: capture [port N[,...]] "
+			    "[vlan V] [count N]");
+	}
+	if ((m->newsnoop = snoop_new(sw, &spec, m->peer->uid, m->peer->pid,
+	    err, len)) == NULL)
+		return -1;
+	if (!spec.all && (list = malloc(VLANLIST_STR_MAX)) != NULL) {
+		numlist_str(spec.ports, 1, FWD_PORTS_MAX - 1, list,
+		    VLANLIST_STR_MAX);
+		mgmt_add(r, "ports", json_object_new_string(list));
+		free(list);
+	} else
+		mgmt_add(r, "ports", json_object_new_string("all"));
+	mgmt_add(r, "vlan", json_object_new_int(spec.vid));
+	mgmt_add(r, "count", mgmt_u64(spec.count));
+	mgmt_add(r, "queue", mgmt_u64(SNOOP_QUEUE));
+	return 0;
+}
+
 static const struct mgmt_cmd *
 mgmt_lookup(int argc, char **argv)
 {
@@ -778,6 +963,7 @@ mgmt_dispatch(struct mgmt *m, const struct mgmt_peer *peer, char *line,
 		return util_err(err, len, "unknown command '%s'", argv[0]);
 	if (mc->level == MGMT_NONE || mc->level > peer->level)
 		return mgmt_refuse(m, peer, line, err, len);
+	m->peer = peer;
 	return mc->fn(m, argc, argv, r, err, len);
 }
 
@@ -813,6 +999,9 @@ mgmt_request(struct mgmt *m, const struct mgmt_peer *peer, const char *req,
 	int rc;
 
 	err[0] = '\0';
+	/* A capture asked for by a caller that did not take it. */
+	snoop_free(m->newsnoop);
+	m->newsnoop = NULL;
 	if (reqlen > MGMT_LINE_MAX)
 		rc = util_err(err, sizeof(err), "request longer than %d bytes",
 		    MGMT_LINE_MAX);
@@ -842,8 +1031,11 @@ mgmt_request(struct mgmt *m, const struct mgmt_peer *peer, const char *req,
 	}
 	mgmt_add(r, "ok", json_object_new_boolean(rc == 0));
 	s = json_object_to_json_string_ext(r, JSON_C_TO_STRING_PLAIN);
-	if (asprintf(&out, "%s\n", s) == -1)
+	if (asprintf(&out, "%s\n", s) == -1) {
 		out = NULL;
+		snoop_free(m->newsnoop);
+		m->newsnoop = NULL;
+	}
 	json_object_put(r);
 	return out;
 }
@@ -856,7 +1048,9 @@ mgmt_client_free(struct mclient *c)
 	ev_io_stop(loop, &c->r_w);
 	ev_io_stop(loop, &c->w_w);
 	ev_timer_stop(loop, &c->idle_w);
-	close(c->fd);
+	if (c->fd != -1)
+		close(c->fd);
+	snoop_free(c->snoop);
 	free(c->out);
 	LIST_REMOVE(c, entry);
 	c->m->nclients--;
@@ -885,6 +1079,17 @@ mgmt_write_cb(struct ev_loop *loop, ev_io *w, int revents)
 	free(c->out);
 	c->out = NULL;
 	ev_io_stop(loop, w);
+	if (c->snoop != NULL) {
+		/*
+		 * The connection is the capture's now, and no management
+		 * client's: what the client sent after asking ends it.
+		 */
+		snoop_start(c->snoop, c->fd, c->inlen > 0);
+		c->snoop = NULL;
+		c->fd = -1;
+		mgmt_client_free(c);
+		return;
+	}
 	if (c->closing) {
 		mgmt_client_free(c);
 		return;
@@ -912,7 +1117,7 @@ mgmt_reply(struct mclient *c, char *out)
 static void
 mgmt_process(struct mclient *c)
 {
-	char *nl;
+	char *nl, *out;
 	size_t n;
 
 	if ((nl = memchr(c->in, '\n', c->inlen)) == NULL) {
@@ -924,9 +1129,12 @@ mgmt_process(struct mclient *c)
 		return;
 	}
 	n = (size_t)(nl - c->in);
-	mgmt_reply(c, mgmt_request(c->m, &c->peer, c->in, n));
+	out = mgmt_request(c->m, &c->peer, c->in, n);
 	memmove(c->in, nl + 1, c->inlen - n - 1);
 	c->inlen -= n + 1;
+	c->snoop = c->m->newsnoop;
+	c->m->newsnoop = NULL;
+	mgmt_reply(c, out);
 }
 
 static void
@@ -1167,6 +1375,7 @@ mgmt_free(struct mgmt *m)
 		return;
 	while (!LIST_EMPTY(&m->clients))
 		mgmt_client_free(LIST_FIRST(&m->clients));
+	snoop_free(m->newsnoop);
 	if (m->l.fd != -1) {
 		listener_close(&m->l);
 		if (unlink(m->path) == -1 && errno != ENOENT)

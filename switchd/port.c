@@ -15,7 +15,9 @@
 
 #include "frame.h"
 #include "gso.h"
+#include "impair.h"
 #include "port.h"
+#include "snoop.h"
 #include "stream.h"
 #include "sw.h"
 #include "util.h"
@@ -47,6 +49,9 @@ static struct {
 			    __attribute__((aligned(16)));
 	size_t		 varlen[PORT_BATCH][2];
 	unsigned char	 seg[PORT_SEGS][FRAME_MAX];
+	/* A copy for a mirror port, with a virtio_net_hdr in front. */
+	unsigned char	 mirror[GSO_HDRLEN + FRAME_MAX]
+			    __attribute__((aligned(16)));
 	struct fwd_out	 out;
 	struct port	*touched;
 	struct log_ratelim moverl;
@@ -86,6 +91,8 @@ static void	port_end_cb(struct ev_loop *, ev_timer *, int);
 static void	port_partial_cb(struct ev_loop *, ev_timer *, int);
 static void	port_bpdu(struct port *, const uint8_t *, size_t);
 static void	port_enqueue_copy(struct port *, const void *, size_t, int);
+static void	port_wire(struct port *, enum snoop_dir,
+		    const struct virtio_net_hdr *, const uint8_t *, size_t);
 
 const char *
 port_name(const struct port *p)
@@ -199,6 +206,7 @@ port_new(struct sw *sw, uint16_t num, enum port_kind kind, int fd)
 		return NULL;
 	}
 	sw->ports[num] = p;
+	port_reconf(p);
 	sw->mem_fixed += p->memfixed;
 	return p;
 }
@@ -269,6 +277,8 @@ port_free(struct port *p)
 	if (p->ctlfd != -1)
 		close(p->ctlfd);
 	port_dequeue(p, p->qcount);
+	impair_free(p->imp[SHAPE_IN]);
+	impair_free(p->imp[SHAPE_OUT]);
 	sw->mem_fixed -= p->memfixed;
 	port_deframer_free(p);
 	free(p->q);
@@ -634,13 +644,25 @@ port_stall_cb(struct ev_loop *loop, ev_timer *w, int revents)
 	port_release(p);
 }
 
+/*
+ * A frame went out whole to p's peer, behind its virtio_net_hdr when p
+ * is vnet: counted, and seen on the wire.
+ */
 void
-port_count_tx(struct port *p, size_t len)
+port_count_tx(struct port *p, const struct iovec *v)
 {
 	struct fwd_port *fp = &p->sw->fwd->ports[p->num];
+	const uint8_t *f = v->iov_base;
+	size_t len = v->iov_len;
 
+	if (p->vnet) {
+		f += GSO_HDRLEN;
+		len -= GSO_HDRLEN;
+	}
 	fp->st.tx_frames++;
 	fp->st.tx_bytes += len;
+	if (p->sw->nsnoop > 0 || fp->mirror_to != 0)
+		port_wire(p, SNOOP_OUT, p->vnet ? v->iov_base : NULL, f, len);
 }
 
 void
@@ -706,7 +728,7 @@ port_send_stream(struct port *p, const struct iovec *iov, unsigned int n)
 		pos = p->txoff + (size_t)r;
 		for (i = 0; i < k && pos >= 4 + iov[done].iov_len; i++) {
 			pos -= 4 + iov[done].iov_len;
-			port_count_tx(p, iov[done].iov_len);
+			port_count_tx(p, &iov[done]);
 			done++;
 		}
 		p->txoff = pos;
@@ -756,8 +778,7 @@ port_send(struct port *p, const struct iovec *iov, unsigned int n)
 		}
 		if (k > 0) {
 			for (i = 0; i < (unsigned int)k; i++)
-				port_count_tx(p, iov[done + i].iov_len -
-				    (p->vnet ? GSO_HDRLEN : 0));
+				port_count_tx(p, &iov[done + i]);
 			done += (unsigned int)k;
 			p->stalled = 0;
 			continue;
@@ -1022,9 +1043,9 @@ port_segment(struct port *p, const struct virtio_net_hdr *h, const uint8_t *f,
 	} while (n == PORT_SEGS);
 }
 
-/* f has its virtio_net_hdr in front of it. */
+/* f has its virtio_net_hdr in front of it; p's egress link is behind. */
 static void
-port_emit(struct port *p, uint8_t *f, size_t len, int unicast)
+port_emit_now(struct port *p, uint8_t *f, size_t len, int unicast)
 {
 	const struct virtio_net_hdr *h = (const void *)(f - GSO_HDRLEN);
 
@@ -1038,6 +1059,19 @@ port_emit(struct port *p, uint8_t *f, size_t len, int unicast)
 		port_enqueue(p, f - GSO_HDRLEN, len + GSO_HDRLEN, unicast);
 	else
 		port_enqueue(p, f, len, unicast);
+}
+
+/* f goes to p: through its impaired egress, when it has one. */
+static void
+port_emit(struct port *p, uint8_t *f, size_t len, int unicast)
+{
+	int n = 1;
+
+	if (p->imp[SHAPE_OUT] != NULL && !p->ending)
+		n = impair_frame(p->imp[SHAPE_OUT], f - GSO_HDRLEN, len,
+		    unicast);
+	while (n-- > 0)
+		port_emit_now(p, f, len, unicast);
 }
 
 /*
@@ -1069,8 +1103,9 @@ port_csum(struct port *in, struct virtio_net_hdr *h, uint8_t *f, size_t len,
 	return 0;
 }
 
+/* Frame i of the batch, from in, through the switch. */
 static void
-port_forward(struct port *in, unsigned int i, size_t len, uint32_t now)
+port_switch(struct port *in, unsigned int i, size_t len, uint32_t now)
 {
 	struct sw *sw = in->sw;
 	struct virtio_net_hdr *h = (void *)b.rx[i];
@@ -1111,6 +1146,27 @@ port_forward(struct port *in, unsigned int i, size_t len, uint32_t now)
 		port_emit(sw->ports[o->dst[d].port], v + GSO_HDRLEN,
 		    b.varlen[i][t], unicast);
 	}
+}
+
+/*
+ * Frame i of the batch as in's peer sent it: seen on the wire, then
+ * through in's impaired ingress when it has one, into the switch.
+ */
+static void
+port_forward(struct port *in, unsigned int i, size_t len, uint32_t now)
+{
+	const struct fwd_port *fp = &in->sw->fwd->ports[in->num];
+	int n = 1;
+
+	if (in->ending)
+		return;
+	if (in->sw->nsnoop > 0 || fp->mirror_to != 0)
+		port_wire(in, SNOOP_IN, (const void *)b.rx[i],
+		    b.rx[i] + GSO_HDRLEN, len);
+	if (in->imp[SHAPE_IN] != NULL)
+		n = impair_frame(in->imp[SHAPE_IN], b.rx[i], len, 1);
+	while (n-- > 0)
+		port_switch(in, i, len, now);
 }
 
 /* A BPDU for spanning tree; one that does not parse is logged here. */
@@ -1464,4 +1520,160 @@ port_dgram_rx(struct sw *sw, int fd, port_from_cb from, void *arg)
 		port_log_storm(p, storm);
 	}
 	port_batch_end(NULL);
+}
+
+/* A copy for mirror port m, sent at once or queued behind its others. */
+static void
+port_mirror_one(struct port *m, const void *data, size_t len)
+{
+	struct iovec iov;
+
+	iov.iov_base = (void *)data;
+	iov.iov_len = len;
+	if (m->qcount > 0 || port_send(m, &iov, 1) == 0)
+		port_enqueue_copy(m, data, len, 0);
+}
+
+/*
+ * A copy for mirror port m of a frame on another port's wire, h its
+ * virtio_net_hdr when it has one.  Copies queue as flooded frames do,
+ * in half of m's queue.  A port that takes plain frames gets a tap's
+ * segmentation frame cut, and its partial checksum completed.
+ */
+static void
+port_mirror(struct port *m, const struct virtio_net_hdr *h, const uint8_t *f,
+    size_t len)
+{
+	struct virtio_net_hdr *c = (void *)b.mirror;
+	uint8_t *copy = b.mirror + GSO_HDRLEN;
+	uint32_t max = m->sw->fwd->ports[m->num].maxlen;
+	struct gso g;
+	size_t l;
+
+	if (m->ending)
+		return;
+	if (h != NULL && !m->vnet && h->gso_type != VIRTIO_NET_HDR_GSO_NONE) {
+		if (gso_start(&g, h, f, len) == -1)
+			port_drop(m, DROP_ERROR);
+		else if (gso_seglen(&g) > max || gso_seglen(&g) > FRAME_MAX)
+			port_drop(m, DROP_GIANT);
+		else
+			while ((l = gso_next(&g, copy, FRAME_MAX)) > 0)
+				port_mirror_one(m, copy, l);
+		return;
+	}
+	if (len == 0 || len > max || (h == NULL && len > FRAME_MAX)) {
+		port_drop(m, DROP_GIANT);
+		return;
+	}
+	if (m->vnet && h != NULL)
+		port_mirror_one(m, h, GSO_HDRLEN + len);
+	else if (m->vnet) {
+		memset(c, 0, GSO_HDRLEN);
+		memcpy(copy, f, len);
+		port_mirror_one(m, c, GSO_HDRLEN + len);
+	} else if (h != NULL && (h->flags & VIRTIO_NET_HDR_F_NEEDS_CSUM) &&
+	    len <= FRAME_MAX) {
+		memcpy(c, h, GSO_HDRLEN);
+		memcpy(copy, f, len);
+		if (gso_csum(c, copy, len) == -1)
+			port_drop(m, DROP_ERROR);
+		else
+			port_mirror_one(m, copy, len);
+	} else
+		port_mirror_one(m, f, len);
+}
+
+/*
+ * A frame on p's wire, as its peer sent it (SNOOP_IN) or was sent it
+ * (SNOOP_OUT), h its virtio_net_hdr when it has one: a copy for each
+ * capture that wants it, and one for the mirror port p is copied to.
+ * A mirror port is no source: its own frames go to captures alone.
+ */
+static void
+port_wire(struct port *p, enum snoop_dir dir, const struct virtio_net_hdr *h,
+    const uint8_t *f, size_t len)
+{
+	struct sw *sw = p->sw;
+	struct fwd_port *fp = &sw->fwd->ports[p->num];
+	struct port *m;
+
+	if (sw->nsnoop > 0)
+		snoop_frame(sw, p->num, dir, f, len);
+	if (fp->mirror_to == 0 || fp->mirror != 0 ||
+	    (m = sw->ports[fp->mirror_to]) == NULL ||
+	    !(sw->fwd->ports[m->num].mirror & (dir == SNOOP_IN ?
+	    CONF_MIRROR_RX : CONF_MIRROR_TX)))
+		return;
+	fp->st.mirrored++;
+	port_mirror(m, h, f, len);
+}
+
+/*
+ * Whether p may hold cost bytes more for its impaired links, which hold
+ * held bytes now: from its queue's share of the budget, and within it.
+ */
+int
+port_room(struct port *p, uint64_t held, uint64_t cost)
+{
+	struct sw *sw = p->sw;
+
+	if (p->qbytes + held + cost > port_share(p))
+		return 0;
+	if (sw->mem_fixed + sw->mem_queued + cost > sw->conf->memory) {
+		sw->mem_drops++;
+		return 0;
+	}
+	return 1;
+}
+
+/*
+ * The frames of p's impaired direction dir whose time has come, a batch
+ * at a time: into the switch (ingress) or out to the peer (egress).
+ * Egress copies stay until the batch has been sent.
+ */
+void
+port_impair_due(struct port *p, int dir)
+{
+	struct impair *im = p->imp[dir];
+	struct impair_held *h, *done[PORT_BATCH];
+	unsigned int i, n = 0, t;
+	uint64_t now = sw_nsec();
+
+	b.now = sw_now();
+	fwd_clock(p->sw->fwd, sw_msec());
+	port_batch_start();
+	while (n < PORT_BATCH && (h = impair_due(im, now)) != NULL) {
+		if (dir == SHAPE_IN) {
+			memcpy(b.rx[n], h->data, GSO_HDRLEN + h->len);
+			for (t = 0; t < h->times; t++)
+				port_switch(p, n, h->len, b.now);
+		} else
+			for (t = 0; t < h->times; t++)
+				port_emit_now(p, h->data + GSO_HDRLEN, h->len,
+				    h->unicast);
+		done[n++] = h;
+	}
+	port_batch_end(NULL);
+	for (i = 0; i < n; i++)
+		impair_done(im, done[i]);
+	/* More due than a batch: the next at once, after other work. */
+	if (impair_rearm(im) == -1) {
+		impair_free(im);
+		p->imp[dir] = NULL;
+	}
+}
+
+/* The running configuration's impairment for p's number, from now on. */
+void
+port_reconf(struct port *p)
+{
+	const struct conf_port *cp = &p->sw->conf->port[p->num];
+	int dir;
+
+	for (dir = SHAPE_IN; dir <= SHAPE_OUT; dir++)
+		if (impair_set(p, dir, &cp->shape[dir]) == -1)
+			log_warnx("%s: %s impairment: out of memory",
+			    port_name(p), dir == SHAPE_IN ? "ingress" :
+			    "egress");
 }

@@ -45,6 +45,7 @@ enum port_kind {
 
 struct conf;
 struct deframer;
+struct impair;
 struct port;
 struct sw;
 
@@ -135,6 +136,8 @@ struct port {
 	void			*owner;
 
 	struct log_ratelim	 rl;
+	/* Impaired ingress and egress (impair.c): NULL without. */
+	struct impair		*imp[2];
 };
 
 /*
@@ -161,7 +164,10 @@ void		 port_dgram_rx(struct sw *, int fd, port_from_cb, void *);
 void		 port_xmit(struct port *, const uint8_t *, size_t);
 void		 port_guard(struct port *);
 void		 port_poll(struct port *);
-void		 port_count_tx(struct port *, size_t);
+void		 port_count_tx(struct port *, const struct iovec *);
 void		 port_drop(struct port *, enum fwd_drop);
+void		 port_reconf(struct port *);
+int		 port_room(struct port *, uint64_t held, uint64_t cost);
+void		 port_impair_due(struct port *, int dir);
 
 #endif

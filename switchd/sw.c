@@ -45,6 +45,16 @@ sw_msec(void)
 	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
 }
 
+/* Nanoseconds, for impaired links: the same clock as sw_msec(). */
+uint64_t
+sw_nsec(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000 + (uint64_t)ts.tv_nsec;
+}
+
 static void
 sw_age_cb(struct ev_loop *loop, ev_timer *w, int revents)
 {
@@ -62,7 +72,9 @@ sw_stp_send(void *arg, uint16_t port, const uint8_t *f, size_t len)
 {
 	struct sw *sw = arg;
 
-	if (port < sw->conf->nports && sw->ports[port] != NULL)
+	/* A mirror port sends nothing of the switch's own either. */
+	if (port < sw->conf->nports && sw->ports[port] != NULL &&
+	    sw->fwd->ports[port].mirror == 0)
 		port_xmit(sw->ports[port], f, len);
 }
 
@@ -170,6 +182,7 @@ sw_new(struct ev_loop *loop, const char *conffile, char * const *settings,
 	sw->settings = settings;
 	sw->nsettings = nsettings;
 	sw->started = ev_now(loop);
+	LIST_INIT(&sw->snoops);
 	ev_init(&sw->age_w, sw_age_cb);
 	ev_init(&sw->stp_w, sw_stp_cb);
 	/* A locally administered address of the bridge's own. */
@@ -213,6 +226,7 @@ sw_free(struct sw *sw)
 	/* No new roles, BPDUs or log lines as the ports go one by one. */
 	if (sw->stp != NULL)
 		sw->stp->on = 0;
+	snoop_free_all(sw);
 	for (i = 0; sw->ports != NULL && i < sw->conf->nports; i++)
 		if (sw->ports[i] != NULL)
 			port_free(sw->ports[i]);
@@ -434,6 +448,8 @@ sw_apply(struct sw *sw, struct conf *nc, char *err, size_t len)
 		    nc->port[i].maclimit);
 		fwd_port_isolate(sw->fwd, (uint16_t)i, nc->port[i].isolated);
 		fwd_port_storm(sw->fwd, (uint16_t)i, conf_storm(nc, i));
+		fwd_port_mirror(sw->fwd, (uint16_t)i, nc->port[i].mirror_to,
+		    nc->port[i].mirror);
 		stp_port_set(sw->stp, (uint16_t)i, nc->port[i].stp_cost,
 		    (enum stp_edge)nc->port[i].stp_edge, nc->port[i].bpduguard);
 	}
@@ -447,6 +463,9 @@ sw_apply(struct sw *sw, struct conf *nc, char *err, size_t len)
 	sw_statics(sw, nc, w != NULL);
 	conf_free(sw->conf);
 	sw->conf = nc;
+	for (i = 0; i < nc->nports; i++)
+		if (sw->ports[i] != NULL)
+			port_reconf(sw->ports[i]);
 	if (aging || !ev_is_active(&sw->age_w))
 		sw_aging_timer(sw);
 	return 0;

@@ -18,6 +18,7 @@
 #include "conf.h"
 #include "fwd.h"
 #include "log.h"
+#include "snoop.h"
 #include "stp.h"
 
 struct netdev;
@@ -45,6 +46,10 @@ struct sw {
 	uint64_t	 mem_drops;	/* frames the budget had no room for */
 	uint64_t	 stream_errors;	/* stream peers closed, out of step */
 	uint64_t	 vhost_errors;	/* vhost-user peers closed: lies */
+
+	/* Live captures (snoop.c): the loop looks at none while empty. */
+	struct snoop_list snoops;
+	uint32_t	 nsnoop;
 
 	/* QEMU's stream and dgram sockets (netdev.c), made at start. */
 	struct netdev	*netdev;
@@ -80,6 +85,7 @@ void		 sw_log_attach(struct sw *, const char *, ...)
 		    __attribute__((format(printf, 2, 3)));
 uint32_t	 sw_now(void);
 uint64_t	 sw_msec(void);
+uint64_t	 sw_nsec(void);
 void		 sw_stp_up(struct sw *, struct port *);
 
 #endif

@@ -382,7 +382,7 @@ vhost_frame_out(struct vhost *v, const struct iovec *iov, unsigned int *nused)
 	for (i = 0; i < nbuf; i++)
 		vring_push(vr, vhost_heads[i], vhost_lens[i]);
 	*nused += nbuf;
-	port_count_tx(p, dlen);
+	port_count_tx(p, iov);
 	return 1;
 }
 
