@@ -317,3 +317,27 @@ client_call(struct client *c, const char *request)
 	}
 	return r;
 }
+
+/* The connection, for a caller that reads on its own: a capture. */
+int
+client_fd(const struct client *c)
+{
+	return c->fd;
+}
+
+/*
+ * What the switch sent past the last reply, taken out of the buffer:
+ * the first records of a capture may come with its reply.
+ */
+size_t
+client_rest(struct client *c, void *buf, size_t len)
+{
+	size_t n = c->len < len ? c->len : len;
+
+	if (n == 0)
+		return 0;
+	memcpy(buf, c->buf, n);
+	memmove(c->buf, c->buf + n, c->len - n);
+	c->len -= n;
+	return n;
+}

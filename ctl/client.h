@@ -31,5 +31,7 @@ void		 client_init(struct client *, const char *path,
 		    const char *hint);
 json_object	*client_call(struct client *, const char *request);
 void		 client_close(struct client *);
+int		 client_fd(const struct client *);
+size_t		 client_rest(struct client *, void *, size_t);
 
 #endif

@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "capture.h"
 #include "client.h"
 #include "cmd.h"
 #include "log.h"
@@ -45,6 +46,7 @@ static int	cmd_loglevel(struct cmd_env *, const struct cmd *, int,
 		    char **);
 static int	cmd_reload(struct cmd_env *, const struct cmd *, int, char **);
 static int	cmd_help(struct cmd_env *, const struct cmd *, int, char **);
+static int	cmd_capture(struct cmd_env *, const struct cmd *, int, char **);
 
 static const struct cmd cmd_table[] = {
 	{ "info",	cmd_info,	"info",
@@ -71,6 +73,8 @@ static const struct cmd cmd_table[] = {
 	    "Log only what matters, or details too." },
 	{ "reload",	cmd_reload,	"reload",
 	    "Read the configuration file again, as SIGHUP does." },
+	{ "capture",	cmd_capture,	"capture [port N ...] [vlan V] [-c count]",
+	    "Write the frames of ports, as they pass, as pcap to stdout." },
 	{ "help",	cmd_help,	"help [command]",
 	    "List the commands, or explain one." },
 };
@@ -400,7 +404,7 @@ cmd_set_port(const struct cmd_env *env, int argc, char **argv)
 {
 	if (argc < 3) {
 		cmd_usagef(env, "set port N access | trunk | maclimit | storm "
-		    "| user | group ...");
+		    "| user | group | ingress | egress | mirror ...");
 		return -1;
 	}
 	if (cmd_portnum(argv[1]) == -1)
@@ -471,9 +475,29 @@ cmd_set_port(const struct cmd_env *env, int argc, char **argv)
 		}
 		return 0;
 	}
+	if (strcmp(argv[2], "ingress") == 0 || strcmp(argv[2], "egress") == 0) {
+		/* The switch reads the values: switchd.conf(5) says them. */
+		if (argc < 4) {
+			cmd_usagef(env, "set port N %s off | [rate R] "
+			    "[delay T] [jitter T] [loss P%%] [duplicate P%%]",
+			    argv[2]);
+			return -1;
+		}
+		return 0;
+	}
+	if (strcmp(argv[2], "mirror") == 0) {
+		if (!(argc == 4 && strcmp(argv[3], "off") == 0) &&
+		    ((argc != 5 && argc != 6) || strcmp(argv[3], "port") != 0)) {
+			cmd_usagef(env, "set port N mirror port M[,...] "
+			    "[rx | tx | both]\n"
+			    "       switchctl set port N mirror off");
+			return -1;
+		}
+		return 0;
+	}
 	log_warnx("port %s: unknown setting '%s' (access, trunk, maclimit, "
-	    "storm, isolated, stp, bpduguard, user or group)", argv[1],
-	    argv[2]);
+	    "storm, isolated, stp, bpduguard, user, group, ingress, egress "
+	    "or mirror)", argv[1], argv[2]);
 	return -1;
 }
 
@@ -591,6 +615,64 @@ cmd_reload(struct cmd_env *env, const struct cmd *c, int argc, char **argv)
 	if (argc != 1)
 		return cmd_usage(env, c);
 	return cmd_call(env, argc, argv, NULL);
+}
+
+/*
+ * capture [port N ...] [vlan V] [-c count]: ports as numbers or lists
+ * (3 5-7), sent to the switch as one list, "count" for -c.
+ */
+static int
+cmd_capture(struct cmd_env *env, const struct cmd *c, int argc, char **argv)
+{
+	uint64_t bits[VLANLIST_WORDS];
+	char req[CLIENT_LINE_MAX + 1], ports[CLIENT_LINE_MAX] = "";
+	unsigned long count = 0;
+	int i, vlan = 0, inports = 0;
+	size_t n = 0;
+
+	for (i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "-c") == 0 && i + 1 < argc && count == 0) {
+			if (number_parse(argv[++i], 1, ULONG_MAX, &count) == -1) {
+				log_warnx("capture -c: '%s' is not a number of "
+				    "frames, 1 or more", argv[i]);
+				return 1;
+			}
+			inports = 0;
+		} else if (strcmp(argv[i], "vlan") == 0 && i + 1 < argc &&
+		    vlan == 0) {
+			if (cmd_vlan(argv[++i]) == -1)
+				return 1;
+			vlan = (int)strtol(argv[i], NULL, 10);
+			inports = 0;
+		} else if (strcmp(argv[i], "port") == 0 && i + 1 < argc &&
+		    n == 0)
+			inports = 1;
+		else if (inports) {
+			if (numlist_parse(argv[i], 1, CMD_PORT_MAX, bits) == -1) {
+				log_warnx("capture: '%s' is not a port number "
+				    "from 1 to %d, or a list like 3,5-7",
+				    argv[i], CMD_PORT_MAX);
+				return 1;
+			}
+			if (n + strlen(argv[i]) + 2 > sizeof(ports)) {
+				log_warnx("capture: too many ports");
+				return 1;
+			}
+			n += (size_t)snprintf(ports + n, sizeof(ports) - n,
+			    "%s%s", n ? "," : "", argv[i]);
+		} else
+			return cmd_usage(env, c);
+	}
+	if (inports && n == 0)
+		return cmd_usage(env, c);
+	snprintf(req, sizeof(req), "capture%s%s", n ? " port " : "", ports);
+	if (vlan)
+		snprintf(req + strlen(req), sizeof(req) - strlen(req),
+		    " vlan %d", vlan);
+	if (count)
+		snprintf(req + strlen(req), sizeof(req) - strlen(req),
+		    " count %lu", count);
+	return capture_run(env->client, req, count, env->json);
 }
 
 /* argv[0] is the command; the exit status of switchctl is returned. */

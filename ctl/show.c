@@ -153,6 +153,34 @@ show_refusals(json_object *r)
 	}
 }
 
+/* The captures running: whose, of what, and how they keep up. */
+static void
+show_captures(json_object *r)
+{
+	json_object *a = show_array(r, "captures"), *o;
+	size_t i, n = a ? json_object_array_length(a) : 0;
+	struct passwd *pw;
+	char vlan[32];
+
+	if (n == 0)
+		return;
+	printf("\ncaptures:\n");
+	for (i = 0; i < n; i++) {
+		o = json_object_array_get_idx(a, i);
+		pw = getpwuid((uid_t)show_u64(o, "uid"));
+		if (show_u64(o, "vlan"))
+			snprintf(vlan, sizeof(vlan), ", VLAN %" PRIu64,
+			    show_u64(o, "vlan"));
+		else
+			vlan[0] = '\0';
+		printf("  uid %" PRIu64 "%s%s%s pid %" PRIu64 ": ports %s%s: %"
+		    PRIu64 " frames, %" PRIu64 " lost\n", show_u64(o, "uid"),
+		    pw ? " (" : "", pw ? pw->pw_name : "", pw ? ")" : "",
+		    show_u64(o, "pid"), show_str(o, "ports"), vlan,
+		    show_u64(o, "frames"), show_u64(o, "lost"));
+	}
+}
+
 void
 show_info(json_object *r)
 {
@@ -215,9 +243,14 @@ show_info(json_object *r)
 	if (show_has(r, "vhost_errors"))
 		show_kv(t, "vhost-user peers dropped", "%" PRIu64,
 		    show_u64(r, "vhost_errors"));
+	if (show_array(r, "captures") != NULL)
+		show_kv(t, "captures", "%zu running of %" PRIu64,
+		    json_object_array_length(show_array(r, "captures")),
+		    show_u64(r, "captures_max"));
 	show_kv(t, "log level", "%s", show_str(r, "loglevel"));
 	table_print(t, stdout);
 	table_free(t);
+	show_captures(r);
 	show_refusals(r);
 }
 
@@ -487,6 +520,54 @@ show_limits(struct table *t, json_object *p)
 		show_kv(t, "MAC limit", "none");
 }
 
+/*
+ * A port's part in mirroring, and its impaired links: what it is set
+ * to, and for a port in use, what each did and holds.
+ */
+static void
+show_shape(struct table *t, json_object *p)
+{
+	static const char *const dirs[] = { "ingress", "egress" };
+	json_object *o;
+	char key[64];
+	size_t i;
+
+	if (show_has(p, "mirror"))
+		show_kv(t, "mirror port", "gets copies of port %s (%s); "
+		    "forwards nothing", show_str(show_get(p, "mirror"),
+		    "sources"), show_str(show_get(p, "mirror"), "direction"));
+	if (show_has(p, "mirror_to"))
+		show_kv(t, "mirrored to", "port %" PRIu64 " (%s), %" PRIu64
+		    " copies", show_u64(p, "mirror_to"),
+		    show_str(p, "mirror_direction"), show_u64(p, "mirrored"));
+	for (i = 0; i < 2; i++) {
+		if ((o = show_get(p, dirs[i])) == NULL)
+			continue;
+		show_kv(t, dirs[i], "%s", show_str(o, "setting"));
+		if (!show_has(o, "delayed") ||
+		    (strcmp(show_str(o, "setting"), "off") == 0 &&
+		    show_u64(o, "delayed") + show_u64(o, "lost") +
+		    show_u64(o, "overflow") + show_u64(o, "duplicated") == 0))
+			continue;
+		snprintf(key, sizeof(key), "  %s held", dirs[i]);
+		show_kv(t, key, "%" PRIu64 " frames; %" PRIu64 " now, %"
+		    PRIu64 " bytes", show_u64(o, "delayed"),
+		    show_u64(o, "queue"), show_u64(o, "queue_bytes"));
+		snprintf(key, sizeof(key), "  %s lost", dirs[i]);
+		show_kv(t, key, "%" PRIu64, show_u64(o, "lost"));
+		snprintf(key, sizeof(key), "  %s duplicated", dirs[i]);
+		show_kv(t, key, "%" PRIu64, show_u64(o, "duplicated"));
+		snprintf(key, sizeof(key), "  %s overflow", dirs[i]);
+		show_kv(t, key, "%" PRIu64 " (no room to hold)",
+		    show_u64(o, "overflow"));
+	}
+	if (show_has(p, "captures"))
+		show_kv(t, "captures", "%" PRIu64 " running; %" PRIu64
+		    " frames copied, %" PRIu64 " lost",
+		    show_u64(p, "captures"), show_u64(p, "captured"),
+		    show_u64(p, "capture_lost"));
+}
+
 void
 show_port(json_object *r)
 {
@@ -501,6 +582,7 @@ show_port(json_object *r)
 		show_settings(t, p);
 		show_limits(t, p);
 		show_storm(t, p);
+		show_shape(t, p);
 		show_allow(t, p);
 		table_print(t, stdout);
 		table_free(t);
@@ -541,6 +623,7 @@ show_port(json_object *r)
 	show_storm(t, p);
 	show_kv(t, "queue", "%" PRIu64 " of %" PRIu64 " frames",
 	    show_u64(p, "queue"), show_u64(p, "queue_max"));
+	show_shape(t, p);
 	show_allow(t, p);
 	table_print(t, stdout);
 	table_free(t);
