@@ -49,6 +49,7 @@ qemu-system-x86_64	cmd	qemu-system-x86_64	qemu-system-x86
 QEMU's boot ROMs	file	/usr/lib/ipxe/qemu/efi-e1000.rom	ipxe-qemu
 dnsmasq	cmd	dnsmasq	dnsmasq
 iperf3	cmd	iperf3	iperf3
+tcpdump	cmd	tcpdump	tcpdump
 ping	cmd	ping	iputils-ping
 ip	cmd	ip	iproute2
 bridge	cmd	bridge	iproute2

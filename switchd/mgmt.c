@@ -928,21 +928,25 @@ mgmt_lookup(int argc, char **argv)
 	return NULL;
 }
 
-/* A change asked by a client that may only look: refused, counted. */
+/*
+ * A change, or a capture, asked by a client that may only look: refused,
+ * counted.  A capture shows other users' frames: it takes the same right.
+ */
 static int
-mgmt_refuse(struct mgmt *m, const struct mgmt_peer *peer, const char *line,
-    char *err, size_t len)
+mgmt_refuse(struct mgmt *m, const struct mgmt_peer *peer,
+    const struct mgmt_cmd *mc, const char *line, char *err, size_t len)
 {
-	int n;
+	int capture = mc->fn == mgmt_capture, n;
 
 	m->refused++;
 	if ((n = log_ratelim(&m->rl, ev_now(m->sw->loop), 1.0)) > 0)
 		log_warnx("management request from uid=%ld pid=%ld refused: "
-		    "'%.64s' changes the switch, and only %s may%s",
-		    (long)peer->uid, (long)peer->pid, line, m->admins,
-		    n > 1 ? " (and others not logged)" : "");
-	return util_err(err, len, "permission denied: changing the switch "
-	    "needs %s", m->admins);
+		    "'%.64s' %s, and only %s may%s",
+		    (long)peer->uid, (long)peer->pid, line, capture ?
+		    "captures other users' frames" : "changes the switch",
+		    m->admins, n > 1 ? " (and others not logged)" : "");
+	return util_err(err, len, "permission denied: %s needs %s", capture ?
+	    "capturing frames" : "changing the switch", m->admins);
 }
 
 static int
@@ -962,7 +966,7 @@ mgmt_dispatch(struct mgmt *m, const struct mgmt_peer *peer, char *line,
 	if ((mc = mgmt_lookup(argc, argv)) == NULL)
 		return util_err(err, len, "unknown command '%s'", argv[0]);
 	if (mc->level == MGMT_NONE || mc->level > peer->level)
-		return mgmt_refuse(m, peer, line, err, len);
+		return mgmt_refuse(m, peer, mc, line, err, len);
 	m->peer = peer;
 	return mc->fn(m, argc, argv, r, err, len);
 }

@@ -59,6 +59,11 @@ logged 5 "management request from uid=$ulook pid=[0-9]+ refused: \
 'port 1 access 7' changes the switch, and only $who may" ||
 	fail "the refusal is not logged"
 [ "$(refused)" = 1 ] || fail "refusals counted: '$(refused)', not 1"
+# Other users' frames are the changers' alone to see.
+expect 1 "switchctl: permission denied: capturing frames needs $who" \
+    as_look sh -c '"$1" -S "$2" capture -c 1 >/dev/null' sh "$SWITCHCTL" "$sock"
+[ "$(refused)" = 2 ] || fail "refusals counted: '$(refused)', not 2"
+ok "a member of the -G group may not capture"
 for c in "set hub on" "macs flush" "counters reset" "loglevel debug" \
     "reload" "disconnect 1"; do
 	# shellcheck disable=SC2086
@@ -67,7 +72,7 @@ done
 [ "$(sc config)" = "$before" ] || fail "a refused change changed the config"
 [ "$(sc info | grep '^log level:')" = "$level" ] ||
 	fail "the log level changed: $(sc info | grep '^log level:')"
-[ "$(refused)" = 7 ] || fail "refusals counted: '$(refused)', not 7"
+[ "$(refused)" = 8 ] || fail "refusals counted: '$(refused)', not 8"
 ok "a member of the -G group: every change refused, counted, logged"
 
 # --- The -A group may, as a supplementary group or as the primary one.
