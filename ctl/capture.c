@@ -30,11 +30,14 @@
 #define CAPTURE_HDR	16
 #define CAPTURE_SNAPLEN	262144		/* frames are never cut */
 #define CAPTURE_ETHERNET 1		/* pcap's LINKTYPE_ETHERNET */
+#define CAPTURE_OUT	(64 * 1024)	/* written at once */
 
 struct capture {
 	uint64_t	 count;		/* 0: no limit */
 	uint64_t	 written;
 	int		 outerr;	/* what writing stdout failed with */
+	uint8_t		 out[CAPTURE_OUT];
+	size_t		 outlen;
 	int		 done;		/* the last record came */
 	json_object	*end;		/* what it said */
 };
@@ -55,6 +58,47 @@ capture_u32(const uint8_t *p)
 	    (uint32_t)p[2] << 8 | p[3];
 }
 
+/*
+ * What is buffered, to standard output: a reader that is slow is waited
+ * for, whatever signal comes meanwhile; one that is gone ends it all.
+ */
+static void
+capture_flush(struct capture *c)
+{
+	size_t off = 0;
+	ssize_t r;
+
+	while (c->outerr == 0 && off < c->outlen) {
+		r = write(STDOUT_FILENO, c->out + off, c->outlen - off);
+		if (r == -1 && errno == EINTR)
+			continue;
+		if (r == -1) {
+			c->outerr = errno;
+			capture_stop = 1;
+		} else
+			off += (size_t)r;
+	}
+	c->outlen = 0;
+}
+
+static void
+capture_out(struct capture *c, const void *data, size_t len)
+{
+	const uint8_t *p = data;
+	size_t n;
+
+	while (len > 0 && c->outerr == 0) {
+		if (c->outlen == sizeof(c->out))
+			capture_flush(c);
+		n = sizeof(c->out) - c->outlen < len ?
+		    sizeof(c->out) - c->outlen : len;
+		memcpy(c->out + c->outlen, p, n);
+		c->outlen += n;
+		p += n;
+		len -= n;
+	}
+}
+
 /* pcap's file header: microseconds, Ethernet, frames whole. */
 static void
 capture_header(struct capture *c)
@@ -66,8 +110,8 @@ capture_header(struct capture *c)
 		uint32_t sigfigs, snaplen, linktype;
 	} h = { 0xa1b2c3d4, 2, 4, 0, 0, CAPTURE_SNAPLEN, CAPTURE_ETHERNET };
 
-	if (fwrite(&h, sizeof(h), 1, stdout) != 1 || fflush(stdout) == EOF)
-		c->outerr = errno ? errno : EIO;
+	capture_out(c, &h, sizeof(h));
+	capture_flush(c);
 }
 
 static void
@@ -77,12 +121,8 @@ capture_frame(struct capture *c, const uint8_t *r, uint32_t len)
 
 	if (c->outerr != 0 || (c->count != 0 && c->written >= c->count))
 		return;
-	if (fwrite(h, sizeof(h), 1, stdout) != 1 ||
-	    fwrite(r + CAPTURE_HDR, len, 1, stdout) != 1) {
-		c->outerr = errno ? errno : EIO;
-		capture_stop = 1;
-		return;
-	}
+	capture_out(c, h, sizeof(h));
+	capture_out(c, r + CAPTURE_HDR, len);
 	if (c->count != 0 && ++c->written >= c->count)
 		capture_stop = 1;
 }
@@ -186,10 +226,7 @@ capture_loop(struct capture *c, struct client *cl, uint8_t *buf)
 		}
 		memmove(buf, buf + n, have - (size_t)n);
 		have -= (size_t)n;
-		if (c->outerr == 0 && fflush(stdout) == EOF) {
-			c->outerr = errno ? errno : EIO;
-			capture_stop = 1;
-		}
+		capture_flush(c);
 		if (c->done)
 			return 0;
 		if (capture_stop && !stopping) {
@@ -226,7 +263,7 @@ capture_loop(struct capture *c, struct client *cl, uint8_t *buf)
 int
 capture_run(struct client *cl, const char *request, uint64_t count, int json)
 {
-	struct capture c;
+	static struct capture c;
 	struct sigaction sa;
 	json_object *r;
 	uint8_t *buf;

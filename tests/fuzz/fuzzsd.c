@@ -15,6 +15,7 @@
 
 #include "conf.h"
 #include "fuzzsd.h"
+#include "impair.h"
 #include "port.h"
 
 FILE *fuzzsd_err;
@@ -105,6 +106,7 @@ fuzzsd_check(const struct sw *sw)
 	const struct conf *c = sw->conf;
 	const struct fwd *w = sw->fwd;
 	uint32_t i, used = 0;
+	int d;
 
 	assert(c->nports >= 2 && c->nports <= FWD_PORTS_MAX);
 	assert(w->nports == c->nports && w->fdb->nports == c->nports);
@@ -132,6 +134,19 @@ fuzzsd_check(const struct sw *sw)
 		    c->port[i].storm == CONF_STORM_SWITCH);
 		assert(w->ports[i].storm_tokens <=
 		    (uint64_t)w->ports[i].storm * 1000);
+		/* Mirroring as configured: no mirror port is a source. */
+		assert(w->ports[i].mirror_to == c->port[i].mirror_to &&
+		    w->ports[i].mirror == c->port[i].mirror);
+		assert(c->port[i].mirror_to < c->nports);
+		if (c->port[i].mirror_to != 0)
+			assert(c->port[i].mirror == 0 &&
+			    c->port[c->port[i].mirror_to].mirror != 0);
+		/* An impaired direction runs while set, or while it holds. */
+		for (d = 0; sw->ports[i] != NULL && d < 2; d++)
+			assert(shape_on(&c->port[i].shape[d]) ?
+			    sw->ports[i]->imp[d] != NULL :
+			    sw->ports[i]->imp[d] == NULL ||
+			    sw->ports[i]->imp[d]->count > 0);
 		assert((sw->ports[i] != NULL) == (w->ports[i].in_use != 0));
 		if (sw->ports[i] != NULL) {
 			assert(sw->ports[i]->num == i);

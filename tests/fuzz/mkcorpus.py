@@ -197,6 +197,22 @@ def mgmt_seeds():
         "errors": b"bogus\n\nport\nport x\nport 1 trunk\nmacs port\n"
                   b"info extra\n# comment\n\x01info\ninfo\r\n\tinfo\t\n",
         "many-words": lines(" ".join(["w"] * 17), "port 1 " + "a" * 900),
+        "impair": lines("port 2 egress rate 10mbit delay 40ms jitter 5ms "
+                        "loss 1% duplicate 0.1%", "port 2",
+                        "port 1 ingress loss 100%", "port 1",
+                        "port 2 egress off", "port 3 egress delay 10s",
+                        "port 3 ingress rate 1kbit", "config",
+                        "port 3 egress rate 0x10mbit",
+                        "port 3 egress loss 101%", "port 3 egress delay"),
+        "mirror": lines("port 3 mirror port 1,2", "port 3", "port 1",
+                        "port 4 mirror port 3", "port 1 mirror port 1",
+                        "port 5 mirror port 1-2 rx", "port 3 mirror off",
+                        "port 5 mirror port 9999", "config", "ports 4",
+                        "port 3 mirror port 1 tx", "ports 4"),
+        "capture": lines("capture port 1,3 vlan 1 count 2", "info",
+                         "capture", "capture port x", "capture vlan 4095",
+                         "capture count 0", "capture port 1 port 2",
+                         "capture port"),
         "long": b"info " + b"x" * 1030 + b"\ninfo\n",
     }
 
@@ -248,6 +264,15 @@ port 10 group root
                          b"port 2 access 3#trailing\n",
         "no-newline": b"port 3 access 7",
         "long-line": b"port 1 trunk " + b"1," * 510 + b"1\nport 2 access 2\n",
+        "impair": lines("port 3 egress rate 10mbit delay 40ms jitter 5ms "
+                        "loss 1% duplicate 0.1%",
+                        "port 4 ingress rate 1.5gbit", "port 4 ingress off",
+                        "port 5 egress delay 1.25ms loss 0.0001%",
+                        "port 6 egress rate 99mbps", "port 6 egress loss 1"),
+        "mirror": lines("port 7 mirror port 2,4-6 both",
+                        "port 8 mirror port 3 rx", "port 8 mirror port 7",
+                        "port 9 mirror port 7", "port 7 mirror off",
+                        "ports 6", "port 2 mirror port 1 tx", "ports 3"),
     }
 
 

@@ -56,6 +56,8 @@
 # commands' standard input).
 #
 # What the test starts and how it knows it works: a switch logs "ready";
+# switchctl capture runs until the example ends, once its switch logs
+# that it started;
 # a client (QEMU, vde_plug, switchplug, dpipe: 2, one on each end) gets a
 # new port on a switch of the scene; a listener (switchplug -l, QEMU
 # listen=) listens, on every address only if its command line says so,
@@ -564,6 +566,15 @@ learned() {
 	return 1
 }
 
+# captures: how many captures the scene's switches have started
+captures() {
+	local f n=0
+	for f in "${SWLOG[@]}"; do
+		n=$((n + $(grep -c 'capture started' "$f")))
+	done
+	echo "$n"
+}
+
 # running PID: PID runs (a child that has ended is still there, a zombie
 # until it is waited for); no process started to find out
 running() {
@@ -685,6 +696,7 @@ run_cmd() {
 	case $prog in
 	qemu-system-*) [[ $flat =~ $RE_QEMU_FG ]] || kind=bg ;;
 	dpipe | vde_plug) kind=bg ;;
+	switchctl) [[ $flat == *" capture "* ]] && kind=bg ;;
 	switchplug)
 		[[ $flat =~ $RE_INFO ]] || kind=bg ;;
 	switchd | */switchd)
@@ -739,6 +751,7 @@ run_cmd() {
 	menv "$m" "$u"
 	[ "$prog" = dpipe ] && ON=	# ports on both ends
 	before=$(attached)
+	caps=$(captures)
 	# In a process group of its own, to end with all it starts; dpipe
 	# makes its own.
 	if [ "$prog" = dpipe ]; then
@@ -798,6 +811,9 @@ run_cmd() {
 			fi
 		fi ;;
 	socat) ;;
+	switchctl)
+		ready "$pid" 10 eval "[ \$(captures) -gt $caps ]" ||
+			fail "$where: the capture did not start: $(cat "$out")" ;;
 	*)
 		fail "$where: $prog: this test does not know how to run it" ;;
 	esac
