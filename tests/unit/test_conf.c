@@ -3,7 +3,8 @@
  * A port's own socket in switchd.conf(5): "port N stream|dgram PATH
  * [user U] [group G]" is read, refused when it is wrong, written back
  * by conf_dump() in words that read back the same, and changed only
- * with a restart once the switch has made its sockets.
+ * with a restart once the switch has made its sockets.  Mirror ports
+ * and impaired links: what is refused, and what reads back the same.
  */
 
 #include <setjmp.h>
@@ -128,6 +129,98 @@ test_sock_restart(void **state)
 	sw_free(sw);
 }
 
+static void
+test_mirror_lines(void **state)
+{
+	struct conf *c;
+	char err[256];
+
+	(void)state;
+	assert_non_null(c = conf_new(16));
+	assert_int_equal(test_set(c, "port 7 mirror port 2,4-5 rx", err,
+	    sizeof(err)), 0);
+	assert_int_equal(c->port[7].mirror, CONF_MIRROR_RX);
+	assert_int_equal(c->port[2].mirror_to, 7);
+	assert_int_equal(c->port[4].mirror_to, 7);
+	assert_int_equal(c->port[5].mirror_to, 7);
+	assert_int_equal(c->port[3].mirror_to, 0);
+	/* A new list replaces the old one. */
+	assert_int_equal(test_set(c, "port 7 mirror port 3", err,
+	    sizeof(err)), 0);
+	assert_int_equal(c->port[7].mirror, CONF_MIRROR_RX | CONF_MIRROR_TX);
+	assert_int_equal(c->port[2].mirror_to, 0);
+	assert_int_equal(c->port[3].mirror_to, 7);
+
+	assert_int_equal(test_set(c, "port 8 mirror port 7", err,
+	    sizeof(err)), -1);
+	assert_non_null(strstr(err, "port 7 is a mirror port itself"));
+	assert_int_equal(test_set(c, "port 3 mirror port 1", err,
+	    sizeof(err)), -1);
+	assert_non_null(strstr(err, "a mirror port is no source"));
+	assert_int_equal(test_set(c, "port 8 mirror port 3", err,
+	    sizeof(err)), -1);
+	assert_non_null(strstr(err, "mirrored to port 7 already"));
+	assert_int_equal(test_set(c, "port 8 mirror port 8", err,
+	    sizeof(err)), -1);
+	assert_int_equal(test_set(c, "port 8 mirror port 16", err,
+	    sizeof(err)), -1);
+	assert_int_equal(test_set(c, "port 8 mirror port 1 in", err,
+	    sizeof(err)), -1);
+	assert_int_equal(c->port[8].mirror, 0);
+
+	/* Fewer ports: a source cannot lose its mirror, nor a mirror all. */
+	assert_int_equal(test_set(c, "ports 7", err, sizeof(err)), -1);
+	assert_non_null(strstr(err, "port 3 is mirrored to port 7"));
+	assert_int_equal(test_set(c, "port 7 mirror port 12", err,
+	    sizeof(err)), 0);
+	assert_int_equal(test_set(c, "ports 10", err, sizeof(err)), 0);
+	assert_int_equal(c->port[7].mirror, 0);
+	assert_int_equal(test_set(c, "port 7 mirror port 1", err,
+	    sizeof(err)), 0);
+	assert_int_equal(test_set(c, "port 7 mirror off", err,
+	    sizeof(err)), 0);
+	assert_int_equal(c->port[7].mirror, 0);
+	assert_int_equal(c->port[1].mirror_to, 0);
+	conf_free(c);
+}
+
+/* Mirroring and impairment, dumped, read back the same. */
+static void
+test_shape_dump(void **state)
+{
+	struct conf *c, *d;
+	char err[256], *buf = NULL, *line, *save;
+	size_t n = 0;
+	FILE *f;
+
+	(void)state;
+	assert_non_null(c = conf_new(16));
+	assert_non_null(d = conf_new(16));
+	assert_int_equal(test_set(c, "port 3 egress rate 10mbit delay 40ms "
+	    "jitter 5ms loss 1% duplicate 0.1%", err, sizeof(err)), 0);
+	assert_int_equal(test_set(c, "port 3 ingress delay 1.5ms", err,
+	    sizeof(err)), 0);
+	assert_int_equal(test_set(c, "port 9 mirror port 1,3-5,8 tx", err,
+	    sizeof(err)), 0);
+	assert_int_equal(test_set(c, "port 4 egress speed 1", err,
+	    sizeof(err)), -1);
+	assert_non_null(strstr(err, "port 4 egress: 'speed' is not rate"));
+	assert_non_null(f = open_memstream(&buf, &n));
+	conf_dump(c, f);
+	fclose(f);
+	assert_non_null(strstr(buf, "port 3 egress rate 10mbit delay 40ms "
+	    "jitter 5ms loss 1% duplicate 0.1%\n"));
+	assert_non_null(strstr(buf, "port 3 ingress delay 1.5ms\n"));
+	assert_non_null(strstr(buf, "port 9 mirror port 1,3-5,8 tx\n"));
+	for (line = strtok_r(buf, "\n", &save); line != NULL;
+	    line = strtok_r(NULL, "\n", &save))
+		assert_int_equal(conf_set(d, line, err, sizeof(err)), 0);
+	assert_memory_equal(c->port, d->port, 16 * sizeof(*c->port));
+	free(buf);
+	conf_free(c);
+	conf_free(d);
+}
+
 int
 main(void)
 {
@@ -135,6 +228,8 @@ main(void)
 		cmocka_unit_test(test_sock_lines),
 		cmocka_unit_test(test_sock_dump),
 		cmocka_unit_test(test_sock_restart),
+		cmocka_unit_test(test_mirror_lines),
+		cmocka_unit_test(test_shape_dump),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

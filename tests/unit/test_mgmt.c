@@ -882,6 +882,41 @@ test_reload(void **state)
 }
 
 /*
+ * A capture is answered with what it will copy, and its queue counted
+ * in the budget until a caller takes it or the next request drops it;
+ * a wrong one says what is wrong.
+ */
+static void
+test_capture(void **state)
+{
+	json_object *r;
+	uint64_t fixed = sw->mem_fixed;
+
+	(void)state;
+	r = test_ok("capture port 1,3-4 vlan 10 count 5");
+	assert_string_equal(test_str(r, "ports"), "1,3-4");
+	assert_int_equal(json_object_get_int(test_key(r, "vlan",
+	    json_type_int)), 10);
+	assert_int_equal(json_object_get_int(test_key(r, "count",
+	    json_type_int)), 5);
+	assert_true(sw->mem_fixed > fixed);
+	assert_int_equal(sw->nsnoop, 1);
+	assert_string_equal(test_str(test_ok("capture"), "ports"), "all");
+	assert_int_equal(sw->nsnoop, 1);
+	test_ok("info");
+	assert_int_equal(sw->nsnoop, 0);
+	assert_true(sw->mem_fixed == fixed);
+	test_err("capture port 0", "not a list of ports");
+	test_err("capture port 1-x", "not a list of ports");
+	test_err("capture vlan 4095", "not a VLAN");
+	test_err("capture count 0", "count '0'");
+	test_err("capture port 1 port 2", "usage: capture");
+	test_err("capture port", "usage: capture");
+	test_err("capture frames 3", "usage: capture");
+	assert_int_equal(sw->nsnoop, 0);
+}
+
+/*
  * Request line as a client that may only look: a show command must be
  * answered, a change refused with the words switchctl prints.
  */
@@ -906,8 +941,10 @@ test_looking(const char *line, enum mgmt_level level)
 		fail_msg("'%s' changes the switch, and a client that may only "
 		    "look was let do it", line);
 	e = test_str(r, "error");
-	if (strstr(e, "permission denied: changing the switch needs root") !=
-	    e)
+	/* A capture shows frames rather than change anything. */
+	if (strstr(e, strncmp(line, "capture", 7) == 0 ?
+	    "permission denied: capturing frames needs root" :
+	    "permission denied: changing the switch needs root") != e)
 		fail_msg("'%s' refused with \"%s\", not permission denied",
 		    line, e);
 }
@@ -1115,6 +1152,8 @@ main(void)
 		    test_teardown),
 		cmocka_unit_test_setup_teardown(test_config_round_trip,
 		    test_setup, test_teardown),
+		cmocka_unit_test_setup_teardown(test_capture, test_setup,
+		    test_teardown),
 		cmocka_unit_test_setup_teardown(test_levels, test_setup,
 		    test_teardown),
 		cmocka_unit_test_setup_teardown(test_admins, test_setup,
