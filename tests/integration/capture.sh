@@ -26,6 +26,12 @@ host b "vde://$sw[2]" 10.71.0.2/24
 bg peer "$TOOLS/vdepeer" -p 3 -w 60 raw "$sw"
 logged 5 "port 3 .*attached" || fail "vdepeer did not attach on port 3"
 pings a 10.71.0.2 || fail "a cannot ping b"
+# The pings alone from now on: no IPv6 router solicitations, and the
+# addresses are known.
+for h in a b; do
+	nsexec "$h" sysctl -qw net.ipv6.conf.all.disable_ipv6=1 ||
+		fail "cannot turn IPv6 off in $h"
+done
 
 expect 1 "is not a port number" "$SWITCHCTL" -s "$sw" capture port x
 expect 1 "is not a VLAN" "$SWITCHCTL" -s "$sw" capture vlan 4095
