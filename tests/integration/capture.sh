@@ -1,5 +1,6 @@
 #!/bin/bash
 # SPDX-License-Identifier: ISC
+# valgrind: yes
 # Live captures, three at once, while a pings b (VLAN 10, hub mode, so
 # that the frames reach port 3 too, a trunk): one of ports 1 and 3 into a
 # file, ended with ^C; one of VLAN 10 piped into tcpdump, which stops
