@@ -128,14 +128,24 @@ show_storm(struct table *t, json_object *o)
 		show_kv(t, "storm limit", "off");
 }
 
+/* "uid 1000 (alice) pid 42" of o's "uid" and "pid". */
+static void
+show_who(json_object *o, char *buf, size_t len)
+{
+	struct passwd *pw = getpwuid((uid_t)show_u64(o, "uid"));
+
+	snprintf(buf, len, "uid %" PRIu64 "%s%s%s pid %" PRIu64,
+	    show_u64(o, "uid"), pw ? " (" : "", pw ? pw->pw_name : "",
+	    pw ? ")" : "", show_u64(o, "pid"));
+}
+
 /* The last attach refusals, the last first: what the refused were told. */
 static void
 show_refusals(json_object *r)
 {
 	json_object *a = show_array(r, "attach_refusals"), *o;
 	size_t i, n = a ? json_object_array_length(a) : 0;
-	struct passwd *pw;
-	char when[32];
+	char when[32], who[128];
 	time_t t;
 
 	if (n == 0)
@@ -146,10 +156,8 @@ show_refusals(json_object *r)
 		t = (time_t)show_u64(o, "time");
 		strftime(when, sizeof(when), "%m-%d %H:%M:%S",
 		    localtime(&t));
-		pw = getpwuid((uid_t)show_u64(o, "uid"));
-		printf("  %s  uid %" PRIu64 "%s%s%s pid %" PRIu64 ": %s\n", when,
-		    show_u64(o, "uid"), pw ? " (" : "", pw ? pw->pw_name : "",
-		    pw ? ")" : "", show_u64(o, "pid"), show_str(o, "reason"));
+		show_who(o, who, sizeof(who));
+		printf("  %s  %s: %s\n", when, who, show_str(o, "reason"));
 	}
 }
 
@@ -159,24 +167,21 @@ show_captures(json_object *r)
 {
 	json_object *a = show_array(r, "captures"), *o;
 	size_t i, n = a ? json_object_array_length(a) : 0;
-	struct passwd *pw;
-	char vlan[32];
+	char vlan[32], who[128];
 
 	if (n == 0)
 		return;
 	printf("\ncaptures:\n");
 	for (i = 0; i < n; i++) {
 		o = json_object_array_get_idx(a, i);
-		pw = getpwuid((uid_t)show_u64(o, "uid"));
+		show_who(o, who, sizeof(who));
 		if (show_u64(o, "vlan"))
 			snprintf(vlan, sizeof(vlan), ", VLAN %" PRIu64,
 			    show_u64(o, "vlan"));
 		else
 			vlan[0] = '\0';
-		printf("  uid %" PRIu64 "%s%s%s pid %" PRIu64 ": ports %s%s: %"
-		    PRIu64 " frames, %" PRIu64 " lost\n", show_u64(o, "uid"),
-		    pw ? " (" : "", pw ? pw->pw_name : "", pw ? ")" : "",
-		    show_u64(o, "pid"), show_str(o, "ports"), vlan,
+		printf("  %s: ports %s%s: %" PRIu64 " frames, %" PRIu64
+		    " lost\n", who, show_str(o, "ports"), vlan,
 		    show_u64(o, "frames"), show_u64(o, "lost"));
 	}
 }

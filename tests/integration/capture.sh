@@ -38,6 +38,14 @@ expect 1 "is not a port number" "$SWITCHCTL" -s "$sw" capture port x
 expect 1 "is not a VLAN" "$SWITCHCTL" -s "$sw" capture vlan 4095
 ok "a bad port or VLAN is refused"
 
+# ended NAME PID FRAMES: capture NAME (process PID) exited 0, and said on
+# standard error (NAME.log) that it got FRAMES frames (an ERE) and lost none
+ended() {
+	wait "$2" || fail "$1: the capture exited $?: $(cat "$T_WORK/$1.log")"
+	grep -Eq "^switchctl: capture: $3 frames, 0 lost\$" "$T_WORK/$1.log" ||
+		fail "$1: the capture said: $(cat "$T_WORK/$1.log")"
+}
+
 # The three captures; each says how it ended in its log (stderr).
 bg cap1 sh -c 'exec "$1" -s "$2" capture port 1 3 >"$3/c1.pcap"' sh \
     "$SWITCHCTL" "$sw" "$T_WORK"
@@ -55,24 +63,18 @@ ctl info | grep -A4 '^captures' | sed 's/^/  /'
 
 out=$(nsexec a ping -n -c 5 -i 0.2 -W 5 -s 100 10.71.0.2) ||
 	fail "a lost pings to b: $out"
-wait "$cap3" || fail "the capture of 4 frames failed: $(cat "$T_WORK/cap3.log")"
-grep -q '^switchctl: capture: 4 frames, 0 lost$' "$T_WORK/cap3.log" ||
-	fail "the capture of 4 frames said: $(cat "$T_WORK/cap3.log")"
+ended cap3 "$cap3" 4
 [ "$(tcpdump -nr "$T_WORK/c3.pcap" 2>/dev/null | wc -l)" = 4 ] ||
 	fail "the capture of 4 frames has: $(tcpdump -nr "$T_WORK/c3.pcap" 2>&1)"
 ok "-c 4: the capture ends by itself with 4 frames"
 
-wait "$cap2" || fail "switchctl capture | tcpdump -c 2 failed: $(cat "$T_WORK/cap2.log")"
-grep -Eq '^switchctl: capture: [0-9]+ frames, 0 lost$' "$T_WORK/cap2.log" ||
-	fail "the capture piped to tcpdump said: $(cat "$T_WORK/cap2.log")"
+ended cap2 "$cap2" '[0-9]+'
 [ "$(grep -c . "$T_WORK/c2.txt")" = 2 ] ||
 	fail "tcpdump -c 2 printed: $(cat "$T_WORK/c2.txt")"
 ok "a capture ends cleanly when its reader goes: $(grep ^switchctl "$T_WORK/cap2.log")"
 
 kill -INT "$cap1"
-wait "$cap1" || fail "^C: the capture exited $?: $(cat "$T_WORK/cap1.log")"
-grep -Eq '^switchctl: capture: [0-9]+ frames, 0 lost$' "$T_WORK/cap1.log" ||
-	fail "the capture ended with ^C said: $(cat "$T_WORK/cap1.log")"
+ended cap1 "$cap1" '[0-9]+'
 ok "^C ends a capture cleanly: $(cat "$T_WORK/cap1.log")"
 
 # Ports 1 (access 10) and 3 (trunk 10) saw each request and reply: 100

@@ -70,34 +70,50 @@ test_sock_lines(void **state)
 	conf_free(c);
 }
 
-/* What conf_dump() writes reads back as the same configuration. */
+/*
+ * c, dumped, has each line of want, and reads back into a new
+ * configuration that is the same.
+ */
 static void
-test_sock_dump(void **state)
+test_round_trip(struct conf *c, const char *const *want)
 {
-	struct conf *c, *d;
+	struct conf *d;
 	char err[256], *buf = NULL, *line, *save;
 	size_t n = 0;
 	FILE *f;
 
+	assert_non_null(d = conf_new(c->nports));
+	assert_non_null(f = open_memstream(&buf, &n));
+	conf_dump(c, f);
+	fclose(f);
+	for (; *want != NULL; want++)
+		if (strstr(buf, *want) == NULL)
+			fail_msg("'%s' is not in %s", *want, buf);
+	for (line = strtok_r(buf, "\n", &save); line != NULL;
+	    line = strtok_r(NULL, "\n", &save))
+		assert_int_equal(conf_set(d, line, err, sizeof(err)), 0);
+	assert_memory_equal(c->port, d->port, c->nports * sizeof(*c->port));
+	free(buf);
+	conf_free(d);
+}
+
+/* What conf_dump() writes reads back as the same configuration. */
+static void
+test_sock_dump(void **state)
+{
+	static const char *const want[] = { "port 5 stream /run/sw/vm5.sock\n",
+	    "port 6 dgram /run/sw/vm6.sock\n", NULL };
+	struct conf *c;
+	char err[256];
+
 	(void)state;
 	assert_non_null(c = conf_new(16));
-	assert_non_null(d = conf_new(16));
 	assert_int_equal(test_set(c, "port 5 stream /run/sw/vm5.sock user 1000",
 	    err, sizeof(err)), 0);
 	assert_int_equal(test_set(c, "port 6 dgram /run/sw/vm6.sock group 100",
 	    err, sizeof(err)), 0);
-	assert_non_null(f = open_memstream(&buf, &n));
-	conf_dump(c, f);
-	fclose(f);
-	assert_non_null(strstr(buf, "port 5 stream /run/sw/vm5.sock\n"));
-	assert_non_null(strstr(buf, "port 6 dgram /run/sw/vm6.sock\n"));
-	for (line = strtok_r(buf, "\n", &save); line != NULL;
-	    line = strtok_r(NULL, "\n", &save))
-		assert_int_equal(conf_set(d, line, err, sizeof(err)), 0);
-	assert_memory_equal(c->port, d->port, 16 * sizeof(*c->port));
-	free(buf);
+	test_round_trip(c, want);
 	conf_free(c);
-	conf_free(d);
 }
 
 /* Once the sockets are made, a change to them is refused whole. */
@@ -188,14 +204,15 @@ test_mirror_lines(void **state)
 static void
 test_shape_dump(void **state)
 {
-	struct conf *c, *d;
-	char err[256], *buf = NULL, *line, *save;
-	size_t n = 0;
-	FILE *f;
+	static const char *const want[] = { "port 3 egress rate 10mbit "
+	    "delay 40ms jitter 5ms loss 1% duplicate 0.1%\n",
+	    "port 3 ingress delay 1.5ms\n", "port 9 mirror port 1,3-5,8 tx\n",
+	    NULL };
+	struct conf *c;
+	char err[256];
 
 	(void)state;
 	assert_non_null(c = conf_new(16));
-	assert_non_null(d = conf_new(16));
 	assert_int_equal(test_set(c, "port 3 egress rate 10mbit delay 40ms "
 	    "jitter 5ms loss 1% duplicate 0.1%", err, sizeof(err)), 0);
 	assert_int_equal(test_set(c, "port 3 ingress delay 1.5ms", err,
@@ -205,20 +222,8 @@ test_shape_dump(void **state)
 	assert_int_equal(test_set(c, "port 4 egress speed 1", err,
 	    sizeof(err)), -1);
 	assert_non_null(strstr(err, "port 4 egress: 'speed' is not rate"));
-	assert_non_null(f = open_memstream(&buf, &n));
-	conf_dump(c, f);
-	fclose(f);
-	assert_non_null(strstr(buf, "port 3 egress rate 10mbit delay 40ms "
-	    "jitter 5ms loss 1% duplicate 0.1%\n"));
-	assert_non_null(strstr(buf, "port 3 ingress delay 1.5ms\n"));
-	assert_non_null(strstr(buf, "port 9 mirror port 1,3-5,8 tx\n"));
-	for (line = strtok_r(buf, "\n", &save); line != NULL;
-	    line = strtok_r(NULL, "\n", &save))
-		assert_int_equal(conf_set(d, line, err, sizeof(err)), 0);
-	assert_memory_equal(c->port, d->port, 16 * sizeof(*c->port));
-	free(buf);
+	test_round_trip(c, want);
 	conf_free(c);
-	conf_free(d);
 }
 
 int

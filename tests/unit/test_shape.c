@@ -20,19 +20,27 @@
 #define MS	1000000ULL	/* nanoseconds */
 #define SEC	(1000 * MS)
 
-static struct shape_conf
-test_conf(const char *words)
+/* The words, as switchd.conf(5) has them after "egress". */
+static int
+test_parse(const char *words, struct shape_conf *c, char *err, size_t len)
 {
-	struct shape_conf c;
 	char buf[256], *argv[16], *p, *save = NULL;
-	char err[256];
 	int argc = 0;
 
 	snprintf(buf, sizeof(buf), "%s", words);
 	for (p = strtok_r(buf, " ", &save); p != NULL;
 	    p = strtok_r(NULL, " ", &save))
 		argv[argc++] = p;
-	if (shape_parse(&c, argc, argv, err, sizeof(err)) == -1)
+	return shape_parse(c, argc, argv, err, len);
+}
+
+static struct shape_conf
+test_conf(const char *words)
+{
+	struct shape_conf c;
+	char err[256];
+
+	if (test_parse(words, &c, err, sizeof(err)) == -1)
 		fail_msg("'%s': %s", words, err);
 	return c;
 }
@@ -41,15 +49,9 @@ static void
 test_bad(const char *words, const char *want)
 {
 	struct shape_conf c;
-	char buf[256], *argv[16], *p, *save = NULL;
 	char err[256];
-	int argc = 0;
 
-	snprintf(buf, sizeof(buf), "%s", words);
-	for (p = strtok_r(buf, " ", &save); p != NULL;
-	    p = strtok_r(NULL, " ", &save))
-		argv[argc++] = p;
-	assert_int_equal(shape_parse(&c, argc, argv, err, sizeof(err)), -1);
+	assert_int_equal(test_parse(words, &c, err, sizeof(err)), -1);
 	if (strstr(err, want) == NULL)
 		fail_msg("'%s': '%s', without '%s'", words, err, want);
 }
