@@ -4,9 +4,10 @@
 # port 2's egress adds 40 to 45 ms to a's round trips to b (the median,
 # against the same pings without); 10 % loss on port 1's ingress loses
 # 7 to 13 % of 2000 flood pings, each loss counted on the port; a rate
-# of 10 Mbit/s on port 2's egress gives iperf3 9 to 11 Mbit/s.  Each
-# setting shows in switchctl port N and in the running configuration,
-# and "off" takes it away.
+# of 10 Mbit/s on port 2's egress gives iperf3 9 to 11 Mbit/s; 2 s of
+# delay holds no more frames than the port's queue, the rest dropped and
+# counted.  Each setting shows in switchctl port N and in the running
+# configuration, and "off" takes it away.
 . "$(dirname "$0")/lib.sh"
 need_root
 need vde_plug vdeplug ping iputils-ping iperf3 iperf3 jq jq
@@ -72,5 +73,18 @@ ok "a rate of 10 Mbit/s on port 2's egress: iperf3 measures $mbit Mbit/s"
 [ "$(ctl -j port 2 | jq '.port.egress.delayed > 0')" = true ] ||
 	fail "port 2 counts no frame held for its rate"
 ctl port 2 | grep -E '^ *egress' | sed 's/^/  /'
+
+# --- Bounded: 400 pings at once into 2 s of delay; the port holds its
+# queue's 256 frames at most, and counts the rest as overflow.
+ctl set port 2 egress delay 2s || fail "set port 2 egress delay 2s"
+out=$(nsexec a ping -n -f -l 400 -c 400 -W 4 10.73.0.2 2>&1)
+got=$(sed -n 's/.* \([0-9]*\) received.*/\1/p' <<<"$out")
+over=$(ctl -j port 2 | jq .port.egress.overflow)
+echo "400 pings at once into 2 s of delay: $got answered, $over overflowed"
+[ -n "$got" ] && [ "$got" -le 256 ] && [ "$got" -ge 100 ] ||
+	fail "400 pings into a queue of 256: $got answered: $out"
+[ "$over" -ge $((400 - 256)) ] 2>/dev/null ||
+	fail "400 pings into a queue of 256: $over counted as overflow"
+ok "a delayed egress holds its queue's 256 frames, no more: $over overflowed"
 switchd_alive
 stop_switchd
