@@ -1618,13 +1618,8 @@ port_room(struct port *p, uint64_t held, uint64_t cost)
 {
 	struct sw *sw = p->sw;
 
-	if (p->qbytes + held + cost > port_share(p))
-		return 0;
-	if (sw->mem_fixed + sw->mem_queued + cost > sw->conf->memory) {
-		sw->mem_drops++;
-		return 0;
-	}
-	return 1;
+	return p->qbytes + held + cost <= port_share(p) &&
+	    sw->mem_fixed + sw->mem_queued + cost <= sw->conf->memory;
 }
 
 /*
