@@ -92,7 +92,7 @@ expect 1 "an argument may not contain spaces" "$SC" -s "$sw" set port 3 user "ro
 expect 1 "an argument may not contain spaces" "$SC" -s "$sw" set port 3 user $'root\nhub on'
 expect 1 "an argument may not contain spaces" "$SC" -s "$sw" set port 3 group $'root\rhub'
 expect 1 "an argument may not contain spaces" "$SC" -s "$sw" set port 3 user root#
-expect 1 "unknown command 'frob' (commands: info, ports, port, macs, vlans, stp, config, set, disconnect, counters, loglevel, reload, help)" \
+expect 1 "unknown command 'frob' (commands: info, ports, port, macs, vlans, stp, config, set, disconnect, counters, loglevel, reload, capture, help)" \
     "$SC" -s "$sw" frob
 [ "$(ctl config)" = "$cfg" ] || fail "a refused command changed the config"
 ok "bad arguments refused and quoted; nothing smuggled in"

@@ -31,14 +31,14 @@ wait_for 10 test -S "$sw/mgmt" || fail "switchd did not start"
 pid=$(pgrep -f "switchd -s $sw" -n)
 [ -n "$pid" ] || fail "cannot find switchd's pid"
 
-# Descriptors: 0-2, the loop's own, the four listening sockets (ctl,
-# stream, dgram and mgmt), the tap and the socket directory, where the
+# Descriptors: 0-2, the loop's own, the five listening sockets (ctl,
+# stream, dgram, vhost and mgmt), the tap and the socket directory, where the
 # data sockets are made (valgrind's own show up too, so that pass does
 # not count them).
 fds=$(ls -l "/proc/$pid/fd" | awk 'NR > 1 {print $NF}' | sort | tr '\n' ' ')
 echo "descriptors: $fds"
 n=$(ls "/proc/$pid/fd" | wc -l)
-[ "$n" -le 11 ] || [ -n "${VALGRIND:-}" ] || fail "switchd holds $n descriptors: $fds"
+[ "$n" -le 12 ] || [ -n "${VALGRIND:-}" ] || fail "switchd holds $n descriptors: $fds"
 for fd in $(ls "/proc/$pid/fd"); do
 	[ "$fd" -le 2 ] && continue
 	[ -n "${VALGRIND:-}" ] && break
