@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: ISC */
 /*
  * The learning table: (VLAN, MAC) -> port, with a size limit, a per-port
- * limit and aging.  Pure code: time is passed in by the caller.  Its
+ * limit and aging.  A port is a number: one of switchd's ports, or the
+ * remote endpoint behind which switchplug's VXLAN has seen an address.
+ * Pure code: time is passed in by the caller.  Its
  * keys come from peers, so slots are chosen by a keyed hash (SipHash)
  * with a secret key of the table's own: nobody outside can choose
  * addresses that pile up in one place.
