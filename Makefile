@@ -112,11 +112,14 @@ $(B)/switchctl: $(call obj,$(CTL_SRC)) $(COMMON_LIB)
 	$(call quiet,LD,$@)$(CC) $(LDFLAGS_ALL) -o $@ $^ $(JSONC_LIBS)
 
 $(B)/switchplug: $(call obj,$(PLUG_SRC)) $(COMMON_LIB)
-	$(call quiet,LD,$@)$(CC) $(LDFLAGS_ALL) -o $@ $^ $(EV_LIBS)
+	$(call quiet,LD,$@)$(CC) $(LDFLAGS_ALL) -o $@ $^ $(EV_LIBS) $(SODIUM_LIBS)
 
 $(B)/tests/%: $(B)/obj/tests/unit/%.o $(SWITCHD_LIB) $(COMMON_LIB)
 	@mkdir -p $(dir $@)
 	$(call quiet,LD,$@)$(CC) $(LDFLAGS_ALL) -o $@ $^ $(LIBS_TEST)
+
+# switchplug's pure code, tested on its own.
+$(B)/tests/test_vtep: $(call obj,plugs/vtep.c)
 
 $(B)/bench/%: $(B)/obj/tests/bench/%.o $(SWITCHD_LIB) $(COMMON_LIB)
 	@mkdir -p $(dir $@)

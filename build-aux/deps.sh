@@ -55,6 +55,7 @@ ip	cmd	ip	iproute2
 bridge	cmd	bridge	iproute2
 python3	cmd	python3	python3
 nft	cmd	nft	nftables
+ethtool	cmd	ethtool	ethtool
 socat	cmd	socat	socat
 jq	cmd	jq	jq
 sshd	cmd	sshd	openssh-server

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: ISC */
 /*
  * switchplug: attach to a switch like any VM and carry that port's
- * frames over stdin/stdout, TCP or UDP multicast. See switchplug(1).
+ * frames over stdin/stdout, TCP, UDP multicast or VXLAN. See
+ * switchplug(1).
  */
 
 #include <sys/types.h>
@@ -17,11 +18,13 @@
 
 #include <ev.h>
 
+#include "fdb.h"
 #include "log.h"
 #include "vde.h"
 
 #include "switchplug.h"
 #include "vdeconn.h"
+#include "vtep.h"
 
 #define SWITCHPLUG_USAGE \
 	"usage: switchplug [-rv] [-D descr] [-p port] dir\n" \
@@ -30,6 +33,15 @@
 	"       switchplug [-rv] [-D descr] [-I ifaddr] [-p port] " \
 	"[-T ttl] -m group:port\n" \
 	"                  dir\n" \
+	"       switchplug [-rv] [-a seconds] [-D descr] [-I iface] " \
+	"[-L local]\n" \
+	"                  [-P dstport] [-p port] [-S min-max] [-T ttl] " \
+	"-x vni -g group\n" \
+	"                  dir\n" \
+	"       switchplug [-rv] [-a seconds] [-D descr] [-L local] " \
+	"[-P dstport]\n" \
+	"                  [-p port] [-S min-max] -x vni -R peer " \
+	"[-R peer ...] dir\n" \
 	"       switchplug -h | -V\n"
 
 static void
@@ -50,6 +62,9 @@ help(void)
 	    "unless addr\n"
 	    "  -c host:port    TCP, connecting again whenever it breaks\n"
 	    "  -m group:port   UDP multicast, with QEMU and other members\n"
+	    "  -x vni          VXLAN, with Linux's vxlan devices and others; "
+	    "to a group\n"
+	    "                  (-g) or to peers (-R)\n"
 	    "switchplug(1) has the details.\n", SWITCHPLUG_USAGE);
 	exit(0);
 }
@@ -112,12 +127,30 @@ switchplug_number(int opt, const char *arg, long min, long max)
 	return n;
 }
 
+/* -S min-max: source ports, min no greater than max. */
+static void
+switchplug_range(struct plug_opts *o, const char *arg)
+{
+	char	 lo[8], *dash;
+	size_t	 n;
+
+	if ((dash = strchr(arg, '-')) == NULL ||
+	    (n = (size_t)(dash - arg)) >= sizeof(lo))
+		fatalx("-S: '%s' is not min-max", arg);
+	memcpy(lo, arg, n);
+	lo[n] = '\0';
+	o->srcmin = (int)switchplug_number('S', lo, 1, 65535);
+	o->srcmax = (int)switchplug_number('S', dash + 1, 1, 65535);
+	if (o->srcmin > o->srcmax)
+		fatalx("-S: '%s': min is greater than max", arg);
+}
+
 static void
 switchplug_mode(struct plug_opts *o, enum switchplug_mode mode,
     const char *arg)
 {
 	if (o->mode != MODE_STDIO)
-		fatalx("-l, -c and -m: one transport at a time");
+		fatalx("-l, -c, -m and -x: one transport at a time");
 	o->mode = mode;
 	o->addr = arg;
 }
@@ -130,11 +163,17 @@ switchplug_options(struct plug_opts *o, int argc, char *argv[], int *verbose)
 		{ "version",	no_argument,	NULL,	'V' },
 		{ NULL,		0,		NULL,	0 }
 	};
-	int	 ch, ttl = 0;
+	int	 ch, ttl = 0, vxopt = 0;
 
-	while ((ch = getopt_long(argc, argv, "c:D:hI:l:m:p:rT:Vv", longopts,
-	    NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, "a:c:D:g:hI:L:l:m:P:p:R:rS:T:Vvx:",
+	    longopts, NULL)) != -1) {
 		switch (ch) {
+		case 'a':
+			/* The range of switchd's own -a. */
+			o->aging = (unsigned long)switchplug_number(ch, optarg,
+			    0, 1000000);
+			vxopt = 1;
+			break;
 		case 'c':
 			switchplug_mode(o, MODE_CONNECT, optarg);
 			break;
@@ -144,11 +183,19 @@ switchplug_options(struct plug_opts *o, int argc, char *argv[], int *verbose)
 				    VDE_DESCR_MAX);
 			o->descr = optarg;
 			break;
+		case 'g':
+			o->group = optarg;
+			vxopt = 1;
+			break;
 		case 'h':
 			help();
 			break;
 		case 'I':
 			o->ifaddr = optarg;
+			break;
+		case 'L':
+			o->local = optarg;
+			vxopt = 1;
 			break;
 		case 'l':
 			switchplug_mode(o, MODE_LISTEN, optarg);
@@ -156,11 +203,26 @@ switchplug_options(struct plug_opts *o, int argc, char *argv[], int *verbose)
 		case 'm':
 			switchplug_mode(o, MODE_MCAST, optarg);
 			break;
+		case 'P':
+			o->dstport = (int)switchplug_number(ch, optarg, 1,
+			    65535);
+			vxopt = 1;
+			break;
 		case 'p':
 			o->port = (int)switchplug_number(ch, optarg, 1, 65535);
 			break;
+		case 'R':
+			if (o->npeers == VXLAN_PEERS_MAX)
+				fatalx("-R: more than %d peers", VXLAN_PEERS_MAX);
+			o->peers[o->npeers++] = optarg;
+			vxopt = 1;
+			break;
 		case 'r':
 			o->reconnect = 1;
+			break;
+		case 'S':
+			switchplug_range(o, optarg);
+			vxopt = 1;
 			break;
 		case 'T':
 			o->ttl = (int)switchplug_number(ch, optarg, 0, 255);
@@ -172,14 +234,25 @@ switchplug_options(struct plug_opts *o, int argc, char *argv[], int *verbose)
 		case 'v':
 			(*verbose)++;
 			break;
+		case 'x':
+			switchplug_mode(o, MODE_VXLAN, optarg);
+			o->vni = (unsigned long)switchplug_number(ch, optarg, 0,
+			    VXLAN_VNI_MAX);
+			break;
 		default:
 			usage();
 		}
 	}
 	if (argc - optind != 1)
 		usage();
-	if (o->mode != MODE_MCAST && (ttl || o->ifaddr != NULL))
-		fatalx("-I and -T go with -m");
+	if (o->mode != MODE_VXLAN && vxopt)
+		fatalx("-a, -g, -L, -P, -R and -S go with -x");
+	if (o->mode == MODE_VXLAN && (o->group != NULL) == (o->npeers > 0))
+		fatalx("-x: a multicast group (-g) or peers (-R), one or the "
+		    "other");
+	if (o->mode != MODE_MCAST && o->group == NULL &&
+	    (ttl || o->ifaddr != NULL))
+		fatalx("-I and -T go with -m or -g");
 	/* The switch is told where our socket is: the path must be whole. */
 	if (realpath(argv[optind], o->dir) == NULL)
 		fatal("%s", argv[optind]);
@@ -213,6 +286,11 @@ main(int argc, char *argv[])
 	log_init("switchplug", 1, 0);
 	o.port = -1;
 	o.ttl = 1;
+	o.dstport = VXLAN_PORT;
+	/* Linux's default ip_local_port_range, which its vxlan uses too. */
+	o.srcmin = 32768;
+	o.srcmax = 60999;
+	o.aging = FDB_AGING_DEFAULT;
 	switchplug_options(&o, argc, argv, &verbose);
 	log_setverbose(verbose);
 
@@ -239,6 +317,9 @@ main(int argc, char *argv[])
 	case MODE_MCAST:
 		mcast_start(loop, &o);
 		break;
+	case MODE_VXLAN:
+		vxlan_start(loop, &o);
+		break;
 	}
 	ev_run(loop, 0);
 
@@ -247,6 +328,7 @@ main(int argc, char *argv[])
 	stdio_stop();
 	tcp_stop();
 	mcast_stop();
+	vxlan_stop();
 	ev_loop_destroy(loop);
 	return 0;
 }

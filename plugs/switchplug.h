@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: ISC */
 /*
- * switchplug: one switch port carried over stdin/stdout, TCP or UDP
- * multicast. What every transport shares: the options and the entry
- * point of each mode.
+ * switchplug: one switch port carried over stdin/stdout, TCP, UDP
+ * multicast or VXLAN. What every transport shares: the options and the
+ * entry point of each mode.
  */
 
 #ifndef SWITCHPLUG_H
@@ -19,8 +19,12 @@ enum switchplug_mode {
 	MODE_STDIO,
 	MODE_LISTEN,
 	MODE_CONNECT,
-	MODE_MCAST
+	MODE_MCAST,
+	MODE_VXLAN
 };
+
+/* -R, at most: the rest of the endpoints are for those learned. */
+#define VXLAN_PEERS_MAX	128
 
 struct plug_opts {
 	enum switchplug_mode	 mode;
@@ -28,9 +32,18 @@ struct plug_opts {
 	int			 port;		/* -1: any free port */
 	const char		*descr;		/* NULL: name the transport */
 	int			 reconnect;	/* -r: wait for the switch */
-	const char		*addr;		/* argument of -l, -c or -m */
+	const char		*addr;		/* argument of -l, -c, -m or -x */
 	int			 ttl;		/* -T */
 	const char		*ifaddr;	/* -I */
+	/* VXLAN */
+	unsigned long		 vni;		/* -x */
+	const char		*group;		/* -g */
+	const char		*peers[VXLAN_PEERS_MAX]; /* -R */
+	int			 npeers;
+	const char		*local;		/* -L */
+	int			 dstport;	/* -P */
+	int			 srcmin, srcmax; /* -S */
+	unsigned long		 aging;		/* -a */
 };
 
 /* Delays between attempts to reach a switch or a TCP peer, in seconds. */
@@ -53,5 +66,9 @@ void	tcp_stop(void);
 /* mcast.c */
 void	mcast_start(struct ev_loop *, const struct plug_opts *);
 void	mcast_stop(void);
+
+/* vxlan.c */
+void	vxlan_start(struct ev_loop *, const struct plug_opts *);
+void	vxlan_stop(void);
 
 #endif /* SWITCHPLUG_H */

@@ -336,3 +336,40 @@ netboot_gw() {
 	wait_for 10 grep -q "DHCP, IP range $net.100" "$T_WORK/dnsmasq.log" ||
 		fail "dnsmasq did not start"
 }
+
+# vxlan_underlay NS...: the outer network of the VXLAN tests.  Each NS,
+# made here, has an eth0 on one Linux bridge (in namespace "net", no
+# multicast snooping), addressed 10.70.0.N/24 and fd70::N/64 in the
+# order given, with an MTU of 1600: room for a 1500-byte frame and the
+# 70 bytes of IPv6, UDP and VXLAN headers.
+vxlan_underlay() {
+	local n=0 ns
+	netns net
+	ip -n "$T_NS-net" link add br0 type bridge mcast_snooping 0
+	ip -n "$T_NS-net" link set br0 up
+	for ns; do
+		n=$((n + 1))
+		netns "$ns"
+		ip -n "$T_NS-net" link add "p$ns" type veth peer name eth0 \
+		    netns "$T_NS-$ns" || fail "cannot link $ns to the network"
+		ip -n "$T_NS-net" link set "p$ns" mtu 1600 master br0 up
+		ip -n "$T_NS-$ns" link set eth0 mtu 1600 up
+		ip -n "$T_NS-$ns" addr add "10.70.0.$n/24" dev eth0
+		ip -n "$T_NS-$ns" addr add "fd70::$n/64" dev eth0 nodad
+	done
+}
+
+# vxlan_kernel_host NS HOST IP: in NS a Linux bridge br0, up, with a veth
+# to HOST, a new namespace whose eth0 is addressed IP: the other end of a
+# vxlan device that joins br0 (ip link set vx0 master br0)
+vxlan_kernel_host() {
+	local ns=$1 h=$2 ip=$3
+	ip -n "$T_NS-$ns" link add br0 type bridge || fail "no bridge in $ns"
+	ip -n "$T_NS-$ns" link set br0 up
+	netns "$h"
+	ip -n "$T_NS-$ns" link add "h$h" type veth peer name eth0 \
+	    netns "$T_NS-$h" || fail "cannot link $h to $ns"
+	ip -n "$T_NS-$ns" link set "h$h" master br0 up
+	ip -n "$T_NS-$h" addr add "$ip" dev eth0
+	ip -n "$T_NS-$h" link set eth0 up
+}
