@@ -373,3 +373,105 @@ vxlan_kernel_host() {
 	ip -n "$T_NS-$h" addr add "$ip" dev eth0
 	ip -n "$T_NS-$h" link set eth0 up
 }
+
+# vxlan_watch NS...: in each NS, the outer namespace of a VXLAN endpoint,
+# count the VXLAN datagrams that come in: "from N" those from 10.70.0.N,
+# "to N" those that carry an IPv4 packet to inner host 10.42.0.N, "bcast
+# N" those that carry a broadcast from 10.42.0.N (the UDP payload: 8
+# bytes of VXLAN, the Ethernet header, then IPv4).
+vxlan_watch() {
+	local ns j
+	for ns; do
+		{
+			echo "table inet vx {"
+			for ((j = 1; j <= 9; j++)); do
+				echo "counter from$j { }"
+				echo "counter to$j { }"
+				echo "counter bcast$j { }"
+			done
+			echo "chain in { type filter hook input priority 0;"
+			for ((j = 1; j <= 9; j++)); do
+				echo "ip saddr 10.70.0.$j udp dport 4789 counter name from$j"
+				echo "udp dport 4789 @th,224,16 0x0800 @th,368,32 0x0a2a000$j counter name to$j"
+				echo "udp dport 4789 @th,128,48 0xffffffffffff @th,336,32 0x0a2a000$j counter name bcast$j"
+			done
+			echo "}"
+			echo "}"
+		} | nsexec "$ns" nft -f - || fail "nft in $ns"
+	done
+}
+# vxlan_seen NS WHAT N: how many datagrams of counter WHAT (from, to, bcast)
+# for N have come to NS
+vxlan_seen() {
+	nsexec "$1" nft list counter inet vx "$2$3" |
+		awk '$1 == "packets" { print $2 }'
+}
+
+# bcast_once HOST:ENDPOINT...: the hosts, addressed 10.42.0.1, .2 ... in
+# the order given, each send a broadcast ping to 10.42.0.255 in turn; it
+# must reach each other endpoint (an outer namespace vxlan_watch watches)
+# exactly once and never come back to its own, and each other host must
+# receive it exactly once, counted by nft on its eth0.
+bcast_once() {
+	local h i j n want
+	i=0
+	for h; do
+		i=$((i + 1))
+		{
+			echo "table netdev bc {"
+			for ((j = 1; j <= $#; j++)); do
+				echo "counter from$j { }"
+			done
+			echo "chain in { type filter hook ingress device eth0 priority 0;"
+			for ((j = 1; j <= $#; j++)); do
+				echo "ip saddr 10.42.0.$j ip daddr 10.42.0.255 icmp type echo-request counter name from$j"
+			done
+			echo "}"
+			echo "}"
+		} | nsexec "${h%:*}" nft -f - || fail "nft in ${h%:*}"
+	done
+	i=0
+	for h; do
+		i=$((i + 1))
+		nsexec "${h%:*}" ping -b -c 1 -W 0.1 10.42.0.255 >/dev/null 2>&1
+		for j; do
+			[ "$j" = "$h" ] && continue
+			t_wait_for 5 bcast_heard_n "${j%:*}" "$i" ||
+				fail "${j%:*}: no broadcast from ${h%:*}"
+		done
+	done
+	# Duplicates of the first ones would have come by now.
+	i=0
+	for h; do
+		i=$((i + 1))
+		local -A vx=() bc=()
+		counters vx "${h#*:}" inet vx
+		counters bc "${h%:*}" netdev bc
+		for ((j = 1; j <= $#; j++)); do
+			want=1
+			[ "$j" = "$i" ] && want=0
+			n=${vx[bcast$j]}
+			[ "$n" = "$want" ] || fail "endpoint ${h#*:} received $n" \
+			    "datagrams with the broadcast of 10.42.0.$j, not $want"
+			[ "$j" = "$i" ] && continue
+			n=${bc[from$j]}
+			[ "$n" = 1 ] || fail "${h%:*} received $n broadcasts" \
+			    "from 10.42.0.$j, not 1"
+		done
+	done
+}
+# counters ARRAY NS FAMILY TABLE: ARRAY[NAME] is the packets of each
+# named counter of the nft table in NS, read at once
+counters() {
+	local name n
+	while read -r name n; do
+		eval "$1[\$name]=\$n"
+	done < <(nsexec "$2" nft list counters table "$3" "$4" |
+		awk '$1 == "counter" { c = $2 } $1 == "packets" { print c, $2 }')
+}
+# bcast_heard HOST N: the broadcasts HOST has received from 10.42.0.N
+bcast_heard() {
+	nsexec "$1" nft list counter netdev bc "from$2" |
+		awk '$1 == "packets" { print $2 }'
+}
+bcast_heard_n() { [ "$(bcast_heard "$1" "$2")" -ge 1 ]; }
