@@ -119,7 +119,11 @@ $(B)/tests/%: $(B)/obj/tests/unit/%.o $(SWITCHD_LIB) $(COMMON_LIB)
 	$(call quiet,LD,$@)$(CC) $(LDFLAGS_ALL) -o $@ $^ $(LIBS_TEST)
 
 # switchplug's pure code, tested on its own.
-$(B)/tests/test_vtep: $(call obj,plugs/vtep.c)
+$(B)/tests/test_vtep: $(B)/obj/tests/unit/test_vtep.o $(call obj,plugs/vtep.c) \
+    $(COMMON_LIB)
+	@mkdir -p $(dir $@)
+	$(call quiet,LD,$@)$(CC) $(LDFLAGS_ALL) -o $@ $^ $(LIBS_TEST)
+$(B)/obj/tests/unit/test_vtep.o: CFLAGS_ALL += -Iplugs
 
 $(B)/bench/%: $(B)/obj/tests/bench/%.o $(SWITCHD_LIB) $(COMMON_LIB)
 	@mkdir -p $(dir $@)
