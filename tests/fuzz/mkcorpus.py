@@ -315,6 +315,40 @@ def stp_seeds():
     }
 
 
+def vxlan_hdr(vni=42, flags=0x08):
+    return bytes([flags, 0, 0, 0]) + vni.to_bytes(3, "big") + b"\0"
+
+
+def vxlan_rec(sender, dgram, later=False):
+    return bytes([sender | (0x80 if later else 0)]) + \
+        struct.pack(">H", len(dgram)) + dgram
+
+
+def vxlan_seeds():
+    arp = eth(BCAST, MAC_A, 0x0806, b"\0\1\x08\0\6\4\0\1")
+    reply = eth(MAC_A, MAC_B, 0x0806)
+    tcp = eth(MAC_A, MAC_B, 0x0800, bytes.fromhex(
+        "450000280000400040060000" "0a2a00020a2a0001") +
+        struct.pack(">HH", 40000, 80))
+    return {
+        "arp-and-reply": vxlan_rec(2, vxlan_hdr() + arp) +
+        vxlan_rec(3, vxlan_hdr() + reply),
+        "moved": vxlan_rec(2, vxlan_hdr() + arp) +
+        vxlan_rec(4, vxlan_hdr() + arp),
+        "aged": vxlan_rec(5, vxlan_hdr() + arp) +
+        vxlan_rec(6, vxlan_hdr() + tcp, later=True),
+        "tagged-tcp": vxlan_rec(7, vxlan_hdr() + tagged(MAC_A, MAC_C, 10,
+                                etype=0x86dd, payload=b"\x60" + b"\0" * 5 +
+                                b"\x11\x40" + b"\0" * 36)),
+        "other-vni": vxlan_rec(2, vxlan_hdr(43) + arp),
+        "no-i-flag": vxlan_rec(2, vxlan_hdr(flags=0) + arp),
+        "reserved-bits": vxlan_rec(2, b"\xff\xff\xff\xff\0\0\x2a\xff" +
+                                   arp),
+        "short": vxlan_rec(2, vxlan_hdr() + arp[:13]),
+        "giant": vxlan_rec(2, vxlan_hdr() + b"\xff" * 9235),
+    }
+
+
 def write(name, seeds):
     d = os.path.join(CORPUS, name)
     shutil.rmtree(d, ignore_errors=True)
@@ -336,6 +370,7 @@ def main():
     write("mgmt", mgmt_seeds())
     write("conf", conf_seeds())
     write("stp", stp_seeds())
+    write("vxlan", vxlan_seeds())
 
 
 if __name__ == "__main__":

@@ -28,7 +28,7 @@ case $secs in
 esac
 
 out=${FUZZ_OUT:-$top/build-fuzz}
-harnesses=${FUZZ_HARNESSES:-vde fwd stream2 stream4 streamport mgmt conf gso stp vhost}
+harnesses=${FUZZ_HARNESSES:-vde fwd stream2 stream4 streamport mgmt conf gso stp vhost vxlan}
 CC=${FUZZ_CC:-clang}
 
 skip() { echo "SKIPPED: $*"; exit 77; }
@@ -45,6 +45,7 @@ max_len() {
 	conf) echo 8192 ;;
 	gso) echo 16384 ;;	# frames of many segments, not only a few
 	vhost) echo 70000 ;;	# guest memory, then messages
+	vxlan) echo 20000 ;;	# a datagram with a largest frame, and more
 	*) echo 4096 ;;
 	esac
 }
@@ -53,6 +54,7 @@ max_len() {
 extra_src() {
 	case $1 in
 	mgmt | conf | streamport) echo tests/fuzz/fuzzsd.c ;;
+	vxlan) echo plugs/vtep.c ;;	# switchplug's, not in the library
 	esac
 }
 
@@ -82,7 +84,7 @@ done
 # -O1 and frame pointers: readable reports at a good speed.  UB is fatal.
 # shellcheck disable=SC2207
 CFLAGS=(-std=gnu11 -g -O1 -fno-omit-frame-pointer -D_GNU_SOURCE
-	'-DVERSION="fuzz"' -Icommon -Iswitchd
+	'-DVERSION="fuzz"' -Icommon -Iswitchd -Iplugs
 	$(pkg-config --cflags json-c libcap-ng libsodium))
 SAN=(-fsanitize=address -fsanitize=undefined -fno-sanitize-recover=all)
 WARN=(-Wall -Wextra -Werror -Wformat=2 -Wshadow -Wstrict-prototypes
@@ -100,7 +102,7 @@ up_to_date() {
 	for h in $harnesses; do
 		[ -x "$out/bin/fuzz_$h" ] || return 1
 	done
-	[ -z "$(find common switchd tests/fuzz tests/*.h -maxdepth 1 \
+	[ -z "$(find common switchd plugs tests/fuzz tests/*.h -maxdepth 1 \
 		\( -type d -o -name '*.[ch]' -o -name run.sh \) \
 		-newer "$stamp" -print -quit)" ]
 }
