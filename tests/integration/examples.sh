@@ -53,7 +53,8 @@
 # (each command must fail), probe (a command whose exit status is the
 # answer, kept in PROBE), src (run in the sources), as=USER (who runs the
 # commands without a prompt, or those after "$ "), input=WORDS (the
-# commands' standard input).
+# commands' standard input), on=host2 (run on the scene's second
+# machine, the other host the example speaks of).
 #
 # What the test starts and how it knows it works: a switch logs "ready";
 # switchctl capture runs until the example ends, once its switch logs
@@ -147,7 +148,7 @@ sub emit {
 	}
 	for (@rest) {
 		problem("$where: \"example: $marker\": what is \"$_\"?")
-		    unless /^(?:keep|fails|probe|src|as=[a-z-]+|input=\S+)$/;
+		    unless /^(?:keep|fails|probe|src|as=[a-z-]+|input=\S+|on=host2)$/;
 	}
 	$n++;
 	my $id = sprintf "%03d", $n;
@@ -1044,9 +1045,11 @@ run_requests() {
 
 # run_step SCENE STEP: the examples of that step of the scene
 run_step() {
-	local id where scene step kind flags m=${MACHINES[0]}
+	local id where scene step kind flags m
 	while IFS=$'\t' read -r id where scene step kind flags; do
 		[ "$scene" = "$1" ] && [ "$step" = "$2" ] || continue
+		m=${MACHINES[0]}
+		[[ " $flags " == *" on=host2 "* ]] && m=${MACHINES[1]}
 		echo "--- $where ($scene $step $kind${flags:+ $flags}) at $SECONDS s"
 		case $kind in
 		run | lines) run_block "$id" "$where" "$m" "$kind" "$flags" ;;
@@ -1341,6 +1344,42 @@ scene_libvirt() {
 	end_scene
 }
 
+# VXLAN between this host's switch and a Linux bridge of host2, by peer,
+# then by group: across it, a host on the switch pings host2's bridge.
+scene_vxlan() {
+	local p
+	echo "=== VXLAN"
+	machine vx
+	machine vx2
+	ip link add eth0 netns "$T_NS-vx" type veth peer name eth0 \
+	    netns "$T_NS-vx2" || fail "cannot link vx and vx2"
+	for p in vx:1 vx2:2; do
+		ip -n "$T_NS-${p%:*}" addr add "192.0.2.${p#*:}/24" dev eth0
+		ip -n "$T_NS-${p%:*}" link set eth0 up
+	done
+	programs vx
+	started vx root "switchd"
+	started vx root "vde_plug vde:///run/switchd tap://tap0"
+	mx vx root ip addr add 10.42.0.1/24 dev tap0
+	mx vx root ip link set tap0 up
+	run_step vxlan 1
+	mx vx2 root ip addr add 10.42.0.2/24 dev br0
+	run_step vxlan 2
+	poll 20 mx vx root ping -c 1 -W 1 10.42.0.2 ||
+		fail "no ping across VXLAN to the peer host2"
+	# One switchplug on port 4789 at a time.
+	stop "${SCENE_BG[-1]%% *}"
+	unset 'SCENE_BG[-1]'
+	run_step vxlan 3
+	run_step vxlan 4
+	# br0 took the new vx0's MAC address.
+	mx vx root ip neigh flush dev tap0
+	poll 20 mx vx root ping -c 1 -W 1 10.42.0.2 ||
+		fail "no ping across VXLAN over the group"
+	ok "switchplug -x with a Linux vxlan device, by peer and by group"
+	end_scene
+}
+
 # --- Every scene, in two lanes side by side, and every example ran.
 # scene NAME: run it, in a subshell of its own, its output in
 # T_WORK/NAME.out; what it started ends with it, whether it passed or not.
@@ -1351,7 +1390,7 @@ scene() {
 		"scene_$1"
 	) >"$T_WORK/$1.out" 2>&1
 }
-lanes=("lan rc make libvirt" "user nouser boot misc")
+lanes=("lan rc make libvirt vxlan" "user nouser boot misc")
 [ -n "${SCENES:-}" ] && lanes=("$SCENES")
 lane_pids=()
 for l in "${lanes[@]}"; do
@@ -1366,7 +1405,7 @@ failed=
 for p in "${lane_pids[@]}"; do
 	wait "$p" || failed=1
 done
-for s in user nouser boot misc lan rc make libvirt; do
+for s in user nouser boot misc lan rc make libvirt vxlan; do
 	[ -e "$T_WORK/$s.out" ] && cat "$T_WORK/$s.out"
 done
 [ -z "$failed" ] || fail "a scene failed (above)"
