@@ -1,7 +1,8 @@
 #!/bin/bash
 # SPDX-License-Identifier: ISC
 # make bench: switchd side by side with vde_switch, the kernel bridge and
-# the no-switch limit, measured in the same run on this machine.  Ratios
+# the no-switch limit, and switchplug's VXLAN beside Linux's, measured in
+# the same run on this machine.  Ratios
 # matter more than absolute numbers on a shared machine.
 #   tests/bench/run.sh [BUILD]      full run (a few minutes)
 #   BENCH_SMOKE=1 tests/bench/run.sh [BUILD]   a quick pass that checks
@@ -14,6 +15,7 @@ set -u
 cd "$(dirname "$0")/../.." || exit 1
 B=${1:-build}
 SW=$PWD/$B/switchd
+SP=$PWD/$B/switchplug
 VB=$PWD/$B/bench/vdebench
 CB=$PWD/$B/bench/corebench
 VHB=$PWD/$B/tools/vhostblast
@@ -349,6 +351,57 @@ addr a eth0 10.80.0.1; addr b eth0 10.80.0.2
 tcp_run "kernel bridge"
 unhosts
 for sw in switchd ${BASE_TCP:+"$BASELINE"} vde_switch "kernel bridge"; do tcp_row "$sw"; done
+
+echo
+echo "3b. VXLAN (VNI 42): TCP to a Linux vxlan device from switchd through switchplug -x,"
+echo "    and from another Linux vxlan device; outer MTU 1600, inner 1500"
+# vxlan_pair LEFT: a veth from $NS-LEFT (10.82.0.1) to $NS-b (10.82.0.2),
+# and in b a vxlan device to LEFT, addressed 10.80.0.2.  b's checksums
+# are filled in before the veth: a vxlan device leaves them to a
+# hardware that a veth does not have, and switchplug's datagrams would
+# carry frames with none.
+vxlan_pair() {
+	ip -n "$NS-$1" link add eth0 type veth peer name eth0 netns "$NS-b"
+	ip -n "$NS-$1" link set eth0 mtu 1600 up
+	ip -n "$NS-b" link set eth0 mtu 1600 up
+	ip -n "$NS-$1" addr add 10.82.0.1/24 dev eth0
+	ip -n "$NS-b" addr add 10.82.0.2/24 dev eth0
+	ip netns exec "$NS-b" ethtool -K eth0 tx off >/dev/null
+	ip -n "$NS-b" link add vx0 type vxlan id 42 dstport 4789 \
+		remote 10.82.0.1 local 10.82.0.2 dev eth0
+	ip -n "$NS-b" link set vx0 mtu 1500
+	addr b vx0 10.80.0.2
+}
+if ! command -v ethtool >/dev/null; then
+	echo "  skipped: needs ethtool (Debian package ethtool)"
+else
+	hosts
+	ip netns add "$NS-va"
+	"$SW" -s "$W/sd" -t "sdbx$$" 2>>"$W/switchd.log" & SPID=$!; PIDS+=($SPID)
+	wait_sock "$W/sd/ctl" || die "switchd did not start"
+	ip link set "sdbx$$" netns "$NS-a"
+	addr a "sdbx$$" 10.80.0.1
+	vxlan_pair va
+	ip netns exec "$NS-va" "$SP" -x 42 -R 10.82.0.2 "$W/sd" \
+		2>>"$W/switchplug.log" & XPID=$!; PIDS+=($XPID)
+	for _ in $(seq 100); do
+		grep -q "on UDP port 4789" "$W/switchplug.log" 2>/dev/null && break
+		sleep 0.05
+	done
+	tcp_run "switchd VXLAN"
+	stop "$XPID"; stop "$SPID"; unhosts; ip netns del "$NS-va"
+	hosts
+	vxlan_pair a
+	ip -n "$NS-a" link add vx0 type vxlan id 42 dstport 4789 \
+		remote 10.82.0.2 local 10.82.0.1 dev eth0
+	ip -n "$NS-a" link set vx0 mtu 1500
+	addr a vx0 10.80.0.1
+	tcp_run "kernel VXLAN"
+	unhosts
+	printf '  switchd + switchplug -x %s Gbit/s, Linux vxlan %s Gbit/s: ratio %s\n' \
+		"${GBPS[switchd VXLAN]}" "${GBPS[kernel VXLAN]}" \
+		"$(ratio "${GBPS[switchd VXLAN]}" "${GBPS[kernel VXLAN]}")"
+fi
 [ "${BASE_TCP:-}" = 1 ] && target "TCP: Gbit/s vs $BASELINE" "$(ratio "${GBPS[switchd]}" "${GBPS[$BASELINE]}")" ">=" 0.9
 target "TCP: switchd % of the kernel bridge" "$(awk -v a="${GBPS[switchd]}" -v b="${GBPS[kernel bridge]}" 'BEGIN { if (b > 0) printf "%.0f", 100 * a / b; else print "-" }')" ">=" 50
 target "ping: switchd rtt / the kernel bridge's" "$(ratio "${RTT[switchd]}" "${RTT[kernel bridge]}")" "<=" 1.3

@@ -31,4 +31,8 @@ grep -Eq 'instructions/frame' "$out" || fail "no instruction count"
 for s in switchd vde_switch "kernel bridge"; do
 	grep -Eq "^$s +[0-9]+\.[0-9]+ " "$out" || fail "no TCP figure for $s"
 done
+if command -v ethtool >/dev/null; then
+	grep -Eq 'switchd \+ switchplug -x [0-9.]*[1-9][0-9.]* Gbit/s, Linux vxlan [0-9.]*[1-9][0-9.]* Gbit/s: ratio [0-9.]+$' "$out" ||
+		fail "no VXLAN figures"
+fi
 ok "the benchmark ran end to end"
