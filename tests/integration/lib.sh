@@ -361,7 +361,10 @@ vxlan_underlay() {
 
 # vxlan_kernel_host NS HOST IP: in NS a Linux bridge br0, up, with a veth
 # to HOST, a new namespace whose eth0 is addressed IP: the other end of a
-# vxlan device that joins br0 (ip link set vx0 master br0)
+# vxlan device that joins br0 (ip link set vx0 master br0).  NS's eth0
+# (vxlan_underlay's) fills in checksums itself: a vxlan device leaves
+# them to the hardware of its lower device, which a veth does not have,
+# and switchplug would receive frames whose TCP checksums are empty.
 vxlan_kernel_host() {
 	local ns=$1 h=$2 ip=$3
 	ip -n "$T_NS-$ns" link add br0 type bridge || fail "no bridge in $ns"
@@ -372,6 +375,34 @@ vxlan_kernel_host() {
 	ip -n "$T_NS-$ns" link set "h$h" master br0 up
 	ip -n "$T_NS-$h" addr add "$ip" dev eth0
 	ip -n "$T_NS-$h" link set eth0 up
+	nsexec "$ns" ethtool -K eth0 tx off >/dev/null ||
+		fail "ethtool -K eth0 tx off in $ns"
+}
+
+# vxlan_three: the three endpoints of the VXLAN tests that have three.
+# switchd $T_WORK/a with host ha (10.42.0.1), its switchplug to run in
+# namespace a (10.70.0.1); the same for b; and namespace k (10.70.0.3),
+# whose Linux bridge has host hk (10.42.0.3), for a vxlan device.
+vxlan_three() {
+	start_switchd "$T_WORK/a"
+	start_switch switchd-b "$T_WORK/b"
+	host ha "vde://$T_WORK/a" 10.42.0.1/24
+	host hb "vde://$T_WORK/b" 10.42.0.2/24
+	vxlan_underlay a b k
+	vxlan_kernel_host k hk 10.42.0.3/24
+}
+
+# pings_all HOST...: each host pings every other; they are addressed
+# 10.42.0.1, .2 ... in the order given
+pings_all() {
+	local h i=0 j
+	for h; do
+		i=$((i + 1))
+		for ((j = 1; j <= $#; j++)); do
+			[ "$j" = "$i" ] && continue
+			pings "$h" "10.42.0.$j" || fail "$h cannot ping 10.42.0.$j"
+		done
+	done
 }
 
 # vxlan_watch NS...: in each NS, the outer namespace of a VXLAN endpoint,

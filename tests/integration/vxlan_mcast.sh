@@ -8,17 +8,10 @@
 need_root
 need vde_plug vdeplug ping iputils-ping nft nftables ethtool ethtool
 
-swa=$T_WORK/a swb=$T_WORK/b
-start_switchd "$swa"
-start_switch switchd-b "$swb"
-host ha "vde://$swa" 10.42.0.1/24
-host hb "vde://$swb" 10.42.0.2/24
-vxlan_underlay a b k
-vxlan_kernel_host k hk 10.42.0.3/24
+vxlan_three
 ip -n "$T_NS-k" link add vx0 type vxlan id 42 dstport 4789 \
 	group 239.1.1.42 dev eth0 ttl 1 || fail "no vxlan device"
 ip -n "$T_NS-k" link set vx0 mtu 1500 master br0 up
-nsexec k ethtool -K eth0 tx off >/dev/null || fail "ethtool -K eth0 tx off"
 for s in a b; do
 	bg "plug-$s" ip netns exec "$T_NS-$s" "$SWITCHPLUG" -v -x 42 \
 		-g 239.1.1.42 -I eth0 "$T_WORK/$s"
@@ -27,13 +20,7 @@ for s in a b; do
 		fail "switchplug -x -g did not start: $(cat "$T_WORK/plug-$s.log")"
 done
 
-for from in ha:1 hb:2 hk:3; do
-	for to in 1 2 3; do
-		[ "$to" = "${from#*:}" ] && continue
-		pings "${from%:*}" "10.42.0.$to" ||
-			fail "${from%:*} cannot ping 10.42.0.$to"
-	done
-done
+pings_all ha hb hk
 ok "every host pings every other over the group"
 vxlan_watch a b k
 bcast_once ha:a hb:b hk:k
