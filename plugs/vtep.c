@@ -39,6 +39,7 @@ vtep_new(uint32_t vni, in_port_t dstport, uint32_t maclimit, uint32_t aging)
 	}
 	v->vni = vni;
 	v->dstport = dstport;
+	v->maclimit = maclimit;
 	return v;
 }
 

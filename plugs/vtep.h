@@ -78,6 +78,7 @@ struct vtep {
 	uint32_t		 vni;
 	in_port_t		 dstport;	/* network order */
 	struct fdb		*fdb;
+	uint32_t		 maclimit;	/* addresses, at most */
 	struct vtep_endpoint	 ep[VTEP_ENDPOINTS_MAX];
 	unsigned int		 nep;		/* slots below this may be used */
 	unsigned int		 last;		/* endpoint that sent last */

@@ -250,7 +250,7 @@ vxlan_stats(void *arg)
 	log_info("%s: %" PRIu32 " of %" PRIu32 " addresses learned, behind %u "
 	    "of %d endpoints; not learned: %" PRIu64 " with the table full, %"
 	    PRIu64 " with no endpoint free; %" PRIu64 " moved", vx.name,
-	    vtep_count(vt), vt->fdb->limit, n, VTEP_ENDPOINTS_MAX,
+	    vtep_count(vt), vt->maclimit, n, VTEP_ENDPOINTS_MAX,
 	    vt->st.full, vt->st.noendpoint, vt->st.moved);
 	for (i = 0; i < vt->nep; i++) {
 		if (!(vt->ep[i].flags & VTEP_EP_USED))
@@ -289,7 +289,7 @@ vxlan_input(const unsigned char *d, size_t len, const union vtep_addr *from,
 	switch (vtep_learn(vx.vt, d, from, now)) {
 	case VTEP_LEARN_FULL:
 		vxlan_warn(VXLAN_W_LEARN, "address table full (%" PRIu32
-		    "): not learned", vx.vt->fdb->limit);
+		    "): not learned", vx.vt->maclimit);
 		break;
 	case VTEP_LEARN_NOENDPOINT:
 		vxlan_warn(VXLAN_W_LEARN, "%d endpoints already: %s not "

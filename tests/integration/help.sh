@@ -109,7 +109,8 @@ ok "switchctl alone: usage and commands on stderr, status 1"
 
 # --- switchplug -h: each transport.
 run "$SWITCHPLUG" -h
-for m in "(none)" "-l \[addr:\]port" "-c host:port" "-m group:port"; do
+for m in "(none)" "-l \[addr:\]port" "-c host:port" "-m group:port" \
+    "-x vni"; do
 	grep -q "^  $m " <<<"$out" || fail "switchplug -h has no mode '$m': $out"
 done
 ok "switchplug -h: each transport"

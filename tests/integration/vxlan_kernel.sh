@@ -10,6 +10,27 @@ need_root
 need vde_plug vdeplug ping iputils-ping iperf3 iperf3 jq jq ethtool ethtool
 
 sw=$T_WORK/sw
+# What is wrong on the command line is said before anything starts.
+expect 1 "-x: '16777216' is not a number from 0 to 16777215" \
+	"$SWITCHPLUG" -x 16777216 -R 10.0.0.1 "$T_WORK"
+expect 1 "-x: a multicast group (-g) or peers (-R), one or the other" \
+	"$SWITCHPLUG" -x 42 "$T_WORK"
+expect 1 "-x: a multicast group (-g) or peers (-R), one or the other" \
+	"$SWITCHPLUG" -x 42 -g 239.1.1.1 -R 10.0.0.1 "$T_WORK"
+expect 1 "-a, -g, -L, -P, -R and -S go with -x" \
+	"$SWITCHPLUG" -R 10.0.0.1 "$T_WORK"
+expect 1 "-I and -T go with -m or -g" \
+	"$SWITCHPLUG" -x 42 -R 10.0.0.1 -T 3 "$T_WORK"
+expect 1 "-S: '9-3': min is greater than max" \
+	"$SWITCHPLUG" -x 42 -R 10.0.0.1 -S 9-3 "$T_WORK"
+expect 1 "-g 10.0.0.1: not a multicast group" \
+	"$SWITCHPLUG" -x 42 -g 10.0.0.1 "$T_WORK"
+expect 1 "-R 127.0.0.1: an address of this host" \
+	"$SWITCHPLUG" -x 42 -R 127.0.0.1 "$T_WORK"
+expect 1 "-R fd70::1" \
+	"$SWITCHPLUG" -x 42 -R 10.0.0.1 -R fd70::1 "$T_WORK"
+ok "switchplug -x: bad options refused, saying why"
+
 start_switchd "$sw"
 host ha "vde://$sw" 10.42.0.1/24
 # The outer network: a (switchplug) and k (the kernel), MTU 1600 so that
@@ -70,11 +91,39 @@ kill "$plug"
 wait "$plug"
 ip -n "$T_NS-k" link del vx0
 
-### IPv6
-ip -n "$T_NS-k" link add vx6 type vxlan id 42 dstport 4789 \
-	remote fd70::1 local fd70::2 dev eth0 || fail "no IPv6 vxlan device"
+### IPv6, on Linux's old port, from a second address and 4 source ports,
+### addresses kept 2 s
+ip -n "$T_NS-a" addr add fd70::11/64 dev eth0 nodad
+ip -n "$T_NS-k" link add vx6 type vxlan id 42 dstport 8472 \
+	remote fd70::11 local fd70::2 dev eth0 || fail "no IPv6 vxlan device"
 ip -n "$T_NS-k" link set vx6 mtu 1500 master br0 up
-bg plug6 ip netns exec "$T_NS-a" "$SWITCHPLUG" -v -x 42 -R fd70::2 "$sw"
-wait_for 10 grep -q "vxlan 42: on UDP port 4789" "$T_WORK/plug6.log" ||
+nsexec k nft -f - <<EOF || fail "nft in k"
+table ip6 vx {
+	counter ours { }
+	counter others { }
+	chain in {
+		type filter hook input priority 0;
+		ip6 saddr fd70::11 udp dport 8472 udp sport 50000-50003 counter name ours accept
+		udp dport 8472 counter name others
+	}
+}
+EOF
+bg plug6 ip netns exec "$T_NS-a" "$SWITCHPLUG" -v -x 42 -R fd70::2 \
+	-P 8472 -L fd70::11 -S 50000-50003 -a 2 "$sw"
+wait_for 10 grep -q "vxlan 42: on UDP port 8472, flooding to 1 peer; sending from 4 ports of 50000-50003" \
+	"$T_WORK/plug6.log" ||
 	fail "switchplug -x did not start: $(cat "$T_WORK/plug6.log")"
 both IPv6
+# counted NAME: the packets of nft counter NAME in k
+counted() {
+	nsexec k nft list counter ip6 vx "$1" | awk '$1 == "packets" { print $2 }'
+}
+[ "$(counted ours)" -gt 100 ] && [ "$(counted others)" = 0 ] ||
+	fail "datagrams from fd70::11, ports 50000-50003: $(counted ours)," \
+	    "from elsewhere: $(counted others)"
+ok "IPv6: -P 8472, -L fd70::11 and -S 50000-50003: every datagram so"
+# Once the traffic stops, what was learned expires.
+wait_for 10 grep -Eq "vxlan 42: aging: [1-9][0-9]* addresses expired" \
+	"$T_WORK/plug6.log" || fail "-a 2: nothing expired"
+pings ha 10.42.0.2 || fail "no ping after the addresses expired"
+ok "-a 2: addresses expire, and are learned again"
