@@ -379,6 +379,17 @@ vxlan_kernel_host() {
 		fail "ethtool -K eth0 tx off in $ns"
 }
 
+# vxlan_plug NAME NS HELLO ARGS...: switchplug -v -x 42 ARGS in namespace
+# NS, its log NAME.log, its pid T_LASTPID; once it says it is "on UDP
+# port HELLO" (what follows shows how it took its options)
+vxlan_plug() {
+	local name=$1 ns=$2 hello=$3
+	shift 3
+	bg "$name" ip netns exec "$T_NS-$ns" "$SWITCHPLUG" -v -x 42 "$@"
+	wait_for 10 grep -qF "vxlan 42: on UDP port $hello" "$T_WORK/$name.log" ||
+		fail "switchplug -x 42 $*: $(cat "$T_WORK/$name.log")"
+}
+
 # vxlan_three: the three endpoints of the VXLAN tests that have three.
 # switchd $T_WORK/a with host ha (10.42.0.1), its switchplug to run in
 # namespace a (10.70.0.1); the same for b; and namespace k (10.70.0.3),

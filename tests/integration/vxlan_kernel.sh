@@ -69,10 +69,8 @@ both() {
 ip -n "$T_NS-k" link add vx0 type vxlan id 42 dstport 4789 \
 	remote 10.70.0.1 local 10.70.0.2 dev eth0 || fail "no vxlan device"
 ip -n "$T_NS-k" link set vx0 mtu 1500 master br0 up
-bg plug4 ip netns exec "$T_NS-a" "$SWITCHPLUG" -v -x 42 -R 10.70.0.2 "$sw"
+vxlan_plug plug4 a "4789, flooding to 1 peer" -R 10.70.0.2 "$sw"
 plug=$T_LASTPID
-wait_for 10 grep -q "vxlan 42: on UDP port 4789" "$T_WORK/plug4.log" ||
-	fail "switchplug -x did not start: $(cat "$T_WORK/plug4.log")"
 both IPv4
 
 # 2000 bytes of ICMP do not fit 1600 bytes of outer MTU: counted, logged.
@@ -108,11 +106,8 @@ table ip6 vx {
 	}
 }
 EOF
-bg plug6 ip netns exec "$T_NS-a" "$SWITCHPLUG" -v -x 42 -R fd70::2 \
-	-P 8472 -L fd70::11 -S 50000-50003 -a 2 "$sw"
-wait_for 10 grep -q "vxlan 42: on UDP port 8472, flooding to 1 peer; sending from 4 ports of 50000-50003" \
-	"$T_WORK/plug6.log" ||
-	fail "switchplug -x did not start: $(cat "$T_WORK/plug6.log")"
+vxlan_plug plug6 a "8472, flooding to 1 peer; sending from 4 ports of 50000-50003" \
+	-R fd70::2 -P 8472 -L fd70::11 -S 50000-50003 -a 2 "$sw"
 both IPv6
 # counted NAME: the packets of nft counter NAME in k
 counted() {

@@ -25,15 +25,10 @@ table ip ttl {
 }
 EOF
 # a's datagrams to the group live 2 hops, b's 1, the default.
-bg plug-a ip netns exec "$T_NS-a" "$SWITCHPLUG" -v -x 42 -g 239.1.1.42 \
-	-I eth0 -T 2 "$T_WORK/a"
-bg plug-b ip netns exec "$T_NS-b" "$SWITCHPLUG" -v -x 42 -g 239.1.1.42 \
-	-I 10.70.0.2 "$T_WORK/b"
-for s in a b; do
-	wait_for 10 grep -q "vxlan 42: on UDP port 4789, flooding to group 239.1.1.42 on eth0" \
-		"$T_WORK/plug-$s.log" ||
-		fail "switchplug -x -g did not start: $(cat "$T_WORK/plug-$s.log")"
-done
+vxlan_plug plug-a a "4789, flooding to group 239.1.1.42 on eth0, TTL 2" \
+	-g 239.1.1.42 -I eth0 -T 2 "$T_WORK/a"
+vxlan_plug plug-b b "4789, flooding to group 239.1.1.42 on eth0, TTL 1" \
+	-g 239.1.1.42 -I 10.70.0.2 "$T_WORK/b"
 
 pings_all ha hb hk
 ok "every host pings every other over the group"

@@ -25,16 +25,11 @@ for p in 10.70.0.1 10.70.0.2; do
 		fail "bridge fdb append ... dst $p"
 done
 ip -n "$T_NS-k" link set vx0 mtu 1500 master br0 up
-bg plug-a ip netns exec "$T_NS-a" "$SWITCHPLUG" -v -x 42 -R 10.70.0.2 \
-	-R 10.70.0.3 "$T_WORK/a"
+vxlan_plug plug-a a "4789, flooding to 2 peers" -R 10.70.0.2 -R 10.70.0.3 \
+	"$T_WORK/a"
 plug=$T_LASTPID
-bg plug-b ip netns exec "$T_NS-b" "$SWITCHPLUG" -v -x 42 -R 10.70.0.1 \
-	-R 10.70.0.3 "$T_WORK/b"
-for s in a b; do
-	wait_for 10 grep -q "vxlan 42: on UDP port 4789, flooding to 2 peers" \
-		"$T_WORK/plug-$s.log" ||
-		fail "switchplug -x -R did not start: $(cat "$T_WORK/plug-$s.log")"
-done
+vxlan_plug plug-b b "4789, flooding to 2 peers" -R 10.70.0.1 -R 10.70.0.3 \
+	"$T_WORK/b"
 vxlan_watch a b k
 
 pings_all ha hb hk
