@@ -1,7 +1,7 @@
 #!/bin/bash
 # SPDX-License-Identifier: ISC
-# Two switches joined three times by switchplug, over stdio, TCP and UDP
-# multicast, a loop: rapid spanning tree blocks two of the links, so that
+# Two switches joined four times by switchplug, over stdio, TCP, UDP
+# multicast and VXLAN, a loop: rapid spanning tree blocks two of the links, so that
 # a broadcast from a host reaches the host on the other switch once, which
 # it can only do if BPDUs cross every transport.  When the link that
 # forwards goes, the next takes over within a second, twice.
@@ -30,7 +30,8 @@ is_port() { [ "$(stp_port "$1" "$2")" = "$3" ]; }
 attached() { "$SWITCHCTL" -s "$1" port "$2" | grep -q switchplug; }
 
 # Port 1 of each switch is its host; the links are ports 2 (stdio), 3
-# (TCP) and 4 (multicast, in a namespace whose multicast stays on lo).
+# (TCP), 4 (multicast, in a namespace whose multicast stays on lo) and 5
+# (VXLAN between two namespaces).
 bg link2 dpipe "$SWITCHPLUG" -v "$a" = "$SWITCHPLUG" -v "$b"
 link2=$T_LASTPID
 t_wait_for 10 attached "$a" 2 && t_wait_for 10 attached "$b" 2 ||
@@ -53,6 +54,11 @@ done
 link4=$T_LASTPID
 t_wait_for 10 attached "$a" 4 && t_wait_for 10 attached "$b" 4 ||
 	fail "the multicast link did not attach"
+vxlan_underlay xa xb
+vxlan_plug link5a xa 4789 -R 10.70.0.2 "$a"
+vxlan_plug link5b xb 4789 -R 10.70.0.1 "$b"
+t_wait_for 10 attached "$a" 5 && t_wait_for 10 attached "$b" 5 ||
+	fail "the VXLAN link did not attach"
 t0=${EPOCHREALTIME/[.,]/}
 
 # b is not root: its root port forwards, the other links are alternate.
@@ -61,20 +67,22 @@ converged() {
 	case $("$SWITCHCTL" -j -s "$b" stp | jq -r '.ports[] |
 	    select(.port >= 2) | "\(.role) \(.state)"' |
 	    sort | tr '\n' ,) in
-	"alternate discarding,alternate discarding,root forwarding,") return 0 ;;
+	"alternate discarding,alternate discarding,alternate discarding,root forwarding,")
+		return 0 ;;
 	esac
 	return 1
 }
 t_wait_for 10 converged ||
-	fail "no convergence: ports 2-4 $(stp_port "$b" 2), $(stp_port "$b" 3)," \
-		"$(stp_port "$b" 4)"
+	fail "no convergence: ports 2-5 $(stp_port "$b" 2), $(stp_port "$b" 3)," \
+		"$(stp_port "$b" 4), $(stp_port "$b" 5)"
 t1=${EPOCHREALTIME/[.,]/}
-for p in 2 3 4; do
+for p in 2 3 4 5; do
 	t_wait_for 10 is_port "$a" $p "designated forwarding" ||
 		fail "a's port $p is $(stp_port "$a" $p), not designated forwarding"
 done
-ok "converged $(((t1 - t0) / 1000)) ms after the loop closed: b's ports 2-4:" \
-	"$(stp_port "$b" 2), $(stp_port "$b" 3), $(stp_port "$b" 4)"
+ok "converged $(((t1 - t0) / 1000)) ms after the loop closed: b's ports 2-5:" \
+	"$(stp_port "$b" 2), $(stp_port "$b" 3), $(stp_port "$b" 4)," \
+	"$(stp_port "$b" 5)"
 
 # One broadcast in, one out: no loop.
 # count TAG SECS OUT [WANT]: count at hb, in the background, once it
