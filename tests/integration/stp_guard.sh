@@ -59,7 +59,7 @@ while time.monotonic() < end:
     n += d[6:12] == bytes.fromhex("020000000001")
 print(n)' >"$T_WORK/c.out" 2>"$T_WORK/c.err" &
 cpid=$!
-t_wait_for 5 grep -q ready "$T_WORK/c.err" || fail "the listener did not start"
+t_wait_for 20 grep -q ready "$T_WORK/c.err" || fail "the listener did not start"
 bpdu h3 "$config"
 wait "$cpid"
 rx3() { stp '.ports[] | select(.port == 3) | .bpdu_rx'; }

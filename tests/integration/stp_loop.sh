@@ -135,15 +135,18 @@ failover() {
 	read -r n distinct max <"$T_WORK/$1"
 	[ -n "$sent" ] && [ -n "$max" ] ||
 		fail "sent '$(cat "$T_WORK/$1.sent")', counted '$(cat "$T_WORK/$1")'"
-	lost=$((sent - distinct))
-	[ "$n" -eq "$distinct" ] || fail "$((n - distinct)) broadcasts seen twice"
+	lost=$((sent - distinct)) twice=$((n - distinct))
+	# What a sent on the new root port's link before the change and was
+	# still in its plugs' buffers then arrives once more: a few frames
+	# on a busy machine, never a loop.
+	[ "$twice" -le 10 ] || fail "$twice broadcasts seen twice: a loop"
 	[ "$max" -eq $((sent - 1)) ] ||
 		fail "the last broadcast seen is $max of $sent"
 	# 10 ms a frame: a second is 100 of them
 	[ "$lost" -le 100 ] ||
 		fail "$lost of $sent broadcasts lost after port $3's link went"
 	ok "port $3's link went, port $4's took over: $lost of $sent" \
-		"broadcasts lost (10 ms apart), none twice"
+		"broadcasts lost (10 ms apart), $twice seen twice"
 }
 failover loop2 "$link2" 2 3
 failover loop3 "$link3" 3 4

@@ -1,7 +1,9 @@
 #!/bin/bash
 # SPDX-License-Identifier: ISC
 # A VM on DIR/stream is back within 2 seconds of a switch restart: after
-# a clean stop, and after a kill -9 that leaves the old sockets behind.
+# a clean stop, and after a kill -9 that leaves the old sockets behind
+# (5 seconds where a manager must start QEMU again: most of that is
+# QEMU's own start, under TCG on a machine that may be busy).
 # The VM is a host behind a QEMU with -netdev stream; the switch's tap is
 # the other end of the ping.
 #
@@ -18,12 +20,13 @@ need qemu-system-x86_64 qemu-system-x86 ping iputils-ping socat socat
 sw=$T_WORK/sw
 nd="stream,id=n0,server=off,addr.type=unix,addr.path=$sw/stream"
 if qemu_takes "$nd,reconnect-ms=500"; then
-	nd="$nd,reconnect-ms=500" how="QEMU's reconnect-ms=500"
+	nd="$nd,reconnect-ms=500" how="QEMU's reconnect-ms=500" within=2
 elif qemu_takes "$nd,reconnect=1"; then
-	nd="$nd,reconnect=1" how="QEMU's reconnect=1"
+	nd="$nd,reconnect=1" how="QEMU's reconnect=1" within=2
 else
 	how="a manager that restarts QEMU $(qemu-system-x86_64 --version |
 	    sed -n '1s/.*version \([^ ]*\).*/\1/p'), which cannot reconnect"
+	within=5
 fi
 echo "reconnecting with $how"
 
@@ -75,7 +78,7 @@ pings gw 10.73.0.2 || fail "the switch's host cannot ping the VM"
 ok "the host pings the VM on $sw/stream"
 
 # back SIGNAL: restart the switch after SIGNAL; the VM must answer
-# pings within 2 seconds of the new switch being ready.
+# pings within $within seconds of the new switch being ready.
 back() {
 	local t0 now
 	kill "-$1" "$SWITCHD_PID"
@@ -88,7 +91,7 @@ back() {
 	t_wait_for 10 nsexec gw ping -c 1 -W 0.2 10.73.0.2 ||
 		fail "after SIG$1, the VM is not back within 10 seconds"
 	now=${EPOCHREALTIME/[.,]/}
-	[ $((now - t0)) -le 2000000 ] ||
+	[ $((now - t0)) -le $((within * 1000000)) ] ||
 		fail "after SIG$1, the VM took $(((now - t0) / 1000)) ms to come back"
 	ok "after SIG$1 and a restart, the VM is back in $(((now - t0) / 1000)) ms"
 }
