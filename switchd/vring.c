@@ -151,35 +151,56 @@ vring_walk(struct vring_split *vr, const struct vring_mem *m, const uint8_t *t,
 }
 
 /*
- * Take the next chain from the available ring: its buffers, all written
- * by the guest (writable 0, a ring the guest sends on) or all for the
- * device to write (1).  1 with a chain, 0 when the ring is empty, -1
- * when the guest broke the rules (vr->err says how).
+ * The chain ahead chains past the next one to take: its buffers, all
+ * written by the guest (writable 0, a ring the guest sends on) or all
+ * for the device to write (1).  1 with a chain, 0 when the guest has
+ * not made it available, -1 when the guest broke the rules (vr->err
+ * says how).
  */
-int
-vring_pop(struct vring_split *vr, const struct vring_mem *m, int writable,
-    struct vring_chain *c)
+static int
+vring_at(struct vring_split *vr, const struct vring_mem *m, uint16_t ahead,
+    int writable, struct vring_chain *c)
 {
-	uint16_t head;
+	uint16_t head, at = (uint16_t)(vr->last_avail + ahead);
 
-	if (vr->avail_idx == vr->last_avail) {
+	if ((uint16_t)(vr->avail_idx - vr->last_avail) <= ahead) {
 		vr->avail_idx = VRING_ACQ(&vr->avail->idx);
 		if ((uint16_t)(vr->avail_idx - vr->last_avail) > vr->num)
 			return vring_fail(vr, VRING_E_IDX, vr->avail_idx);
-		if (vr->avail_idx == vr->last_avail)
+		if ((uint16_t)(vr->avail_idx - vr->last_avail) <= ahead)
 			return 0;
 	}
-	head = VRING_ACQ(&vr->avail->ring[vr->last_avail & (vr->num - 1)]);
+	head = VRING_ACQ(&vr->avail->ring[at & (vr->num - 1)]);
 	if (head >= vr->num)
 		return vring_fail(vr, VRING_E_HEAD, head);
 	c->head = head;
 	c->nseg = 0;
 	c->len = 0;
-	if (vring_walk(vr, m, (const uint8_t *)vr->desc, vr->num, head,
-	    writable, 0, c) == -1)
-		return -1;
-	vr->last_avail++;
-	return 1;
+	return vring_walk(vr, m, (const uint8_t *)vr->desc, vr->num, head,
+	    writable, 0, c) == -1 ? -1 : 1;
+}
+
+/* Take the next chain from the available ring, as vring_at() says. */
+int
+vring_pop(struct vring_split *vr, const struct vring_mem *m, int writable,
+    struct vring_chain *c)
+{
+	int rc;
+
+	if ((rc = vring_at(vr, m, 0, writable, c)) == 1)
+		vr->last_avail++;
+	return rc;
+}
+
+/*
+ * Look at the chain ahead chains past the next one to take, without
+ * taking it: a chain to look into, not to use.
+ */
+int
+vring_peek(struct vring_split *vr, const struct vring_mem *m, uint16_t ahead,
+    int writable, struct vring_chain *c)
+{
+	return vring_at(vr, m, ahead, writable, c);
 }
 
 /* Give back the last n chains taken, unused: the guest sees nothing. */
@@ -237,25 +258,31 @@ vring_need_call(struct vring_split *vr)
 int
 vring_kicks(struct vring_split *vr, int on)
 {
-	if (vr->event_idx) {
-		if (on)
-			VRING_REL(vr->avail_event, vr->last_avail);
-	} else
-		VRING_REL(&vr->used->flags, on ? 0 : VRING_USED_F_NO_NOTIFY);
-	if (!on)
+	if (!on) {
+		if (!vr->event_idx)
+			VRING_REL(&vr->used->flags, VRING_USED_F_NO_NOTIFY);
 		return 0;
-	VRING_FENCE();
-	return vring_more(vr);
+	}
+	return vring_kick_after(vr, 0);
 }
 
 /*
- * Whether the guest has made buffers available that are not taken.  The
- * index is only looked at: vring_pop() reads it again and checks it.
+ * Ask for a kick once the guest makes buffers available beyond the seen
+ * chains past the next one to take: those are there already, and more
+ * are wanted.  Returns whether they came meanwhile (no kick will come
+ * for them).
  */
 int
-vring_more(struct vring_split *vr)
+vring_kick_after(struct vring_split *vr, uint16_t seen)
 {
-	return VRING_ACQ(&vr->avail->idx) != vr->last_avail;
+	uint16_t idx = (uint16_t)(vr->last_avail + seen);
+
+	if (vr->event_idx)
+		VRING_REL(vr->avail_event, idx);
+	else
+		VRING_REL(&vr->used->flags, 0);
+	VRING_FENCE();
+	return (uint16_t)(VRING_ACQ(&vr->avail->idx) - vr->last_avail) > seen;
 }
 
 /* Copy between the chain, from offset off, and buf: out of it, or in. */
@@ -297,6 +324,43 @@ vring_write(const struct vring_chain *c, size_t off, const void *src,
     size_t len)
 {
 	return vring_copy(c, off, (uint8_t *)(uintptr_t)src, len, 1);
+}
+
+/*
+ * Copy len bytes from chain src, from offset soff, into chain dst at
+ * offset doff: from one guest's buffers straight into another's.  Two
+ * front-ends may share memory, so the two may overlap.  Returns what
+ * fitted in both.
+ */
+size_t
+vring_splice(const struct vring_chain *dst, size_t doff,
+    const struct vring_chain *src, size_t soff, size_t len)
+{
+	size_t done = 0, n;
+	unsigned int i, j;
+
+	for (i = 0; i < dst->nseg && doff >= dst->seg[i].len; i++)
+		doff -= dst->seg[i].len;
+	for (j = 0; j < src->nseg && soff >= src->seg[j].len; j++)
+		soff -= src->seg[j].len;
+	while (done < len && i < dst->nseg && j < src->nseg) {
+		n = dst->seg[i].len - doff;
+		if (n > src->seg[j].len - soff)
+			n = src->seg[j].len - soff;
+		if (n > len - done)
+			n = len - done;
+		memmove(dst->seg[i].p + doff, src->seg[j].p + soff, n);
+		done += n;
+		if ((doff += n) == dst->seg[i].len) {
+			i++;
+			doff = 0;
+		}
+		if ((soff += n) == src->seg[j].len) {
+			j++;
+			soff = 0;
+		}
+	}
+	return done;
 }
 
 const char *

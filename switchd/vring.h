@@ -88,16 +88,20 @@ int		 vring_setup(struct vring_split *, const struct vring_mem *,
 		    uint32_t num, uint64_t desc, uint64_t avail, uint64_t used);
 int		 vring_pop(struct vring_split *, const struct vring_mem *,
 		    int writable, struct vring_chain *);
+int		 vring_peek(struct vring_split *, const struct vring_mem *,
+		    uint16_t ahead, int writable, struct vring_chain *);
 void		 vring_unpop(struct vring_split *, unsigned int n);
 void		 vring_push(struct vring_split *, uint16_t head, uint32_t len);
 void		 vring_publish(struct vring_split *);
 int		 vring_need_call(struct vring_split *);
 int		 vring_kicks(struct vring_split *, int on);
-int		 vring_more(struct vring_split *);
+int		 vring_kick_after(struct vring_split *, uint16_t seen);
 size_t		 vring_read(const struct vring_chain *, size_t off, void *dst,
 		    size_t len);
 size_t		 vring_write(const struct vring_chain *, size_t off,
 		    const void *src, size_t len);
+size_t		 vring_splice(const struct vring_chain *dst, size_t doff,
+		    const struct vring_chain *src, size_t soff, size_t len);
 const char	*vring_strerror(enum vring_err);
 
 #endif

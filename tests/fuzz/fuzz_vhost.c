@@ -12,9 +12,11 @@
  *
  * Every memory table maps the same fake memory, whatever its regions say
  * (a region larger than it is refused, as a memfd too short would be).
- * After each message, whatever ring runs is walked: chains taken from
- * the transmit ring and read, frames written into the receive ring's
- * chains.  Besides the sanitizers: every buffer of every chain lies
+ * After each message, whatever ring runs is walked: chains looked at
+ * ahead and taken from the transmit ring and read, frames written into
+ * the receive ring's chains, and the last chain taken copied into them
+ * as from one guest to another (in the same memory here: they may
+ * overlap).  Besides the sanitizers: every buffer of every chain lies
  * inside the fake memory, a chain's length is its buffers', and every
  * descriptor is closed once.  (A ring may give more than its size in a
  * row: the guest may add buffers as fast as they are taken, and the
@@ -35,7 +37,7 @@ int	LLVMFuzzerTestOneInput(const uint8_t *, size_t);
 
 static uint8_t	fuzz_mem[FUZZ_MEM] __attribute__((aligned(4096)));
 static int	fuzz_open[FUZZ_FDS];	/* descriptors not yet closed */
-static struct vring_chain fuzz_chain;
+static struct vring_chain fuzz_chain, fuzz_peek, fuzz_src;
 
 static void *
 fuzz_map(void *arg, int fd, uint64_t *len, char *err, size_t errlen)
@@ -92,20 +94,28 @@ fuzz_rings(struct vhostdev *d)
 	struct vring_split *vr;
 	unsigned int n;
 	size_t got;
+	int have_src = 0;
 
 	if (vhostdev_ready(d, VHOSTDEV_TX)) {
 		vr = &d->ring[VHOSTDEV_TX].vr;
 		for (n = 0; n <= vr->num; n++) {
+			/* A held port looks ahead before it takes. */
+			if (vring_peek(vr, &d->mem, (uint16_t)(n % 3), 0,
+			    &fuzz_peek) == 1)
+				fuzz_check_chain(&fuzz_peek);
 			if (vring_pop(vr, &d->mem, 0, &fuzz_chain) != 1)
 				break;
 			fuzz_check_chain(&fuzz_chain);
 			got = vring_read(&fuzz_chain, 0, buf, sizeof(buf));
 			assert(got == (fuzz_chain.len < sizeof(buf) ?
 			    fuzz_chain.len : sizeof(buf)));
+			fuzz_src = fuzz_chain;
+			have_src = 1;
 			vring_push(vr, fuzz_chain.head, 0);
 		}
 		vring_publish(vr);
 		(void)vring_need_call(vr);
+		(void)vring_kick_after(vr, 1);
 		(void)vring_kicks(vr, 1);
 	}
 	if (vhostdev_ready(d, VHOSTDEV_RX)) {
@@ -115,7 +125,10 @@ fuzz_rings(struct vhostdev *d)
 			if (vring_pop(vr, &d->mem, 1, &fuzz_chain) != 1)
 				break;
 			fuzz_check_chain(&fuzz_chain);
-			got = vring_write(&fuzz_chain, 0, buf, 1600);
+			got = vring_write(&fuzz_chain, 0, buf, 12);
+			got += have_src ? vring_splice(&fuzz_chain, got,
+			    &fuzz_src, 12, 1600) : vring_write(&fuzz_chain,
+			    got, buf, 1600);
 			vring_push(vr, fuzz_chain.head, (uint32_t)got);
 		}
 		vring_publish(vr);

@@ -4,8 +4,9 @@
  * the guest's side written by hand as a virtio driver would: chains taken
  * in order with their buffers where the descriptors say, a buffer that
  * crosses from one region into the next cut in two, indirect tables,
- * the used ring and the event indexes, and each lie a guest can tell
- * refused with its reason.
+ * the used ring and the event indexes, chains looked at ahead without
+ * being taken, a chain copied into another across both regions, and
+ * each lie a guest can tell refused with its reason.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -224,6 +225,72 @@ test_used_and_events(void **state)
 	assert_int_equal(vr.last_avail, 3);
 }
 
+/* Chains ahead are looked at, not taken; a kick asked for beyond them. */
+static void
+test_peek(void **state)
+{
+	uint16_t *avail_event = (uint16_t *)(void *)&used->ring[NUM];
+	uint8_t out[8];
+
+	(void)state;
+	memcpy(mem0 + 4096, "first", 5);
+	memcpy(mem0 + 8192, "second", 6);
+	put(1, R0_GPA + 4096, 5, 0, 0);
+	put(2, R0_GPA + 8192, 6, 0, 0);
+	offer(1);
+	assert_int_equal(vring_peek(&vr, &tm, 1, 0, &c), 0);
+	/* Nothing beyond the first: a kick when a second comes. */
+	assert_int_equal(vring_kick_after(&vr, 1), 0);
+	assert_int_equal(*avail_event, 1);
+	offer(2);
+	assert_int_equal(vring_kick_after(&vr, 1), 1);
+	assert_int_equal(vring_peek(&vr, &tm, 1, 0, &c), 1);
+	assert_int_equal(vring_read(&c, 0, out, sizeof(out)), 6);
+	assert_memory_equal(out, "second", 6);
+	assert_int_equal(vr.last_avail, 0);
+	assert_int_equal(vring_pop(&vr, &tm, 0, &c), 1);
+	assert_int_equal(c.head, 1);
+	assert_int_equal(vring_pop(&vr, &tm, 0, &c), 1);
+	assert_int_equal(c.head, 2);
+	/* A lie ahead is one too. */
+	avail->idx = (uint16_t)(vr.last_avail + NUM + 1);
+	assert_int_equal(vring_peek(&vr, &tm, 3, 0, &c), -1);
+	assert_int_equal(vr.err, VRING_E_IDX);
+}
+
+/* From one chain into another, buffers of other sizes on each side. */
+static void
+test_splice(void **state)
+{
+	struct vring_chain src;
+	uint8_t in[300], out[300];
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(in); i++)
+		in[i] = (uint8_t)(i * 7);
+	memcpy(mem0 + 4096, in, 100);
+	memcpy(mem0 + 6144, in + 100, 200);
+	put(0, R0_GPA + 4096, 100, VRING_DESC_F_NEXT, 1);
+	put(1, R0_GPA + 6144, 200, 0, 0);
+	offer(0);
+	assert_int_equal(vring_pop(&vr, &tm, 0, &src), 1);
+	/* 30 bytes, then 200 across the regions, then 100. */
+	put(2, R0_GPA + 8192, 30, VRING_DESC_F_WRITE | VRING_DESC_F_NEXT, 3);
+	put(3, R1_GPA - 90, 200, VRING_DESC_F_WRITE | VRING_DESC_F_NEXT, 4);
+	put(4, R1_GPA + 4096, 100, VRING_DESC_F_WRITE, 0);
+	offer(2);
+	assert_int_equal(vring_pop(&vr, &tm, 1, &c), 1);
+	assert_int_equal(c.nseg, 4);
+	/* The source from byte 20 on, to the chain from byte 10 on. */
+	assert_int_equal(vring_splice(&c, 10, &src, 20, 280), 280);
+	assert_int_equal(vring_read(&c, 10, out, 280), 280);
+	assert_memory_equal(out, in + 20, 280);
+	/* What does not fit in both is not copied. */
+	assert_int_equal(vring_splice(&c, 300, &src, 0, 100), 30);
+	assert_int_equal(vring_splice(&c, 0, &src, 250, 100), 50);
+}
+
 int
 main(void)
 {
@@ -234,6 +301,8 @@ main(void)
 		cmocka_unit_test_setup(test_indirect, setup),
 		cmocka_unit_test_setup(test_lies, setup),
 		cmocka_unit_test_setup(test_used_and_events, setup),
+		cmocka_unit_test_setup(test_peek, setup),
+		cmocka_unit_test_setup(test_splice, setup),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
