@@ -67,6 +67,16 @@ static struct {
 	unsigned char	 srx[65536];
 	unsigned int	 nstream;
 	uint32_t	 now;
+	/*
+	 * A batch from a port with ops (in, else NULL): nrx frames, each
+	 * len[i] long, have[i] of it in its slot (port_pull()); the first
+	 * ntaken are taken, the others left with the peer (port_untake()).
+	 */
+	struct port	*in;
+	unsigned int	 nrx;
+	unsigned int	 ntaken;
+	size_t		 len[PORT_BATCH];
+	size_t		 have[PORT_BATCH];
 } b;
 
 /*
@@ -321,11 +331,18 @@ port_release(struct port *p)
 		port_resume(p->waiters);
 }
 
+/*
+ * w is read again.  A port with ops kept its watcher, for port_arrived():
+ * it is woken through it, by the loop, never from inside the caller.
+ */
 static void
 port_resume(struct port *w)
 {
 	port_unwait(w);
-	ev_io_start(w->sw->loop, &w->rx_w);
+	if (w->ops == NULL)
+		ev_io_start(w->sw->loop, &w->rx_w);
+	else if (ev_is_active(&w->rx_w))
+		ev_feed_event(w->sw->loop, &w->rx_w, EV_READ);
 }
 
 static void
@@ -342,7 +359,8 @@ port_unwait(struct port *w)
 		}
 	w->waiting_on = NULL;
 	w->next_waiter = NULL;
-	(void)epoll_ctl(hold_ep, EPOLL_CTL_DEL, w->fd, NULL);
+	if (w->ops == NULL)
+		(void)epoll_ctl(hold_ep, EPOLL_CTL_DEL, w->fd, NULL);
 }
 
 /* What p's socket buffers may hold, as the kernel sized them. */
@@ -480,35 +498,119 @@ port_single(const uint8_t *f, size_t len, int dst)
 		b.single = -1;
 }
 
+/* Whether what crosses p's wire is copied: to a capture, or a mirror. */
+static int
+port_seen(const struct port *p)
+{
+	return p->sw->nsnoop > 0 || p->sw->fwd->ports[p->num].mirror_to != 0;
+}
+
+/*
+ * The receive slot that data is in, at its frame's virtio_net_hdr or at
+ * the frame: its index, or -1 when data is elsewhere.
+ */
+static int
+port_slot(const void *data)
+{
+	const unsigned char *d = data;
+	size_t off;
+
+	if (d < b.rx[0] || d >= b.rx[PORT_BATCH - 1] + PORT_SLOT)
+		return -1;
+	off = (size_t)(d - b.rx[0]);
+	if (off % PORT_SLOT != 0 && off % PORT_SLOT != GSO_HDRLEN)
+		return -1;
+	return (int)(off / PORT_SLOT);
+}
+
+/* Frame i of the batch whole in its slot, for what reads all of it. */
+static void
+port_pull(unsigned int i)
+{
+	if (b.in == NULL || b.have[i] >= b.len[i])
+		return;
+	b.in->ops->pull(b.in, i);
+	b.have[i] = b.len[i];
+}
+
+/*
+ * Whether a frame from in may stay in in's peer's buffers on its way to
+ * o's destinations: when each is a port of in's kind, whose send()
+ * copies it from there straight into its own peer's (vhost.c), as it
+ * is, with nothing queued before it, no impaired link to go through,
+ * and no copy of its wire to make.  Anything that reads the frame whole
+ * (a rewritten tag, a completed checksum, segments, a queued copy, a
+ * BPDU, a capture) pulls it first.
+ */
+static int
+port_direct(const struct port *in, const struct fwd_out *o)
+{
+	const struct port *dst;
+	unsigned int d;
+
+	for (d = 0; d < o->n; d++) {
+		dst = in->sw->ports[o->dst[d].port];
+		if (dst->ops != in->ops || !dst->vnet || dst->qcount > 0 ||
+		    dst->ending || dst->imp[SHAPE_OUT] != NULL ||
+		    port_seen(dst) || vlan_needs_rewrite(&o->tag,
+		    o->dst[d].tagged))
+			return 0;
+	}
+	return 1;
+}
+
 /*
  * Whether everything waiting in a held port's socket is for the port it
  * waits on.  The socket's peek offset walks it one frame at a time and
- * stays where the last look stopped, so each frame is looked at once.
+ * stays where the last look stopped, so each frame is looked at once;
+ * a port with ops keeps its own place (peek()).
  */
 static int
 port_hold_check(struct port *p)
 {
-	uint8_t *f = b.rx[0] + GSO_HDRLEN, key[sizeof(b.key)];
+	uint8_t *f = b.rx[0] + GSO_HDRLEN, head[18], key[sizeof(b.key)];
+	uint32_t max = p->sw->fwd->ports[p->num].maxlen;
 	ssize_t r;
 
 	for (;;) {
-		r = recv(p->fd, f, FRAME_MAX + 1, MSG_PEEK | MSG_DONTWAIT |
-		    MSG_TRUNC);
+		if (p->ops != NULL) {
+			f = head;
+			if ((r = p->ops->peek(p, p->peeked, head,
+			    sizeof(head))) >= 0)
+				p->peeked++;
+		} else
+			r = recv(p->fd, f, FRAME_MAX + 1, MSG_PEEK |
+			    MSG_DONTWAIT | MSG_TRUNC);
 		if (r == -1 && errno == EINTR)
 			continue;
 		if (r == -1 && (errno == EAGAIN || errno == EWOULDBLOCK))
 			return 1;
-		if (r == -1 || r > FRAME_MAX || port_key(f, (size_t)r,
-		    key) == -1 || memcmp(key, p->holdkey, sizeof(key)) != 0)
+		if (r == -1 || r > max || port_key(f, (size_t)r, key) == -1 ||
+		    memcmp(key, p->holdkey, sizeof(key)) != 0)
 			return 0;
 	}
+}
+
+/*
+ * Frames arrived at held port p: the first one that is not for where it
+ * waits ends the hold, and a port with ops is not held again before it
+ * has taken that frame, whatever comes before it.
+ */
+void
+port_arrived(struct port *p)
+{
+	if (p->waiting_on == NULL || port_hold_check(p))
+		return;
+	log_debug("%s: has frames for elsewhere: read again", port_name(p));
+	if (p->ops != NULL)
+		p->unheld = p->peeked;
+	port_resume(p);
 }
 
 static void
 port_hold_cb(struct ev_loop *loop, ev_io *w, int revents)
 {
 	struct epoll_event ev[PORT_BATCH];
-	struct port *p;
 	int i, n;
 
 	(void)loop;
@@ -517,14 +619,8 @@ port_hold_cb(struct ev_loop *loop, ev_io *w, int revents)
 	if ((n = epoll_wait(hold_ep, ev, PORT_BATCH, 0)) <= 0)
 		return;
 	/* Resuming a port frees nothing: every pointer here stays good. */
-	for (i = 0; i < n; i++) {
-		p = ev[i].data.ptr;
-		if (p->waiting_on != NULL && !port_hold_check(p)) {
-			log_debug("%s: has frames for elsewhere: read again",
-			    port_name(p));
-			port_resume(p);
-		}
-	}
+	for (i = 0; i < n; i++)
+		port_arrived(ev[i].data.ptr);
 }
 
 /* Wake the loop on every frame that arrives for p, from now on. */
@@ -550,44 +646,72 @@ port_hold_watch(struct port *p)
 }
 
 /*
+ * Whether `in` may be held back for `out` after this batch: only a unix
+ * port, one client's socket, or a vhost-user port, one guest's ring, is
+ * ever held, never a tap, which feeds the host and everyone it routes
+ * for; only after a batch whose every frame went to `out` alone,
+ * unicast, with one destination address and tag; and never for a
+ * stalled `out` (port_stall_cb()).
+ */
+static int
+port_holdable(const struct port *in, const struct port *out)
+{
+	return (in->kind == PORT_UNIX || (in->ops != NULL &&
+	    in->ops->hold != NULL)) && b.single == 1 &&
+	    b.single_port == out->num && in != out && !out->stalled &&
+	    in->waiting_on == NULL && in->unheld == 0 && !in->ending &&
+	    !out->ending;
+}
+
+/*
  * Hold-back.  After a batch from `in` left `out` without room for
  * another, `in` is not read until `out` drains, so a sender that streams
  * to one peer waits for it, as behind a cable, instead of losing frames.
+ * A port with ops is held as soon as `out` has a backlog, until what
+ * was queued before has gone (port_release_due()); and when `out` could
+ * not take all of its frames, they are left with its peer
+ * (port_untake()), to wait in its own ring until `out` takes frames
+ * again.  Its frames are copied into a queue as seldom as can be.
  *
  * It cannot hold `in` back from any other destination, nor cost any
  * other port anything:
- *  - only a unix port is held, one client's socket: never a tap, which
- *    feeds the host and everyone it routes for;
- *  - only after a batch whose every frame went to `out` alone, unicast,
- *    with one destination address and tag;
- *  - while it is held, every frame that arrives in its socket is looked
- *    at (port_hold_check(), woken edge-triggered on each arrival): the
- *    first one with another destination or tag, or flooded, ends the
- *    hold before the loop does anything else.  Frames queue in order in
- *    a datagram socket, so nothing for another port ever waits behind
- *    the hold: the only frames not read are for `out`;
- *  - a stalled `out` holds nobody (port_stall_cb()).
+ *  - only the ports port_holdable() says, after such a batch;
+ *  - while it is held, every frame that arrives for it is looked at
+ *    (port_hold_check(), woken edge-triggered on each arrival in its
+ *    socket, or by its ring's kicks): the first one with another
+ *    destination or tag, or flooded, ends the hold before the loop does
+ *    anything else.  Frames queue in order in a datagram socket or a
+ *    ring, so nothing for another port ever waits behind the hold: the
+ *    only frames not read are for `out`;
+ *  - an `out` that takes nothing for PORT_STALL holds nobody.
  * tests/integration/holdback.sh checks it: a sender streaming to a slow
- * reader and a fast one gets everything to the fast one.
+ * reader and a fast one gets everything to the fast one; vhost.sh the
+ * same for vhost-user ports.
  */
 static void
-port_hold(struct port *in, struct port *out)
+port_hold(struct port *in, struct port *out, int untaken)
 {
-	if (in->kind != PORT_UNIX || b.single != 1 ||
-	    b.single_port != out->num || out->stalled || in == out ||
-	    in->waiting_on != NULL || out->qcount == 0 || !port_full(out))
+	if (!port_holdable(in, out) || (!untaken && (out->qcount == 0 ||
+	    (in->ops == NULL && !port_full(out)))))
 		return;
 	memcpy(in->holdkey, b.key, sizeof(b.key));
-	if (port_hold_watch(in) == -1) {
+	in->holdmark = out->qin;
+	in->peeked = 0;
+	if (in->ops != NULL)
+		in->ops->hold(in);
+	else if (port_hold_watch(in) == -1) {
 		log_warn("%s: cannot watch while held", port_name(in));
 		return;
-	}
+	} else
+		ev_io_stop(in->sw->loop, &in->rx_w);
 	log_debug("%s: held back until port %u drains", port_name(in),
 	    out->num);
-	ev_io_stop(in->sw->loop, &in->rx_w);
 	in->waiting_on = out;
 	in->next_waiter = out->waiters;
 	out->waiters = in;
+	/* With nothing queued, what wakes it is its peer's room. */
+	if (!ev_is_active(&out->tx_w))
+		ev_io_start(out->sw->loop, &out->tx_w);
 	if (!ev_is_active(&out->stall_w)) {
 		out->outq = port_outq(out);
 		out->stall_tx = out->sw->fwd->ports[out->num].st.tx_frames;
@@ -599,6 +723,9 @@ port_hold(struct port *in, struct port *out)
 		ev_timer_set(&out->stall_w, PORT_STALL, 0.0);
 		ev_timer_start(out->sw->loop, &out->stall_w);
 	}
+	/* What is in its ring already is looked at now. */
+	if (in->ops != NULL)
+		port_arrived(in);
 }
 
 /*
@@ -611,7 +738,8 @@ port_outq(struct port *p)
 {
 	int n;
 
-	if (p->kind == PORT_TAP || ioctl(p->fd, SIOCOUTQ, &n) == -1)
+	if (p->kind == PORT_TAP || p->ops != NULL ||
+	    ioctl(p->fd, SIOCOUTQ, &n) == -1)
 		return 0;
 	return n;
 }
@@ -624,8 +752,8 @@ port_stall_cb(struct ev_loop *loop, ev_timer *w, int revents)
 	int outq = port_outq(p);
 
 	(void)revents;
-	/* Nobody waits any more, or nothing is owed: nothing to judge. */
-	if (p->waiters == NULL || p->qcount == 0)
+	/* Nobody waits any more: nothing to judge. */
+	if (p->waiters == NULL)
 		return;
 	if (outq < p->outq || tx > p->stall_tx) {
 		/* Slow is not stuck: it took something, wait again. */
@@ -661,7 +789,7 @@ port_count_tx(struct port *p, const struct iovec *v)
 	}
 	fp->st.tx_frames++;
 	fp->st.tx_bytes += len;
-	if (p->sw->nsnoop > 0 || fp->mirror_to != 0)
+	if (port_seen(p))
 		port_wire(p, SNOOP_OUT, p->vnet ? v->iov_base : NULL, f, len);
 }
 
@@ -758,8 +886,11 @@ port_send(struct port *p, const struct iovec *iov, unsigned int n)
 	}
 	if (p->kind == PORT_STREAM)
 		return port_send_stream(p, iov, n);
-	if (p->ops != NULL)
-		return p->ops->send(p, iov, n);
+	if (p->ops != NULL) {
+		if ((done = p->ops->send(p, iov, n)) > 0)
+			p->stalled = 0;
+		return done;
+	}
 	while (done < n) {
 		if (p->kind == PORT_TAP) {
 			r = write(p->fd, iov[done].iov_base, iov[done].iov_len);
@@ -851,6 +982,7 @@ port_dequeue(struct port *p, unsigned int n)
 		v = &p->q[p->qhead];
 		cost = PORT_COST(v->iov_len);
 		free(v->iov_base);
+		p->qout++;
 		p->qbytes -= cost;
 		p->sw->mem_queued -= cost;
 		p->qhead = (p->qhead + 1) % p->qlen;
@@ -872,7 +1004,10 @@ port_enqueue_copy(struct port *p, const void *data, size_t len, int unicast)
 	uint64_t cost = PORT_COST(len), share = port_share(p);
 	const char *why = "queue full";
 	void *copy = NULL;
+	int i;
 
+	if ((i = port_slot(data)) >= 0)
+		port_pull((unsigned int)i);
 	if (!unicast) {
 		qlen = (qlen + 1) / 2;
 		share /= 2;
@@ -906,6 +1041,7 @@ port_enqueue_copy(struct port *p, const void *data, size_t len, int unicast)
 	p->q[(p->qhead + p->qcount) % p->qlen].iov_len = len;
 	if (p->qcount++ == 0)
 		sw->nbacklog++;
+	p->qin++;
 	p->qbytes += cost;
 	sw->mem_queued += cost;
 	if (!ev_is_active(&p->tx_w))
@@ -937,41 +1073,109 @@ port_enqueue(struct port *p, void *data, size_t len, int unicast)
 	p->nburst++;
 }
 
+/*
+ * Frames of the batch that out could not take are left with their
+ * sender instead of copied into out's queue, when they are the batch's
+ * last and the sender keeps them (a vhost-user port, in its ring) and
+ * will be held for out (port_hold()): they are received again when it
+ * is read again, so what they counted is taken back.  Not when they
+ * were seen coming in (a capture, a mirror) or through an impaired
+ * link: that cannot be taken back.  1 when they were left there.
+ */
+static int
+port_untake(struct port *out, unsigned int sent)
+{
+	struct fwd_port *fp;
+	unsigned int k, j, first, left = out->nburst - sent;
+
+	if (b.in == NULL || !port_holdable(b.in, out) || out->txoff > 0 ||
+	    left > b.nrx || port_seen(b.in) || b.in->imp[SHAPE_IN] != NULL)
+		return 0;
+	first = b.nrx - left;
+	for (k = sent, j = first; k < out->nburst; k++, j++)
+		if (port_slot(out->burst[k].iov_base) != (int)j)
+			return 0;
+	fp = &b.in->sw->fwd->ports[b.in->num];
+	for (j = first; j < b.nrx; j++) {
+		fp->st.rx_frames--;
+		fp->st.rx_bytes -= b.len[j];
+	}
+	b.ntaken = first;
+	return 1;
+}
+
 static void
 port_flush(struct port *p)
 {
 	unsigned int i, sent;
 
 	sent = port_send(p, p->burst, p->nburst);
+	if (sent < p->nburst && port_untake(p, sent)) {
+		p->nburst = 0;
+		return;
+	}
 	for (i = sent; i < p->nburst; i++)
 		port_enqueue_copy(p, p->burst[i].iov_base, p->burst[i].iov_len,
 		    p->unicast);
 	p->nburst = 0;
 }
 
+/*
+ * Resume the ports whose wait p's queue has drained enough for: a unix
+ * port's once it is down to half, a port with ops once what was queued
+ * before it was held has gone, so that it finds the queue empty and
+ * sends straight again, unless others keep it busy.
+ */
 static void
-port_tx_cb(struct ev_loop *loop, ev_io *w, int revents)
+port_release_due(struct port *p)
 {
-	struct port *p = container_of(w, struct port, tx_w);
+	struct port *w, *next;
+	int half = p->qcount <= p->qlen / 2 &&
+	    p->qbytes <= port_share(p) / 2;
+
+	for (w = p->waiters; w != NULL; w = next) {
+		next = w->next_waiter;
+		if (w->ops != NULL ? p->qout >= w->holdmark : half)
+			port_resume(w);
+	}
+	if (p->waiters == NULL)
+		ev_timer_stop(p->sw->loop, &p->stall_w);
+}
+
+/*
+ * p's peer has room again: what waits goes, and whoever waited for p
+ * is read again once it has drained enough.
+ */
+void
+port_output(struct port *p)
+{
 	struct iovec iov[PORT_BATCH];
 	uint32_t qlen = p->qlen;
 	unsigned int i, n, sent;
 
-	(void)revents;
 	while (p->qcount > 0) {
 		n = p->qcount > PORT_BATCH ? PORT_BATCH : p->qcount;
 		for (i = 0; i < n; i++)
 			iov[i] = p->q[(p->qhead + i) % qlen];
 		sent = port_send(p, iov, n);
 		port_dequeue(p, sent);
-		if (p->waiters != NULL && (p->qcount == 0 ||
-		    (p->qcount <= qlen / 2 &&
-		    p->qbytes <= port_share(p) / 2)))
-			port_release(p);
+		if (p->waiters != NULL)
+			port_release_due(p);
 		if (sent < n)
 			return;
 	}
-	ev_io_stop(loop, w);
+	/* Empty, or waiters whose frames stayed with them: room for all. */
+	if (p->waiters != NULL)
+		port_release(p);
+	ev_io_stop(p->sw->loop, &p->tx_w);
+}
+
+static void
+port_tx_cb(struct ev_loop *loop, ev_io *w, int revents)
+{
+	(void)loop;
+	(void)revents;
+	port_output(container_of(w, struct port, tx_w));
 }
 
 /*
@@ -1118,12 +1322,15 @@ port_switch(struct port *in, unsigned int i, size_t len, uint32_t now)
 		return;
 	rc = fwd_frame(sw->fwd, in->num, f, len, now, o);
 	if (rc == FWD_LOCAL) {
+		port_pull(i);
 		port_bpdu(in, f, len);
 		return;
 	}
 	port_log_learn(in, f, o);
 	if (rc == -1)
 		return;
+	if (b.in != NULL && b.have[i] < len && !port_direct(in, o))
+		port_pull(i);
 	if (port_csum(in, h, f, len, o) == -1)
 		return;
 	unicast = o->n == 1 && (f[0] & 1) == 0;
@@ -1155,12 +1362,13 @@ port_switch(struct port *in, unsigned int i, size_t len, uint32_t now)
 static void
 port_forward(struct port *in, unsigned int i, size_t len, uint32_t now)
 {
-	const struct fwd_port *fp = &in->sw->fwd->ports[in->num];
-	int n = 1;
+	int n = 1, seen = port_seen(in);
 
 	if (in->ending)
 		return;
-	if (in->sw->nsnoop > 0 || fp->mirror_to != 0)
+	if (seen || in->imp[SHAPE_IN] != NULL)
+		port_pull(i);
+	if (seen)
 		port_wire(in, SNOOP_IN, (const void *)b.rx[i],
 		    b.rx[i] + GSO_HDRLEN, len);
 	if (in->imp[SHAPE_IN] != NULL)
@@ -1245,9 +1453,13 @@ port_recv_ops(struct port *p, size_t *lens)
 
 	for (i = 0; i < PORT_BATCH; i++)
 		slots[i] = b.rx[i];
-	n = p->ops->recv(p, slots, PORT_SLOT, lens, PORT_BATCH);
-	for (i = 0; i < n; i++)
+	n = p->ops->recv(p, slots, PORT_SLOT, lens, b.have, PORT_BATCH);
+	b.in = p;
+	b.nrx = b.ntaken = n;
+	for (i = 0; i < n; i++) {
+		b.len[i] = lens[i];
 		port_checklen(p, lens[i]);
+	}
 	return (int)n;
 }
 
@@ -1289,24 +1501,33 @@ port_batch_start(void)
 	b.touched = NULL;
 	b.single = 0;
 	b.nstream = 0;
+	b.in = NULL;
+	b.nrx = b.ntaken = 0;
 }
 
-/* Flush every port the batch touched; in, when one port sent it all. */
+/*
+ * Flush every port the batch touched, then let the sender have back
+ * what it lent (done()); in, when one port sent it all, may be held.
+ */
 static void
 port_batch_end(struct port *in)
 {
 	struct port *f;
 
-	for (f = b.touched; f != NULL; f = f->next_touched) {
+	for (f = b.touched; f != NULL; f = f->next_touched)
 		if (f->nburst > 0)
 			port_flush(f);
+	if (b.in != NULL) {
+		b.in->ops->done(b.in, b.ntaken);
+		b.in->unheld -= b.in->unheld < b.ntaken ? b.in->unheld :
+		    b.ntaken;
+	}
+	for (f = b.touched; f != NULL; f = f->next_touched) {
 		if (in != NULL)
-			port_hold(in, f);
+			port_hold(in, f, b.ntaken < b.nrx);
 		f->touched = f->unicast = 0;
 	}
-	b.touched = NULL;
-	b.single = 0;
-	b.nstream = 0;
+	port_batch_start();
 }
 
 /*

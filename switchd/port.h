@@ -50,15 +50,37 @@ struct port;
 struct sw;
 
 /*
- * A port whose frames do not move through its descriptor (vhost.c):
+ * A port whose frames do not move through its descriptor (vhost.c).
+ *
  * recv() fills up to max receive slots, each a virtio_net_hdr then the
- * frame, and gives each frame's length; send() takes frames (behind a
- * virtio_net_hdr when the port is vnet) and returns how many it dealt
- * with, sent or dropped, fewer only when the peer has no room now.
+ * frame: lens[i] is the frame's length, have[i] how much of it is in
+ * the slot already; the rest stays in the peer's buffers, for pull() to
+ * bring in, or for the send() of a port of the same kind to copy
+ * straight from there.  Until done() the peer's buffers are the
+ * switch's: done(p, ntaken) ends the batch, giving back the first
+ * ntaken frames as sent and leaving the others with the peer, to be
+ * received again, as though never read.
+ *
+ * A port held back (port.c, port_hold()) is asked to hold(): from then
+ * on it calls port_arrived() whenever its peer has more, and peek()
+ * shows the frames it has not taken: the length of frame k past the
+ * first, its first len bytes in buf; -1 with errno EAGAIN when there is
+ * none yet (port_arrived() comes when there is), with another errno
+ * when the peer broke its rules.
+ *
+ * send() takes frames (behind a virtio_net_hdr when the port is vnet)
+ * and returns how many it dealt with, sent or dropped, fewer only when
+ * the peer has no room now.
  */
 struct port_ops {
 	unsigned int	(*recv)(struct port *, uint8_t *const *slots,
-			    size_t slotlen, size_t *lens, unsigned int max);
+			    size_t slotlen, size_t *lens, size_t *have,
+			    unsigned int max);
+	void		(*pull)(struct port *, unsigned int i);
+	void		(*done)(struct port *, unsigned int ntaken);
+	void		(*hold)(struct port *);
+	ssize_t		(*peek)(struct port *, unsigned int k, void *buf,
+			    size_t len);
 	unsigned int	(*send)(struct port *, const struct iovec *,
 			    unsigned int n);
 };
@@ -98,12 +120,15 @@ struct port {
 	uint32_t		 qhead;
 	uint32_t		 qcount;
 	uint64_t		 qbytes;	/* what the copies cost */
+	uint64_t		 qin;		/* copies ever queued */
+	uint64_t		 qout;		/* and gone */
 	uint64_t		 memfixed;	/* socket buffers and ring */
 
 	/*
-	 * Hold-back (port.c, port_hold()): a unix port that sends to one
-	 * destination alone, and fills its queue, is not read until that
-	 * queue drains, as long as all it has waiting is for there too.
+	 * Hold-back (port.c, port_hold()): a unix or vhost-user port that
+	 * sends to one destination alone, and fills its queue, is not read
+	 * until that queue drains, as long as all it has waiting is for
+	 * there too.
 	 * A peer that takes nothing for PORT_STALL seconds is stalled:
 	 * nobody waits for it, and what it cannot take is dropped.
 	 */
@@ -111,6 +136,9 @@ struct port {
 	struct port		*next_waiter;
 	struct port		*waiting_on;
 	uint8_t			 holdkey[10];	/* destination and 802.1Q tag */
+	uint64_t		 holdmark;	/* out's qin when held */
+	unsigned int		 peeked;	/* held, with ops: looked at */
+	unsigned int		 unheld;	/* to take before a new hold */
 	ev_timer		 stall_w;
 	int			 stalled;
 	int			 outq;		/* bytes unread by the peer */
@@ -164,6 +192,8 @@ void		 port_dgram_rx(struct sw *, int fd, port_from_cb, void *);
 void		 port_xmit(struct port *, const uint8_t *, size_t);
 void		 port_guard(struct port *);
 void		 port_poll(struct port *);
+void		 port_output(struct port *);
+void		 port_arrived(struct port *);
 void		 port_count_tx(struct port *, const struct iovec *);
 void		 port_drop(struct port *, enum fwd_drop);
 void		 port_reconf(struct port *);

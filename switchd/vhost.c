@@ -1,10 +1,16 @@
 /* SPDX-License-Identifier: ISC */
 /*
  * Frames cross between a guest's rings and the switch's receive slots by
- * copy: in, a chain is gathered into a slot, its virtio-net header
- * becoming the slot's virtio_net_hdr (offloads kept, so a 64 KiB segment
- * stays one frame); out, a frame and its header are scattered into as
- * many receive buffers as it takes (mergeable buffers) or into one.
+ * copy: in, a chain's virtio-net header becomes the slot's
+ * virtio_net_hdr (offloads kept, so a 64 KiB segment stays one frame),
+ * and the frame's first bytes, enough to forward it, come along; out, a
+ * frame and its header are scattered into as many receive buffers as it
+ * takes (mergeable buffers) or into one.  The rest of a frame stays in
+ * the sending guest's buffers until the batch is over: another guest's
+ * port copies it from there straight into its own buffers, in one step;
+ * anything else has port.c pull it into the slot first.  Frames another
+ * guest has no room for stay in the sender's ring, and the sender is
+ * held back until there is (port.c, port_hold()).
  *
  * Notifications are the guest's and the switch's way to sleep: while a
  * transmit ring has buffers the switch takes them without asking for
@@ -37,6 +43,8 @@
 
 /* Batches one port takes in a turn of the loop before others go. */
 #define VHOST_TURN	4
+/* What of a frame comes into its slot at once: its headers, or all. */
+#define VHOST_HEAD	128
 
 struct vhost {
 	struct port	*p;
@@ -69,14 +77,45 @@ static struct vring_chain vhost_chain, vhost_first;
 static uint16_t	vhost_heads[VRING_NUM_MAX];
 static uint32_t	vhost_lens[VRING_NUM_MAX];
 
+/*
+ * The batch in flight, when a guest sent it: the chains taken from its
+ * transmit ring, until done(), and the slots their frames went to, have
+ * bytes of each there and the rest in the chain.
+ */
+static struct {
+	struct vhost	*v;
+	unsigned int	 n;
+	unsigned int	 partial;	/* frames not whole in their slot */
+	unsigned int	 next;		/* where to look first */
+	uint8_t		*slot[PORT_BATCH];
+	size_t		 len[PORT_BATCH];
+	size_t		 have[PORT_BATCH];
+	struct vring_chain c[PORT_BATCH];
+} vhost_in;
+
+/* A frame to write into a guest's buffers: in hand, then in a chain. */
+struct vhost_src {
+	const uint8_t	*head;
+	size_t		 headlen;
+	const struct vring_chain *c;	/* NULL: all in hand */
+	size_t		 coff;		/* where the rest starts in c */
+};
+
 static void	vhost_kick_cb(struct ev_loop *, ev_io *, int);
+static void	vhost_rxkick_cb(struct ev_loop *, ev_io *, int);
 static void	vhost_msg_cb(struct ev_loop *, ev_io *, int);
 static unsigned int vhost_recv(struct port *, uint8_t *const *, size_t,
-		    size_t *, unsigned int);
+		    size_t *, size_t *, unsigned int);
+static void	vhost_pull(struct port *, unsigned int);
+static void	vhost_done(struct port *, unsigned int);
+static void	vhost_hold(struct port *);
+static ssize_t	vhost_peek(struct port *, unsigned int, void *, size_t);
 static unsigned int vhost_send(struct port *, const struct iovec *,
 		    unsigned int);
 
-static const struct port_ops vhost_ops = { vhost_recv, vhost_send };
+static const struct port_ops vhost_ops = {
+	vhost_recv, vhost_pull, vhost_done, vhost_hold, vhost_peek, vhost_send
+};
 
 /*
  * Guest memory comes as memfds that cannot shrink (QEMU seals those it
@@ -196,11 +235,13 @@ vhost_run(struct vhost *v)
 	int i;
 
 	for (i = 0; i < VHOST_TURN && !p->ending; i++) {
+		if (p->waiting_on != NULL)
+			return;
 		port_poll(p);
 		if (!v->busy)
 			return;
 	}
-	if (!v->busy || p->ending || v->queued)
+	if (!v->busy || p->ending || v->queued || p->waiting_on != NULL)
 		return;
 	LIST_INSERT_HEAD(&vhost_busy, v, busy_entry);
 	v->queued = 1;
@@ -250,62 +291,97 @@ vhost_kick_cb(struct ev_loop *loop, ev_io *w, int revents)
 
 	(void)loop;
 	(void)revents;
-	vhost_drain(w->fd);
-	v->kicks++;
-	vhost_run(v);
+	if (vhost_drain(w->fd))
+		v->kicks++;
+	if (p->waiting_on != NULL)
+		port_arrived(p);
+	else
+		vhost_run(v);
 }
 
-/* A chain from the guest into a slot: its header, then the frame. */
+/*
+ * The receive ring's kick, with buffers given (or the socket writable,
+ * while there is no receive ring): what waits for the guest goes.
+ */
+static void
+vhost_rxkick_cb(struct ev_loop *loop, ev_io *w, int revents)
+{
+	struct port *p = container_of(w, struct port, tx_w);
+	struct vhost *v = p->owner;
+
+	(void)loop;
+	(void)revents;
+	if (vhostdev_ready(&v->dev, VHOSTDEV_RX) &&
+	    w->fd == v->dev.ring[VHOSTDEV_RX].kick && vhost_drain(w->fd))
+		v->kicks++;
+	port_output(p);
+}
+
+/*
+ * A chain from the guest into a slot: its header, then the frame's
+ * first bytes (*have of its *len).
+ */
 static void
 vhost_frame_in(struct vhost *v, const struct vring_chain *c, uint8_t *slot,
-    size_t slotlen, size_t *len)
+    size_t slotlen, size_t *len, size_t *have)
 {
 	size_t hdrlen = v->dev.hdrlen, n;
 
 	memset(slot, 0, GSO_HDRLEN);
-	if (c->len < hdrlen) {
-		*len = 0;	/* a runt, counted as one */
-		return;
-	}
+	*len = *have = 0;
+	if (c->len < hdrlen)
+		return;		/* a runt, counted as one */
 	/* The first 10 bytes of either header are a virtio_net_hdr. */
 	vring_read(c, 0, slot, GSO_HDRLEN);
 	n = c->len - hdrlen;
 	/* One byte more than a slot holds shows as a giant. */
 	if (n > slotlen - GSO_HDRLEN)
 		n = slotlen - GSO_HDRLEN;
-	*len = vring_read(c, hdrlen, slot + GSO_HDRLEN, n);
+	*len = n;
+	*have = vring_read(c, hdrlen, slot + GSO_HDRLEN,
+	    n < VHOST_HEAD ? n : VHOST_HEAD);
 }
 
 static unsigned int
 vhost_recv(struct port *p, uint8_t *const *slots, size_t slotlen,
-    size_t *lens, unsigned int max)
+    size_t *lens, size_t *have, unsigned int max)
 {
 	struct vhost *v = p->owner;
 	struct vhostdev_ring *r = &v->dev.ring[VHOSTDEV_TX];
 	struct vring_split *vr = &r->vr;
-	unsigned int n = 0, taken = 0;
+	struct vring_chain *c;
+	unsigned int n = 0, dropped = 0;
 	int rc;
 
 	v->busy = 0;
+	vhost_in.v = v;
+	vhost_in.n = vhost_in.partial = vhost_in.next = 0;
 	if (!vhostdev_ready(&v->dev, VHOSTDEV_TX) || p->ending)
 		return 0;
 	while (n < max) {
-		if ((rc = vring_pop(vr, &v->dev.mem, 0, &vhost_chain)) == 0)
+		c = &vhost_in.c[n];
+		if ((rc = vring_pop(vr, &v->dev.mem, 0, c)) == 0)
 			break;
 		if (rc == -1) {
 			vhost_lie(v, VHOSTDEV_TX);
 			break;
 		}
-		taken++;
 		/* A ring not enabled is emptied, its frames dropped. */
-		if (r->enabled) {
-			vhost_frame_in(v, &vhost_chain, slots[n], slotlen,
-			    &lens[n]);
-			n++;
+		if (!r->enabled) {
+			vring_push(vr, c->head, 0);
+			dropped++;
+			continue;
 		}
-		vring_push(vr, vhost_chain.head, 0);
+		vhost_frame_in(v, c, slots[n], slotlen, &lens[n], &have[n]);
+		vhost_in.slot[n] = slots[n];
+		vhost_in.len[n] = lens[n];
+		vhost_in.have[n] = have[n];
+		if (have[n] < lens[n])
+			vhost_in.partial++;
+		n++;
 	}
-	if (taken > 0) {
+	vhost_in.n = n;
+	if (dropped > 0) {
 		vring_publish(vr);
 		vhost_call(v, VHOSTDEV_TX);
 	}
@@ -319,6 +395,138 @@ vhost_recv(struct port *p, uint8_t *const *slots, size_t slotlen,
 	return n;
 }
 
+/* The rest of frame i of the batch, from the guest's buffers. */
+static void
+vhost_pull(struct port *p, unsigned int i)
+{
+	struct vhost *v = p->owner;
+	size_t have;
+
+	if (vhost_in.v != v || i >= vhost_in.n ||
+	    (have = vhost_in.have[i]) >= vhost_in.len[i])
+		return;
+	vring_read(&vhost_in.c[i], v->dev.hdrlen + have,
+	    vhost_in.slot[i] + GSO_HDRLEN + have, vhost_in.len[i] - have);
+	vhost_in.have[i] = vhost_in.len[i];
+	vhost_in.partial--;
+}
+
+/*
+ * The batch is over: the first ntaken chains go back to the guest as
+ * sent, the others stay in its ring, to be taken again.
+ */
+static void
+vhost_done(struct port *p, unsigned int ntaken)
+{
+	struct vhost *v = p->owner;
+	struct vring_split *vr = &v->dev.ring[VHOSTDEV_TX].vr;
+	unsigned int i;
+
+	if (vhost_in.v != v)
+		return;
+	if (ntaken > vhost_in.n)
+		ntaken = vhost_in.n;
+	for (i = 0; i < ntaken; i++)
+		vring_push(vr, vhost_in.c[i].head, 0);
+	vring_unpop(vr, vhost_in.n - ntaken);
+	if (ntaken > 0) {
+		vring_publish(vr);
+		vhost_call(v, VHOSTDEV_TX);
+	}
+	vhost_in.v = NULL;
+	vhost_in.n = vhost_in.partial = 0;
+}
+
+/* Held: its transmit ring is not taken from until port.c says. */
+static void
+vhost_hold(struct port *p)
+{
+	struct vhost *v = p->owner;
+
+	v->busy = 0;
+	vhost_unbusy(v);
+}
+
+/*
+ * Chain k past the next of the transmit ring, not taken: its frame's
+ * length and first len bytes.  When the guest has not sent it yet, a
+ * kick is asked for when it does.
+ */
+static ssize_t
+vhost_peek(struct port *p, unsigned int k, void *buf, size_t len)
+{
+	struct vhost *v = p->owner;
+	struct vring_split *vr = &v->dev.ring[VHOSTDEV_TX].vr;
+	size_t hdrlen = v->dev.hdrlen;
+	int rc;
+
+	if (!vhostdev_ready(&v->dev, VHOSTDEV_TX) || k >= vr->num) {
+		errno = EAGAIN;
+		return -1;
+	}
+	while ((rc = vring_peek(vr, &v->dev.mem, (uint16_t)k, 0,
+	    &vhost_chain)) == 0)
+		if (!vring_kick_after(vr, (uint16_t)k)) {
+			errno = EAGAIN;
+			return -1;
+		}
+	if (rc == -1) {
+		errno = EPROTO;
+		return -1;
+	}
+	if (vhost_chain.len < hdrlen)
+		return 0;
+	vring_read(&vhost_chain, hdrlen, buf, len);
+	return (ssize_t)(vhost_chain.len - hdrlen);
+}
+
+/*
+ * Where frame iov is: whole in hand, or, for a frame of the batch a
+ * guest sent (iov at its slot), partly still in the sender's chain.
+ */
+static void
+vhost_source(const struct iovec *iov, size_t off, struct vhost_src *src)
+{
+	unsigned int k, i;
+
+	src->head = (const uint8_t *)iov->iov_base + off;
+	src->headlen = iov->iov_len - off;
+	src->c = NULL;
+	src->coff = 0;
+	if (vhost_in.partial == 0 || off != GSO_HDRLEN)
+		return;
+	for (i = 0; i < vhost_in.n; i++) {
+		k = (vhost_in.next + i) % vhost_in.n;
+		if (vhost_in.slot[k] != iov->iov_base)
+			continue;
+		vhost_in.next = k + 1;
+		if (vhost_in.have[k] < vhost_in.len[k]) {
+			src->headlen = vhost_in.have[k];
+			src->c = &vhost_in.c[k];
+			src->coff = vhost_in.v->dev.hdrlen + vhost_in.have[k];
+		}
+		return;
+	}
+}
+
+/* n bytes of src from offset off into chain c at offset at. */
+static size_t
+vhost_src_write(const struct vring_chain *c, size_t at,
+    const struct vhost_src *src, size_t off, size_t n)
+{
+	size_t w = 0, k;
+
+	if (off < src->headlen) {
+		k = src->headlen - off < n ? src->headlen - off : n;
+		if ((w = vring_write(c, at, src->head + off, k)) < k)
+			return w;
+	}
+	if (w < n && src->c != NULL)
+		w += vring_splice(c, at + w, src->c, src->coff +
+		    (off + w - src->headlen), n - w);
+	return w;
+}
+
 /*
  * Frame iov into the guest's receive ring: 1 when it went (or was
  * dropped), 0 when the ring lacks buffers for it, -1 when the guest
@@ -329,7 +537,7 @@ vhost_frame_out(struct vhost *v, const struct iovec *iov, unsigned int *nused)
 {
 	struct port *p = v->p;
 	struct vring_split *vr = &v->dev.ring[VHOSTDEV_RX].vr;
-	const uint8_t *data = iov->iov_base;
+	struct vhost_src src;
 	uint8_t hdr[12];
 	size_t hdrlen = v->dev.hdrlen, dlen = iov->iov_len, need, off = 0, w;
 	struct vring_chain *c;
@@ -339,16 +547,20 @@ vhost_frame_out(struct vhost *v, const struct iovec *iov, unsigned int *nused)
 
 	memset(hdr, 0, sizeof(hdr));
 	if (p->vnet) {
-		memcpy(hdr, data, GSO_HDRLEN);
-		data += GSO_HDRLEN;
+		memcpy(hdr, iov->iov_base, GSO_HDRLEN);
 		dlen -= GSO_HDRLEN;
 	}
+	vhost_source(iov, p->vnet ? GSO_HDRLEN : 0, &src);
 	need = hdrlen + dlen;
 	while (off < need) {
 		c = nbuf == 0 ? &vhost_first : &vhost_chain;
-		if (nbuf == vr->num)
-			rc = 0;
-		else if ((rc = vring_pop(vr, &v->dev.mem, 1, c)) == -1)
+		if (nbuf == vr->num) {
+			/* More than the whole ring holds: it never fits. */
+			vring_unpop(vr, nbuf);
+			port_drop(p, DROP_GIANT);
+			return 1;
+		}
+		if ((rc = vring_pop(vr, &v->dev.mem, 1, c)) == -1)
 			return -1;
 		if (rc == 0) {
 			vring_unpop(vr, nbuf);
@@ -368,7 +580,7 @@ vhost_frame_out(struct vhost *v, const struct iovec *iov, unsigned int *nused)
 		w = 0;
 		if (nbuf == 0)
 			w = vring_write(c, 0, hdr, hdrlen);
-		w += vring_write(c, w, data + (off + w - hdrlen),
+		w += vhost_src_write(c, w, &src, off + w - hdrlen,
 		    need - off - w);
 		vhost_heads[nbuf] = c->head;
 		vhost_lens[nbuf] = (uint32_t)w;
@@ -391,7 +603,8 @@ vhost_send(struct port *p, const struct iovec *iov, unsigned int n)
 {
 	struct vhost *v = p->owner;
 	struct vhostdev_ring *r = &v->dev.ring[VHOSTDEV_RX];
-	unsigned int i = 0, k, nused = 0, tries;
+	struct vring_split *vr = &r->vr;
+	unsigned int i = 0, k, nused = 0;
 	int rc = 1;
 
 	if (!vhostdev_ready(&v->dev, VHOSTDEV_RX) || !r->enabled ||
@@ -400,22 +613,24 @@ vhost_send(struct port *p, const struct iovec *iov, unsigned int n)
 			port_drop(p, DROP_ERROR);
 		return n;
 	}
-	/* Frames waited: what woke us may be a kick for buffers. */
-	if (p->qcount > 0 && vhost_drain(r->kick))
-		v->kicks++;
-	for (tries = 0; tries < 2; tries++) {
+	for (;;) {
 		for (; i < n; i++)
 			if ((rc = vhost_frame_out(v, &iov[i], &nused)) != 1)
 				break;
 		if (rc != 0)
 			break;
-		/* Out of buffers: a kick when more come, unless they came. */
+		/*
+		 * Out of buffers: a kick once the guest adds to those it
+		 * has given, unless it has meanwhile.  Each turn finds more
+		 * buffers, and a ring holds only so many: this ends.
+		 */
 		v->rxkicks = 1;
-		if (!vring_kicks(&r->vr, 1))
+		if (!vring_kick_after(vr, (uint16_t)(vr->avail_idx -
+		    vr->last_avail)))
 			break;
 	}
 	if (nused > 0) {
-		vring_publish(&r->vr);
+		vring_publish(vr);
 		vhost_call(v, VHOSTDEV_RX);
 	}
 	if (rc == -1) {
@@ -425,7 +640,7 @@ vhost_send(struct port *p, const struct iovec *iov, unsigned int n)
 		return n;
 	}
 	if (i == n && v->rxkicks) {
-		vring_kicks(&r->vr, 0);
+		vring_kicks(vr, 0);
 		v->rxkicks = 0;
 	}
 	return i;
@@ -463,7 +678,8 @@ vhost_sync(struct vhost *v)
 	else
 		ev_io_set(&p->tx_w, p->fd, EV_WRITE);
 	v->rxkicks = 0;
-	if (p->qcount > 0)
+	p->peeked = 0;
+	if (p->qcount > 0 || p->waiters != NULL)
 		ev_io_start(p->sw->loop, &p->tx_w);
 }
 
@@ -638,6 +854,8 @@ vhost_gone(struct port *p)
 	ev_io_stop(p->sw->loop, &p->rx_w);
 	ev_io_stop(p->sw->loop, &p->tx_w);
 	vhost_unbusy(v);
+	if (vhost_in.v == v)
+		vhost_in.v = NULL;
 	vhost_fds_close(&v->in);
 	vhostdev_free(&v->dev);
 	free(v);
@@ -674,7 +892,7 @@ vhost_new(struct sw *sw, uint16_t num, int fd)
 	/* Segments of up to 64 KiB, when the guest takes them. */
 	sw->fwd->ports[num].maxlen = PORT_VNET_MAX;
 	ev_init(&p->rx_w, vhost_kick_cb);
-	ev_io_set(&p->tx_w, fd, EV_WRITE);
+	ev_io_init(&p->tx_w, vhost_rxkick_cb, fd, EV_WRITE);
 	ev_io_init(&v->msg_w, vhost_msg_cb, fd, EV_READ);
 	ev_io_start(sw->loop, &v->msg_w);
 	return p;

@@ -6,9 +6,12 @@
 # every size cross between two vhost-user ports byte for byte, and a
 # 64 KiB TCP segmentation frame crosses whole, its offloads kept; the
 # same through a port's own socket ("port N vhost PATH user U"), which
-# only its user may open.  switchctl shows the kind, the features agreed
-# on and the ring sizes.  A host on the switch's tap reaches a
-# vhost-user port (ARP both ways).
+# only its user may open.  A guest that streams to a slow one is held
+# back and loses nothing; a frame it sends elsewhere meanwhile passes the
+# frames waiting for the slow one; one that sends to both at once is not
+# held.  switchctl shows the kind, the features agreed on and the ring
+# sizes.  A host on the switch's tap reaches a vhost-user port (ARP both
+# ways).
 . "$(dirname "$0")/lib.sh"
 need_root
 need setpriv util-linux jq jq
@@ -57,6 +60,24 @@ fi
 grep -qi "permission denied" "$T_WORK/out.log" ||
 	fail "outsider refused, but not by permissions: $(cat "$T_WORK/out.log")"
 ok "another user cannot open $sw/own: $(head -1 "$T_WORK/out.log")"
+
+# A streams to B, which takes a frame a millisecond: held back, A loses
+# nothing; C's frames, every 500th, pass those waiting for B.  A sending
+# to B and C in turn is not held: C gets every frame, soon.
+out=$($AS_VM timeout 30 "$VB" -l -c 1000 -n 16 "$sw/vhost" "$sw/vhost" \
+    "$sw/vhost" 2>&1) || fail "vhostblast -l: $out"
+read -r gotb nb gotc nc passed <<<"$(echo "$out" | awk '{ gsub(",", ""); print $3, $5, $10, $12, $15 }')"
+[ "$gotb" = "$nb" ] && [ "$gotc" = "$nc" ] && [ "$nc" -gt 0 ] ||
+	fail "a sender held back for a slow guest lost frames: $out"
+[ "$passed" -ge 100 ] ||
+	fail "a frame for C waited behind the frames for the slow guest: $out"
+ok "held back for a slow guest: $out"
+out=$($AS_VM timeout 30 "$VB" -l -a -c 1000 -n 16 "$sw/vhost" \
+    "$sw/vhost" "$sw/vhost" 2>&1) || fail "vhostblast -l -a: $out"
+read -r gotc nc secs <<<"$(echo "$out" | awk '{ gsub(",", ""); print $10, $12, $23 }')"
+[ "$gotc" = "$nc" ] && awk -v s="$secs" 'BEGIN { exit !(s < 5) }' ||
+	fail "a sender to a slow guest and another one was held: $out"
+ok "not held when sending to two: $out"
 
 # An attached port, as switchctl shows it; the tap host reaches it.
 bg peer $AS_VM "$VB" -w -m 7 "$sw/vhost"

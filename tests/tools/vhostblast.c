@@ -8,6 +8,14 @@
  *	send unicast frames of size bytes from A to B for the time given;
  *	-g sends TCP segmentation frames of 64 KiB instead.  Prints
  *	"sent N received N seconds S fps F gbps G loss L".
+ *   vhostblast -l [-a] [-c count] [-n ring] SOCK_A SOCK_B [SOCK_C]
+ *	A sends count 1000-byte frames, 192 at most in flight, to B, which
+ *	takes one a millisecond (ring entries as -n says); every 500th goes
+ *	to C instead, which takes all it gets.  With -a (alternate), every other frame goes to C.
+ *	Frames are numbered and checked as they come; prints "B got N of M
+ *	in order, C got N of M, each past P frames for B sent before it,
+ *	in S seconds": P is the fewest frames for B that were sent before
+ *	a frame for C and had not come when it came.
  *   vhostblast -e SOCK_A SOCK_B
  *	frames of many sizes both ways, a 64 KiB TCP segmentation frame
  *	each way, each checked byte for byte on arrival; exit 0 when all
@@ -688,6 +696,111 @@ exchange(struct dev *a, struct dev *b)
 	return bad ? 1 : 0;
 }
 
+/*
+ * The frames that came to d from a since last time, each checked: its
+ * number in *seq (after the last one, which is sent, 0 when none came
+ * yet) and its bytes.  Takes up to max; how many came, -1 for a bad one.
+ */
+static int
+steady_rx(struct dev *d, const struct dev *a, uint32_t *last, uint32_t max)
+{
+	static uint8_t in[4096], want[1000];
+	uint32_t n = 0, seq;
+	size_t len;
+
+	while (n < max && (len = rx_next(&d->rx, in, sizeof(in), 0)) > 0) {
+		if (len < HDRLEN + 18 || (in[HDRLEN] & 1) ||
+		    memcmp(in + HDRLEN + 6, a->mac, 6) != 0)
+			continue;	/* a broadcast, or not from A */
+		memcpy(&seq, in + HDRLEN + 14, sizeof(seq));
+		frame_make(want, d->mac, a->mac, sizeof(want), seq);
+		if (len != HDRLEN + sizeof(want) || memcmp(in + HDRLEN, want,
+		    sizeof(want)) != 0 || (*last != 0 && seq <= *last)) {
+			fprintf(stderr, "%s: frame %u came after %u, or changed "
+			    "(%zu bytes)\n", prog, seq, *last, len - HDRLEN);
+			return -1;
+		}
+		*last = seq;
+		n++;
+	}
+	return (int)n;
+}
+
+/*
+ * A steady sender, a slow reader, and a third port that must not wait
+ * for it (vhostblast -l): see the top of the file.
+ */
+static int
+steady(struct dev *a, struct dev *b, struct dev *c, uint32_t count, int alt)
+{
+	static const uint8_t bcast[6] = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff };
+	static uint8_t f[1000];
+	double t0, tb, quiet;
+	uint32_t seq = 1, lastb = 0, lastc = 0, nb = 0, nc = 0, gotb = 0,
+	    gotc = 0, *bbefore, passed = UINT32_MAX;
+	uint16_t old;
+	int k, kc;
+
+	if ((bbefore = calloc(count + 1, sizeof(*bbefore))) == NULL)
+		die("%s", "out of memory");
+	learn(a, b);
+	if (c != NULL) {
+		frame_make(f, bcast, c->mac, 60, 0);
+		tx_send(&c->tx, NULL, f, 60);
+		t0 = now();
+		while (rx_next(&a->rx, f, sizeof(f), 1) < HDRLEN + 12 ||
+		    memcmp(f + HDRLEN + 6, c->mac, 6) != 0)
+			if (now() - t0 > 5)
+				die("%s", "a broadcast from C did not reach A");
+	}
+	t0 = tb = quiet = now();
+	while (now() - t0 < 30) {
+		tx_reclaim(&a->tx);
+		old = a->tx.avail_idx;
+		for (; seq <= count && a->tx.inflight < 192; seq++) {
+			int toc = c != NULL && (alt ? seq % 2 == 0 :
+			    seq % 500 == 0);
+
+			frame_make(f, toc ? c->mac : b->mac, a->mac, sizeof(f),
+			    seq);
+			tx_put(&a->tx, NULL, f, sizeof(f));
+			bbefore[seq] = nb;
+			if (toc)
+				nc++;
+			else
+				nb++;
+		}
+		if (a->tx.avail_idx != old)
+			ring_kick(&a->tx, old);
+		/* B: a frame a millisecond, never more. */
+		k = 0;
+		if (now() - tb >= 0.001) {
+			tb += 0.001;
+			if ((k = steady_rx(b, a, &lastb, 1)) < 0)
+				return 1;
+			gotb += (uint32_t)k;
+		}
+		/* C: all there is, one by one, each seen against B. */
+		while (c != NULL && (kc = steady_rx(c, a, &lastc, 1)) != 0) {
+			if (kc < 0)
+				return 1;
+			gotc++;
+			k++;
+			if (bbefore[lastc] - gotb < passed)
+				passed = bbefore[lastc] - gotb;
+		}
+		if (k > 0 || seq <= count)
+			quiet = now();
+		else if (now() - quiet > 0.5)
+			break;	/* all sent, and nothing more comes */
+	}
+	printf("B got %u of %u in order, C got %u of %u, each past %u frames "
+	    "for B sent before it, in %.2f seconds\n", gotb, nb, gotc, nc,
+	    passed == UINT32_MAX ? 0 : passed, now() - t0 - 0.5);
+	free(bbefore);
+	return 0;
+}
+
 /* Wait for the switch to close the connection: 0 when it did. */
 static int
 closed_within(struct dev *d, double secs)
@@ -824,25 +937,36 @@ static void
 usage(void)
 {
 	fprintf(stderr, "usage: %s [-g] [-s size] [-t seconds] [-n ring] "
-	    "SOCK_A SOCK_B\n       %s -e SOCK_A SOCK_B\n"
+	    "SOCK_A SOCK_B\n       %s -l [-a] [-c count] SOCK_A SOCK_B "
+	    "[SOCK_C]\n       %s -e SOCK_A SOCK_B\n"
 	    "       %s -x addr|loop|index|head|next|indirect|memtable|nokick|"
 	    "unsealed|size SOCK\n       %s -w [-m N] SOCK\n", prog, prog, prog,
-	    prog);
+	    prog, prog);
 	exit(2);
 }
 
 int
 main(int argc, char **argv)
 {
-	struct dev a, b;
+	struct dev a, b, d3;
 	const char *how = NULL;
 	double secs = 3;
 	size_t size = 64;
-	uint32_t num = 256, buf;
-	int c, gso = 0, check = 0, wait = 0, macbyte = 1;
+	uint32_t num = 256, buf, count = 2000;
+	int c, gso = 0, check = 0, wait = 0, macbyte = 1, lossless = 0,
+	    alt = 0;
 
-	while ((c = getopt(argc, argv, "egm:n:s:t:wx:")) != -1) {
+	while ((c = getopt(argc, argv, "ac:eglm:n:s:t:wx:")) != -1) {
 		switch (c) {
+		case 'a':
+			alt = 1;
+			break;
+		case 'c':
+			count = (uint32_t)atoi(optarg);
+			break;
+		case 'l':
+			lossless = 1;
+			break;
 		case 'e':
 			check = 1;
 			break;
@@ -881,6 +1005,16 @@ main(int argc, char **argv)
 			usage();
 		return how != NULL ? hostile(how, argv[0]) :
 		    wait_mode(argv[0], macbyte);
+	}
+	if (lossless) {
+		if (argc != 2 && argc != 3)
+			usage();
+		if (count == 0 || count > 1000000 || dev_open(&a, argv[0],
+		    1024, 2048, 2048, NULL, 1) == -1 || dev_open(&b, argv[1],
+		    num, 2048, 2048, NULL, 2) == -1 || (argc == 3 &&
+		    dev_open(&d3, argv[2], 256, 2048, 2048, NULL, 3) == -1))
+			die("%s", "the switch refused a device");
+		return steady(&a, &b, argc == 3 ? &d3 : NULL, count, alt);
 	}
 	if (argc != 2)
 		usage();
