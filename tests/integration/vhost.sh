@@ -6,7 +6,9 @@
 # every size cross between two vhost-user ports byte for byte, and a
 # 64 KiB TCP segmentation frame crosses whole, its offloads kept; the
 # same through a port's own socket ("port N vhost PATH user U"), which
-# only its user may open.  A guest that streams to a slow one is held
+# only its user may open.  A capture sees every frame whole coming in
+# and going out, though it crossed from one guest's buffers straight
+# into the other's.  A guest that streams to a slow one is held
 # back and loses nothing; a frame it sends elsewhere meanwhile passes the
 # frames waiting for the slow one; one that sends to both at once is not
 # held.  switchctl shows the kind, the features agreed on and the ring
@@ -14,7 +16,7 @@
 # ways).
 . "$(dirname "$0")/lib.sh"
 need_root
-need setpriv util-linux jq jq
+need setpriv util-linux jq jq tcpdump tcpdump
 need_tool vhostblast
 
 VMGROUP=54351 VMUSER=54352 OUTSIDER=54353	# numbers only
@@ -41,12 +43,38 @@ ip -n "$T_NS-gw" link set tap0 up
 	fail "$sw/own is not $VMUSER's, mode 600: $(stat -c '%u %a' "$sw/own")"
 ok "$sw/vhost: $(stat -c '%U %g %a' "$sw/vhost"), as ctl; $sw/own: $VMUSER's"
 
-# Two ports of a user in the group, frames checked both ways.
+# Two ports of a user in the group, frames checked both ways, and seen
+# by a capture: each frame twice, as sent and as received, each whole
+# (vhostblast's bytes: (number + offset) mod 256 from byte 18 of its
+# own frames, offset mod 256 from byte 54 of its TCP segment).
+bg cap sh -c 'exec "$1" -s "$2" capture >"$3/vh.pcap"' sh "$SWITCHCTL" \
+    "$sw" "$T_WORK"
+cap=$T_LASTPID
+t_wait_for 10 sh -c "'$SWITCHCTL' -s '$sw' -j info |
+    jq -e '.captures | length == 1'" >/dev/null || fail "the capture did not start"
 out=$($AS_VM timeout 30 "$VB" -e "$sw/vhost" "$sw/vhost" 2>&1) ||
 	fail "vhostblast -e over $sw/vhost: $out"
 ok "between two vhost-user ports: $out"
-logged 5 "port [0-9]+ \\(vhost vhostblast uid=$VMUSER pid=[0-9]+\\): detached" ||
-	fail "the ports' end is not logged"
+kill -INT "$cap"
+wait "$cap" || fail "the capture failed: $(cat "$T_WORK/cap.log")"
+read -r n bad <<<"$(tcpdump -r "$T_WORK/vh.pcap" -nn -xx 'not ether broadcast and
+    (ether src 02:00:00:00:00:01 or ether src 02:00:00:00:00:02)' 2>/dev/null |
+    awk 'function nib(k) { return index(H, substr(p, k, 1)) - 1 }
+    function byte(k) { return nib(2 * k + 1) * 16 + nib(2 * k + 2) }
+    function check() {
+	if (p == "") return
+	n++; len = length(p) / 2; t = substr(p, 25, 4)
+	from = t == "88b5" ? 18 : 54; add = t == "88b5" ? byte(14) : 0
+	for (k = from; k < len; k++)
+		if (byte(k) != (add + k) % 256) { bad++; break }
+    }
+    BEGIN { H = "0123456789abcdef" }
+    /^[0-9]/ { check(); p = ""; next }
+    { $1 = ""; gsub(/ /, ""); p = p $0 }
+    END { check(); print n, bad + 0 }')"
+[ "$n" = 44 ] && [ "$bad" = 0 ] ||
+	fail "the capture has $n frames from the two ports, $bad of them not whole"
+ok "a capture saw all 22 frames whole going in and coming out"
 
 # Through the port's own socket: port 5, its user's alone.
 out=$($AS_VM timeout 30 "$VB" -e "$sw/own" "$sw/vhost" 2>&1) ||
