@@ -493,7 +493,7 @@ vhost_source(const struct iovec *iov, size_t off, struct vhost_src *src)
 	src->headlen = iov->iov_len - off;
 	src->c = NULL;
 	src->coff = 0;
-	if (vhost_in.partial == 0 || off != GSO_HDRLEN)
+	if (vhost_in.v == NULL || vhost_in.partial == 0 || off != GSO_HDRLEN)
 		return;
 	for (i = 0; i < vhost_in.n; i++) {
 		k = (vhost_in.next + i) % vhost_in.n;
@@ -854,8 +854,10 @@ vhost_gone(struct port *p)
 	ev_io_stop(p->sw->loop, &p->rx_w);
 	ev_io_stop(p->sw->loop, &p->tx_w);
 	vhost_unbusy(v);
-	if (vhost_in.v == v)
+	if (vhost_in.v == v) {
 		vhost_in.v = NULL;
+		vhost_in.n = vhost_in.partial = 0;
+	}
 	vhost_fds_close(&v->in);
 	vhostdev_free(&v->dev);
 	free(v);
