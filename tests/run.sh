@@ -9,7 +9,8 @@
 # The valgrind pass runs only the integration tests that say "# valgrind:
 # yes" near their top: the short ones that feed switchd what its peers and
 # users send (memcheck makes every test 5 to 20 times slower, and the
-# sanitizer pass already runs them all).
+# sanitizer pass already runs them all).  Those that say "# slow: yes"
+# start first.
 #
 # CHECK_ONLY=REGEX runs only the tests whose name ("unit/test_fdb",
 # "integration/basic") matches.  CHECK_JOBS tests run at once (default: one a CPU, at most 2).  Tests
@@ -125,7 +126,14 @@ for arg in "$@"; do
 		    ! head -n 15 "$t" | grep -q '^# valgrind: yes'; then
 			continue
 		fi
-		jobs+=("$arg integration/$(basename "$t" .sh) 300 bash $t")
+		# The longest start first, so that no worker is left alone
+		# with one at the end.
+		if head -n 15 "$t" | grep -q '^# slow: yes'; then
+			jobs=("$arg integration/$(basename "$t" .sh) 300 bash $t" \
+			    ${jobs[@]+"${jobs[@]}"})
+		else
+			jobs+=("$arg integration/$(basename "$t" .sh) 300 bash $t")
+		fi
 	done
 done
 

@@ -1,5 +1,6 @@
 #!/bin/bash
 # SPDX-License-Identifier: ISC
+# slow: yes
 # A short pass of the benchmark (make bench), so that it cannot rot: it
 # must run to the end and measure something in every section.  No timing
 # is asserted: absolute numbers on a shared machine mean little.

@@ -1,5 +1,6 @@
 #!/bin/bash
 # SPDX-License-Identifier: ISC
+# slow: yes
 # Every example of the manual pages and of README.md runs, as written,
 # against real processes: what it starts starts, what it asks succeeds,
 # and what it shows is what the programs print.

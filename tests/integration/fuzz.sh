@@ -1,5 +1,6 @@
 #!/bin/bash
 # SPDX-License-Identifier: ISC
+# slow: yes
 # A short fuzzing run for make check: every libFuzzer harness of
 # tests/fuzz for 3 seconds, after its regression inputs (the crashes
 # found before).  make fuzz runs them longer.  Exit 77 (SKIPPED) passes
