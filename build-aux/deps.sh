@@ -69,6 +69,8 @@ killall	cmd	killall	psmisc
 useradd	cmd	useradd	passwd
 xmllint	cmd	xmllint	libxml2-utils
 perl's JSON::PP	cmd	json_pp	perl
+cpio	cmd	cpio	cpio
+readelf	cmd	readelf	binutils
 "
 
 usage() {
