@@ -2,10 +2,11 @@
 # switchd top-level Makefile.  `make` builds into $(B) and installs
 # nothing: before the first configure it names, on one line, what is
 # missing and its Debian package.  `make run`, `make check`, `make bench`,
-# `make fuzz` and `make deps` first install what is missing on Debian
-# (build-aux/deps.sh), so they work right after a clone.  A second tree,
-# build-san, holds the same build with AddressSanitizer and
-# UndefinedBehaviorSanitizer.  `make V=1` shows the commands in full.
+# `make bench-vm`, `make fuzz` and `make deps` first install what is
+# missing on Debian (build-aux/deps.sh), so they work right after a
+# clone.  A second tree, build-san, holds the same build with
+# AddressSanitizer and UndefinedBehaviorSanitizer.  `make V=1` shows the
+# commands in full.
 
 B ?= build
 PREFIX ?= /usr/local
@@ -17,13 +18,13 @@ CONFIGURE_FLAGS += --enable-sanitizers
 endif
 
 .DEFAULT_GOAL := all
-.PHONY: all run check tests bench fuzz install clean distclean deps \
+.PHONY: all run check tests bench bench-vm fuzz install clean distclean deps \
 	progs test-progs
 
 # The configuration is read only by a make that compiles: these goals
 # configure a tree or install what is missing first, then call make again
 # (on progs or test-progs) to build, or build nothing.
-DRIVERS = all run check tests bench fuzz install clean distclean deps
+DRIVERS = all run check tests bench bench-vm fuzz install clean distclean deps
 ifneq ($(filter-out $(DRIVERS),$(MAKECMDGOALS)),)
 -include $(B)/config.mk
 -include $(shell find $(B)/obj -name '*.d' 2>/dev/null)
@@ -159,6 +160,14 @@ bench:
 	@build-aux/deps.sh test
 	@$(MAKE) --no-print-directory B=$(B) tests
 	BASELINE="$(BASELINE)" tests/bench/run.sh $(B)
+
+# Two real Linux VMs (built into build/vm from Debian packages) with
+# iperf3 between them, for each way a VM attaches: not part of check,
+# which boots the guest once.
+bench-vm:
+	@build-aux/deps.sh test
+	@$(MAKE) --no-print-directory B=$(B) all
+	tests/vm/bench.sh $(B)
 
 # Every fuzzing harness for FUZZ_SECONDS each (make check runs a short pass).
 FUZZ_SECONDS ?= 60

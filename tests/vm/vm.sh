@@ -1,4 +1,5 @@
 # SPDX-License-Identifier: ISC
+# shellcheck shell=bash
 # Sourced (bash) by what boots the guest of tests/vm/mkimage.sh: the
 # integration test vm.sh and make bench-vm (tests/vm/bench.sh).
 #   vm_image       build the guest into VM_DIR unless it is there
