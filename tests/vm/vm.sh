@@ -19,8 +19,9 @@ vm_image() {
 
 # vm_qemu SERIAL MAC NETDEV APPEND [QEMU ARGS...]: VM_CMD, the command
 # that boots one guest with 1 vCPU under VM_ACCEL (tcg unless set), its
-# console written to the file SERIAL, a virtio-net NIC with MAC on the
-# backend NETDEV (a -netdev argument with id=n0) and APPEND added to the
+# console written to the file SERIAL, a NIC with MAC (VM_NIC, default
+# virtio-net-pci; e1000 needs VM_KERNEL=linux-image-amd64 in mkimage.sh)
+# on the backend NETDEV (a -netdev argument with id=n0) and APPEND added to the
 # kernel command line (vm.role=... : see tests/vm/init).  The guest
 # powers off when it is done, and QEMU exits 0; a kernel panic makes
 # QEMU exit too.  Thread names (-name debug-threads=on) tell the vCPU
@@ -33,7 +34,7 @@ vm_qemu() {
 	    -serial "file:$serial" -kernel "$VM_DIR/vmlinuz"
 	    -initrd "$VM_DIR/initrd"
 	    -append "console=ttyS0 quiet panic=-1 $append"
-	    -netdev "$netdev" -device "virtio-net-pci,netdev=n0,mac=$mac" "$@")
+	    -netdev "$netdev" -device "${VM_NIC:-virtio-net-pci},netdev=n0,mac=$mac" "$@")
 }
 
 # vm_accel: VM_ACCEL is kvm when KVM runs the guest here, else tcg, and
