@@ -13,10 +13,17 @@
 # those packages.  Nothing comes from anywhere but the Debian archive.
 #
 # Exit status 75: the packages could not be fetched (no archive, no lists).
-# Booting it: tests/vm/vm.sh (vm_qemu); what the guest does is set on the
-# kernel command line, keys vm.role=, vm.ip=, vm.peer=, vm.mtus=,
-# vm.time=, vm.tests=, documented at the top of tests/vm/init and in
-# tests/vm/README.
+#
+# Booting it: tests/vm/vm.sh (vm_qemu).  The guest's interface is its
+# kernel command line (tests/vm/init has it in full):
+#   vm.role=probe|dhcp|server|client   what it does, then it powers off
+#   vm.ip=ADDR/LEN   eth0's address (server, client)
+#   vm.peer=ADDR     the iperf3 server (client), what to ping (dhcp)
+#   vm.mtus=N,N...   MTUs to try, largest first
+#   vm.time=S        seconds per iperf3 run
+#   vm.tests=T,T...  of ping, tcp1, tcp4, udp64
+# and its results are lines on its console (ttyS0): VM-BEGIN, VM-RESULT
+# (test=T mtu=M KEY=VALUE...) and last VM-DONE status=ok|fail.
 set -eu
 
 [ $# -eq 1 ] || { echo "usage: mkimage.sh DIR" >&2; exit 2; }
@@ -39,7 +46,7 @@ flock 9
 fresh() {	# FILE: FILE is there and newer than init and this script
 	[ -f "$1" ] && [ ! "$src/init" -nt "$1" ] && [ ! "$src/mkimage.sh" -nt "$1" ]
 }
-if [ -f "$dir/vmlinuz" ] && fresh "$dir/initrd" &&
+if [ -f "$dir/vmlinuz" ] && [ -f "$dir/kernel" ] && fresh "$dir/initrd" &&
     [ "$(cat "$dir/debs/.kernel" 2>/dev/null)" = "$meta" ]; then
 	exit 0
 fi
@@ -145,6 +152,8 @@ addmod e1000 || true	# not in the cloud flavour
 
 install -m 755 "$src/init" "$root/init"
 (cd "$root" && find . | LC_ALL=C sort | cpio -o -H newc --quiet) >"$tree/initrd"
+dpkg-deb -f "$dir/debs/${kpkg}_"*.deb Package Version | cut -d' ' -f2 |
+    paste -sd' ' >"$dir/kernel"
 mv "$tree/vmlinuz" "$dir/vmlinuz"
 mv "$tree/initrd" "$dir/initrd"
 echo "mkimage.sh: $dir/vmlinuz ($kpkg), $dir/initrd ($(du -k "$dir/initrd" |
