@@ -240,9 +240,8 @@ run() {
 }
 
 declare -A LABELS
-kver=$(ls -l "$VM_DIR/debs/" 2>/dev/null | sed -n 's/.*linux-image-\([^_]*\)_.*/\1/p')
-echo "VM to VM: two guests (1 vCPU, 256 MB, virtio-net), Linux $kver from" \
-    "Debian, under ${VM_ACCEL^^} ($VM_ACCEL_WHY); $(nproc) host cores"
+echo "VM to VM: two guests (1 vCPU, 256 MB, virtio-net; $(cat "$VM_DIR/kernel"))" \
+    "under ${VM_ACCEL^^} ($VM_ACCEL_WHY); $(nproc) host cores"
 echo "iperf3 ${T} s a run, one run of each, paths one after another; A sends, B receives;"
 echo "load average at the start: $(cut -d' ' -f1-3 /proc/loadavg)"
 [ -n "${VM_PATHS:-}" ] && read -ra PATHS <<<"$VM_PATHS"
@@ -292,21 +291,35 @@ echo "x socket: TCP Gbit/s over the socket path's at MTU 1500.  UDP and ping at 
 
 echo
 echo "Where the CPU went during the single TCP stream, % of one core: each guest's"
-echo "vCPU thread, the rest of its QEMU (main loop: the network backend), the switch"
-fmt2='%-21s %5s %7s %7s %7s %7s %7s  %s\n'
-printf "$fmt2" path MTU "A vCPU" "A QEMU" "B vCPU" "B QEMU" switch busiest
+echo "vCPU thread, the rest of its QEMU (main loop: the network backend), the switch;"
+echo "all: their sum, and its CPU seconds per GB carried"
+fmt2='%-21s %5s %6s %6s %6s %6s %6s %6s %6s  %s\n'
+printf "$fmt2" "" "" A A B B "" "" "all" ""
+printf "$fmt2" path MTU vCPU QEMU vCPU QEMU switch all "s/GB" busiest
 while read -r p m; do
-	c=" ${CPU[$p,tcp1,$m]:-}"
-	w=$(val "$c" wall)
-	[ -n "$w" ] || continue
-	pct() { [[ $c == *" $1="* ]] && fmt "$(val "$c" "$1")" "$(awk -v w="$w" \
-	    'BEGIN { print w / 100 }')" 0 || echo -; }
-	busiest=$(for k in A.vcpu A.io B.vcpu B.io switch; do
-		[[ $c == *" $k="* ]] && echo "$k $(val "$c" "$k")"
-	done | sort -k2 -gr | head -1 | awk -v w="$w" '{
-		n = $1; sub(/^A\./, "A ", n); sub(/^B\./, "B ", n)
-		sub(/vcpu/, "vCPU", n); sub(/io$/, "QEMU", n)
-		printf "%s %.0f%%", n, 100 * $2 / w }')
-	printf "$fmt2" "${LABELS[$p]}" "$m" "$(pct A.vcpu)" "$(pct A.io)" \
-	    "$(pct B.vcpu)" "$(pct B.io)" "$(pct switch)" "$busiest"
+	[ -n "${CPU[$p,tcp1,$m]:-}" ] || continue
+	# The columns, one a line.
+	mapfile -t v < <(echo "${CPU[$p,tcp1,$m]}" | tr ' =' '\n ' |
+	    awk -v b="$(val "${RES[$p,tcp1,$m]}" bytes)" '
+	    { t[$1] = $2 }
+	    END {
+		w = t["wall"] / 100
+		n = split("A.vcpu A.io B.vcpu B.io switch", k, " ")
+		for (i = 1; i <= n; i++) {
+			if (!(k[i] in t)) {
+				print "-"
+				continue
+			}
+			printf "%.0f\n", t[k[i]] / w
+			all += t[k[i]]
+			if (t[k[i]] > t[top])
+				top = k[i]
+		}
+		printf "%.0f\n%.1f\n", all / w, all / (b / 1e9)
+		name = top
+		sub(/^A\./, "A ", name); sub(/^B\./, "B ", name)
+		sub(/vcpu/, "vCPU", name); sub(/io$/, "QEMU", name)
+		printf "%s %.0f%%\n", name, t[top] / w
+	    }')
+	printf "$fmt2" "${LABELS[$p]}" "$m" "${v[@]}"
 done < <(rows)
