@@ -178,7 +178,7 @@ val() { sed -n "s/.* $2=\\([^ ]*\\).*/\\1/p" <<<"$1"; }
 declare -A RES CPU MAXMTU QPID STATUS
 # run NAME: both guests on path NAME, until A is done
 run() {
-	local name=$1 ser line t m t0 snap0 deadline fd tailpid
+	local name=$1 ser line part t0 snap0 deadline fd tailpid
 	LABEL=$name NET_A="" NET_B="" QARGS_A=() QARGS_B=() SWITCH_PID="" B_READY=""
 	if ! "path_$name" >"$W/why"; then
 		LABELS[$name]=$LABEL STATUS[$name]="not run: $(cat "$W/why")"
@@ -200,39 +200,49 @@ run() {
 	(umask 0; exec ip netns exec "$NS" "${VM_CMD[@]}") >"$ser-A.log" 2>&1 &
 	QPID[A]=$!
 	DOWN+=("stop ${QPID[A]}")
-	STATUS[$name]="A did not finish"
 	deadline=$((SECONDS + 120 + 8 * (T + 10)))
-	# What A prints, as it prints it; once it has exited, what is left.
+	# While A runs, the CPU time of each of its tests, as A prints them.
 	exec {fd}< <(exec tail -n +1 -F "$ser-A.serial" 2>/dev/null)
 	tailpid=$!
+	part=""
 	while [ $SECONDS -lt $deadline ]; do
 		if ! IFS= read -r -t 5 -u "$fd" line; then
+			part+=$line	# what came of a line before the timeout
 			kill -0 "${QPID[A]}" 2>/dev/null || break
 			continue
 		fi
-		line=${line%$'\r'}
-		t=$(val "$line" test) m=$(val "$line" mtu)
+		line=${part}${line%$'\r'} part=""
 		case $line in
 		VM-BEGIN*)
 			t0=${EPOCHREALTIME/[.,]/} snap0=$(cpu_snap) ;;
-		"VM-RESULT test=mtu "*)
-			MAXMTU[$name]=$(val "$line" max) ;;
+		"VM-RESULT test=mtu "*) ;;
 		VM-RESULT*)
-			RES[$name,$t,$m]=$line
-			CPU[$name,$t,$m]=$(cpu_snap | awk -v t0="$t0" \
-			    -v t1="${EPOCHREALTIME/[.,]/}" -v hz="$HZ" '
+			CPU[$name,$(val "$line" test),$(val "$line" mtu)]=$(cpu_snap |
+			    awk -v t0="$t0" -v t1="${EPOCHREALTIME/[.,]/}" -v hz="$HZ" '
 			    NR == FNR { s[$1] = $2; next }
 			    { printf "%s=%.3f ", $1, ($2 - s[$1]) / hz }
 			    END { printf "wall=%.3f", (t1 - t0) / 1e6 }' \
 			    <(echo "$snap0") -) ;;
 		VM-DONE*)
-			STATUS[$name]=${line#VM-DONE } ;;
+			break ;;
 		esac
-		[[ $line == VM-DONE* ]] && break
 	done
 	kill "$tailpid"
 	exec {fd}<&-
 	down
+	# The results, from A's whole console once it is done.
+	STATUS[$name]="A did not finish"
+	while IFS= read -r line; do
+		line=${line%$'\r'}
+		case $line in
+		"VM-RESULT test=mtu "*)
+			MAXMTU[$name]=$(val "$line" max) ;;
+		VM-RESULT*)
+			RES[$name,$(val "$line" test),$(val "$line" mtu)]=$line ;;
+		VM-DONE*)
+			STATUS[$name]=${line#VM-DONE } ;;
+		esac
+	done <"$ser-A.serial"
 	if [ "${STATUS[$name]}" != "status=ok" ]; then
 		echo "bench-vm: $LABEL: ${STATUS[$name]}; A's console:" >&2
 		tail -n 5 "$ser-A.serial" >&2
@@ -292,15 +302,17 @@ echo "x socket: TCP Gbit/s over the socket path's at MTU 1500.  UDP and ping at 
 echo
 echo "Where the CPU went during the single TCP stream, % of one core: each guest's"
 echo "vCPU thread, the rest of its QEMU (main loop: the network backend), the switch;"
-echo "all: their sum, and its CPU seconds per GB carried"
-fmt2='%-21s %5s %6s %6s %6s %6s %6s %6s %6s  %s\n'
-printf "$fmt2" "" "" A A B B "" "" "all" ""
-printf "$fmt2" path MTU vCPU QEMU vCPU QEMU switch all "s/GB" busiest
+echo "all: their sum, and its CPU seconds per GB carried; guest: how busy each guest"
+echo "says its CPU was (iperf3), when its vCPU thread is far below, the host is short"
+fmt2='%-21s %5s %6s %6s %6s %6s %6s %6s %6s %7s  %s\n'
+printf "$fmt2" "" "" A A B B "" "" "all" "guest" ""
+printf "$fmt2" path MTU vCPU QEMU vCPU QEMU switch all "s/GB" "A/B" busiest
 while read -r p m; do
 	[ -n "${CPU[$p,tcp1,$m]:-}" ] || continue
 	# The columns, one a line.
 	mapfile -t v < <(echo "${CPU[$p,tcp1,$m]}" | tr ' =' '\n ' |
-	    awk -v b="$(val "${RES[$p,tcp1,$m]}" bytes)" '
+	    awk -v b="$(val "${RES[$p,tcp1,$m]}" bytes)" \
+	    -v guest="$(val "${RES[$p,tcp1,$m]}" cpu_snd)/$(val "${RES[$p,tcp1,$m]}" cpu_rcv)" '
 	    { t[$1] = $2 }
 	    END {
 		w = t["wall"] / 100
@@ -315,7 +327,7 @@ while read -r p m; do
 			if (t[k[i]] > t[top])
 				top = k[i]
 		}
-		printf "%.0f\n%.1f\n", all / w, all / (b / 1e9)
+		printf "%.0f\n%.1f\n%s\n", all / w, all / (b / 1e9), guest
 		name = top
 		sub(/^A\./, "A ", name); sub(/^B\./, "B ", name)
 		sub(/vcpu/, "vCPU", name); sub(/io$/, "QEMU", name)
