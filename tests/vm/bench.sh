@@ -298,6 +298,23 @@ for p in "${PATHS[@]}"; do
 		printf '%-21s %s\n' "${LABELS[$p]}" "${STATUS[$p]}"
 done
 echo "x socket: TCP Gbit/s over the socket path's at MTU 1500.  UDP and ping at MTU 1500 only."
+# best PATH...: the fastest single TCP stream of those paths, as "Gbit/s label MTU"
+best() {
+	local p m
+	for p in "$@"; do
+		for m in 1500 ${MAXMTU[$p]:-}; do
+			[ -n "${RES[$p,tcp1,$m]:-}" ] &&
+				echo "$(val "${RES[$p,tcp1,$m]}" gbps) ${LABELS[$p]} $m"
+		done
+	done | sort -gr | head -1
+}
+sd=$(best switchd_vde switchd_stream switchd_dgram)
+br=$(best bridge_tap bridge_vhost)
+echo "TCP, one stream at MTU 1500: switchd vde / vde_switch vde" \
+    "$(ratio "$(val "${RES[switchd_vde,tcp1,1500]:-}" gbps)" \
+    "$(val "${RES[vde_switch,tcp1,1500]:-}" gbps)")"
+echo "The fastest switchd (${sd#* }) / the fastest bridge (${br#* }):" \
+    "$(ratio "${sd%% *}" "${br%% *}")"
 
 echo
 echo "Where the CPU went during the single TCP stream, % of one core: each guest's"
