@@ -44,7 +44,7 @@ lease=$(sed -n 's/^VM-RESULT test=dhcp ip=\([0-9.]*\) router=10\.73\.0\.1$/\1/p'
 grep -q "DHCPACK(tap0) $lease $MAC" "$T_WORK/dnsmasq.log" ||
 	fail "dnsmasq did not lease $lease to $MAC"
 ok "the guest leased $lease from dnsmasq on the switch's tap"
-rtt=$(sed -n 's/^VM-RESULT test=ping mtu=1500 rtt_ms=\([0-9.]*\) received=[1-9].*/\1/p' \
+rtt=$(sed -n 's/^VM-RESULT test=ping mtu=1500 rtt_ms=\([0-9.]*\) .*received=[1-9].*/\1/p' \
     "$T_WORK/console")
 [ -n "$rtt" ] || fail "the guest's pings went unanswered: $(grep VM- "$T_WORK/console")"
 ok "the guest pinged 10.73.0.1: $(grep 'RESULT test=ping' "$T_WORK/console")"

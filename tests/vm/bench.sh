@@ -277,10 +277,10 @@ rows() {
 }
 # The TCP stream of the socket path at MTU 1500 is what ratios are of.
 ref=$(val "${RES[socket,tcp1,1500]:-}" gbps)
-fmt1='%-21s %5s %7s %6s %7s %7s %8s %6s %8s\n'
+fmt1='%-21s %5s %7s %6s %7s %7s %8s %9s %8s\n'
 echo
-printf "$fmt1" "" "" "TCP" "x" "4 TCP" "TCP" "UDP 64B" "ping" "switch"
-printf "$fmt1" path MTU "Gbit/s" socket "Gbit/s" retrans "kframe/s" "ms" "CPU s/GB"
+printf "$fmt1" "" "" "TCP" "x" "4 TCP" "TCP" "UDP 64B" "ping ms" "switch"
+printf "$fmt1" path MTU "Gbit/s" socket "Gbit/s" retrans "kframe/s" "min/avg" "CPU s/GB"
 while read -r p m; do
 	r1=${RES[$p,tcp1,$m]:-} r4=${RES[$p,tcp4,$m]:-}
 	u=${RES[$p,udp64,$m]:-} pg=${RES[$p,ping,$m]:-}
@@ -291,7 +291,7 @@ while read -r p m; do
 	printf "$fmt1" "${LABELS[$p]}" "$m" "$(fmt "$(val "$r1" gbps)" 1 2)" \
 	    "$(ratio "$(val "$r1" gbps)" "$ref")" "$(fmt "$(val "$r4" gbps)" 1 2)" \
 	    "$(val "$r1" retrans)" "$(fmt "$(val "$u" pps)" 1000 1)" \
-	    "$(fmt "$(val "$pg" rtt_ms)" 1 2)" "$sw"
+	    "$(fmt "$(val "$pg" rtt_min_ms)" 1 2)/$(fmt "$(val "$pg" rtt_ms)" 1 1)" "$sw"
 done < <(rows)
 for p in "${PATHS[@]}"; do
 	[ "${STATUS[$p]}" = "status=ok" ] ||
