@@ -33,7 +33,6 @@ PATHS=(switchd_vde switchd_stream switchd_dgram vde_switch bridge_vhost
 W=$(mktemp -d /tmp/switchd-benchvm.XXXXXX)
 chmod 755 "$W"	# switchd runs as another user once it has dropped root
 NS="sdv$$"
-HZ=$(getconf CLK_TCK)
 . tests/vm/vm.sh
 
 # Every process the benchmark starts carries this mark, daemons too.
@@ -146,30 +145,28 @@ path_socket() {
 	B_READY="ip netns exec $NS ss -Hltn 'sport = :5600' | grep -q ."
 }
 
-# cpu_snap: the CPU ticks of the switch and of each QEMU thread, "key
-# ticks" a line; keys: switch, A.vcpu, A.io (the other threads, and the
-# kernel's vhost thread for that QEMU, if any), B...
+# cpu_snap: for the switch and each QEMU thread, the nanoseconds it ran
+# and those it waited, runnable, for a core (schedstat): "key ran
+# waited" a line; keys: switch, A.vcpu, A.io (the other threads, and
+# the kernel's vhost thread for that QEMU, if any), B...
 cpu_snap() {
-	local g pid s comm rest f
-	[ -n "$SWITCH_PID" ] && read -ra f <"/proc/$SWITCH_PID/stat" &&
-		echo "switch $((f[13] + f[14]))"
+	local g pid t comm
+	[ -n "$SWITCH_PID" ] && echo "switch $(cut -d' ' -f1,2 \
+	    "/proc/$SWITCH_PID/schedstat")"
 	for g in A B; do
 		pid=${QPID[$g]}
 		# A, done, may have powered off by its last result.
 		[ -d "/proc/$pid/task" ] || continue
-		for s in /proc/"$pid"/task/*/stat $(pgrep -x "vhost-$pid" |
-		    sed 's|.*|/proc/&/stat|'); do
-			s=$(<"$s") || continue
-			comm=${s#*(}
-			comm=${comm%)*}
-			rest=${s##*) }
-			read -ra f <<<"$rest"
+		for t in /proc/"$pid"/task/* $(pgrep -x "vhost-$pid" |
+		    sed 's|^|/proc/|'); do
+			comm=$(<"$t/comm") || continue
 			case $comm in
-			CPU*) echo "$g.vcpu $((f[11] + f[12]))" ;;
-			*) echo "$g.io $((f[11] + f[12]))" ;;
+			CPU*) echo "$g.vcpu $(cut -d' ' -f1,2 "$t/schedstat")" ;;
+			*) echo "$g.io $(cut -d' ' -f1,2 "$t/schedstat")" ;;
 			esac
 		done
-	done | awk '{ t[$1] += $2 } END { for (k in t) print k, t[k] }'
+	done | awk '{ r[$1] += $2; w[$1] += $3 }
+	    END { for (k in r) print k, r[k], w[k] }'
 }
 
 # A result line's value: val LINE KEY
@@ -218,9 +215,10 @@ run() {
 		"VM-RESULT test=mtu "*) ;;
 		VM-RESULT*)
 			CPU[$name,$(val "$line" test),$(val "$line" mtu)]=$(cpu_snap |
-			    awk -v t0="$t0" -v t1="${EPOCHREALTIME/[.,]/}" -v hz="$HZ" '
-			    NR == FNR { s[$1] = $2; next }
-			    { printf "%s=%.3f ", $1, ($2 - s[$1]) / hz }
+			    awk -v t0="$t0" -v t1="${EPOCHREALTIME/[.,]/}" '
+			    NR == FNR { r[$1] = $2; w[$1] = $3; next }
+			    { printf "%s=%.3f %s.wait=%.3f ", $1, ($2 - r[$1]) / 1e9,
+				$1, ($3 - w[$1]) / 1e9 }
 			    END { printf "wall=%.3f", (t1 - t0) / 1e6 }' \
 			    <(echo "$snap0") -) ;;
 		VM-DONE*)
@@ -317,19 +315,18 @@ echo "The fastest switchd (${sd#* }) / the fastest bridge (${br#* }):" \
     "$(ratio "${sd%% *}" "${br%% *}")"
 
 echo
-echo "Where the CPU went during the single TCP stream, % of one core: each guest's"
-echo "vCPU thread, the rest of its QEMU (main loop: the network backend), the switch;"
-echo "all: their sum, and its CPU seconds per GB carried; guest: how busy each guest"
-echo "says its CPU was (iperf3), when its vCPU thread is far below, the host is short"
-fmt2='%-21s %5s %6s %6s %6s %6s %6s %6s %6s %7s  %s\n'
-printf "$fmt2" "" "" A A B B "" "" "all" "guest" ""
-printf "$fmt2" path MTU vCPU QEMU vCPU QEMU switch all "s/GB" "A/B" busiest
+echo "Where the CPU went during the single TCP stream: for each guest's vCPU thread,"
+echo "the rest of its QEMU (main loop: the network backend) and the switch, the % of"
+echo "one core it ran + the % of the time it waited, runnable, for a core; all: what"
+echo "they ran together, in % of one core and in CPU seconds per GB carried"
+fmt2='%-21s %5s %7s %7s %7s %7s %7s %5s %6s  %s\n'
+printf "$fmt2" "" "" A A B B "" "" "all" ""
+printf "$fmt2" path MTU vCPU QEMU vCPU QEMU switch all "s/GB" busiest
 while read -r p m; do
 	[ -n "${CPU[$p,tcp1,$m]:-}" ] || continue
 	# The columns, one a line.
 	mapfile -t v < <(echo "${CPU[$p,tcp1,$m]}" | tr ' =' '\n ' |
-	    awk -v b="$(val "${RES[$p,tcp1,$m]}" bytes)" \
-	    -v guest="$(val "${RES[$p,tcp1,$m]}" cpu_snd)/$(val "${RES[$p,tcp1,$m]}" cpu_rcv)" '
+	    awk -v b="$(val "${RES[$p,tcp1,$m]}" bytes)" '
 	    { t[$1] = $2 }
 	    END {
 		w = t["wall"] / 100
@@ -339,12 +336,12 @@ while read -r p m; do
 				print "-"
 				continue
 			}
-			printf "%.0f\n", t[k[i]] / w
+			printf "%.0f+%.0f\n", t[k[i]] / w, t[k[i] ".wait"] / w
 			all += t[k[i]]
 			if (t[k[i]] > t[top])
 				top = k[i]
 		}
-		printf "%.0f\n%.1f\n%s\n", all / w, all / (b / 1e9), guest
+		printf "%.0f\n%.1f\n", all / w, all / (b / 1e9)
 		name = top
 		sub(/^A\./, "A ", name); sub(/^B\./, "B ", name)
 		sub(/vcpu/, "vCPU", name); sub(/io$/, "QEMU", name)
