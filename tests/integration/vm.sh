@@ -1,5 +1,6 @@
 #!/bin/bash
 # SPDX-License-Identifier: ISC
+# slow: yes
 # A real Linux guest (tests/vm: built once into build/vm, from Debian
 # packages only) on switchd over -netdev vde with virtio-net: it takes a
 # DHCP lease from dnsmasq on the switch's tap and pings that host, then
