@@ -28,7 +28,7 @@ B=${1:-build}
 SW=$PWD/$B/switchd
 T=${VM_SECONDS:-5}
 MTUS=65520,9216,9000,1500
-PATHS=(switchd_vde switchd_stream switchd_dgram vde_switch bridge_vhost
+PATHS=(switchd_vde switchd_stream switchd_dgram switchd_vhost vde_switch bridge_vhost
     bridge_tap socket)
 W=$(mktemp -d /tmp/switchd-benchvm.XXXXXX)
 chmod 755 "$W"	# switchd runs as another user once it has dropped root
@@ -96,6 +96,18 @@ path_switchd_dgram() {
 	start_switchd
 	NET_A="dgram,id=n0,local.type=unix,local.path=$W/a.sock,remote.type=unix,remote.path=$W/sd/dgram"
 	NET_B="dgram,id=n0,local.type=unix,local.path=$W/b.sock,remote.type=unix,remote.path=$W/sd/dgram"
+}
+# The guest's memory a shared memfd, which the switch maps.  MSI-X off:
+# QEMU 7.2 crashes unmasking a vhost-user NIC's config vector.
+path_switchd_vhost() {
+	LABEL="switchd vhost-user"
+	has_netdev vhost-user || { echo "this QEMU has no -netdev vhost-user"; return 1; }
+	start_switchd
+	NET_A="vhost-user,id=n0,chardev=c0" NET_B=$NET_A
+	QARGS_A=(-object memory-backend-memfd,id=mem,size=256M,share=on
+	    -numa node,memdev=mem -global virtio-net-pci.vectors=0
+	    -chardev "socket,id=c0,path=$W/sd/vhost")
+	QARGS_B=("${QARGS_A[@]}")
 }
 path_vde_switch() {
 	LABEL="vde_switch vde"
@@ -306,7 +318,7 @@ best() {
 		done
 	done | sort -gr | head -1
 }
-sd=$(best switchd_vde switchd_stream switchd_dgram)
+sd=$(best switchd_vde switchd_stream switchd_dgram switchd_vhost)
 br=$(best bridge_tap bridge_vhost)
 echo "TCP, one stream at MTU 1500: switchd vde / vde_switch vde" \
     "$(ratio "$(val "${RES[switchd_vde,tcp1,1500]:-}" gbps)" \
