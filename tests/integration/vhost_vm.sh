@@ -25,8 +25,8 @@ start_switchd "$sw"
 # QEMU 7.2 (Debian 12) crashes in vhost_net_start, unmasking the MSI-X
 # config vector of a vhost-user NIC (NULL in msix_set_vector_notifiers'
 # callback) as soon as Linux sets DRIVER_OK: vectors=0 (INTx, as iPXE
-# uses) avoids it.  GDB's backtrace; the switch had only answered
-# GET_FEATURES by then.
+# uses) avoids it.  The crash comes before QEMU sends the switch
+# SET_FEATURES: nothing the switch answers causes it.
 guest() {
 	vm_qemu "$T_WORK/$1.serial" "$2" "vhost-user,id=n0,chardev=c0" "$3" \
 	    -object memory-backend-memfd,id=mem,size=256M,share=on \
