@@ -302,6 +302,20 @@ qemu_host() {
 	ip -n "$T_NS-$ns" link set eth0 up
 }
 
+# need_vm: the guest of tests/vm (its vm_* helpers, VM_ACCEL), built
+# into VM_DIR unless it is there; skip when its packages cannot be fetched
+need_vm() {
+	. "$T_TOP/tests/vm/vm.sh"
+	vm_image >"$T_WORK/image.log" 2>&1
+	case $? in
+	0) ;;
+	75) skip "the guest's Debian packages cannot be fetched: $(tail -1 "$T_WORK/image.log")" ;;
+	*) fail "the guest image was not built: $(cat "$T_WORK/image.log")" ;;
+	esac
+	vm_accel
+	ok "guest: $VM_DIR, under $VM_ACCEL ($VM_ACCEL_WHY)"
+}
+
 # qemu_takes NETDEV: whether this QEMU takes that -netdev argument (QEMU
 # parses it, and -version after it, in order)
 qemu_takes() {

@@ -6,17 +6,9 @@
 # driver on the rings the switch serves.  A pings B and sends B a 2 s
 # iperf3 TCP stream; the rate is printed.
 . "$(dirname "$0")/lib.sh"
-. "$T_TOP/tests/vm/vm.sh"
 need_root
 need qemu-system-x86_64 qemu-system-x86
-vm_image >"$T_WORK/image.log" 2>&1
-case $? in
-0) ;;
-75) skip "the guest's Debian packages cannot be fetched: $(tail -1 "$T_WORK/image.log")" ;;
-*) fail "the guest image was not built: $(cat "$T_WORK/image.log")" ;;
-esac
-vm_accel
-ok "guest: $VM_DIR, under $VM_ACCEL ($VM_ACCEL_WHY)"
+need_vm
 
 sw=$T_WORK/sw
 start_switchd "$sw"

@@ -7,17 +7,9 @@
 # powers off.  make bench-vm boots the same guest, two at a time; this
 # keeps the image, its boot and its /init from rotting.
 . "$(dirname "$0")/lib.sh"
-. "$T_TOP/tests/vm/vm.sh"
 need_root
 need qemu-system-x86_64 qemu-system-x86 dnsmasq dnsmasq
-vm_image >"$T_WORK/image.log" 2>&1
-case $? in
-0) ;;
-75) skip "the guest's Debian packages cannot be fetched: $(tail -1 "$T_WORK/image.log")" ;;
-*) fail "the guest image was not built: $(cat "$T_WORK/image.log")" ;;
-esac
-vm_accel
-ok "guest: $VM_DIR, under $VM_ACCEL ($VM_ACCEL_WHY)"
+need_vm
 
 VMGROUP=54351	# a number only
 MAC=52:54:00:73:00:02
